@@ -1,0 +1,98 @@
+package org.crosscheck.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.runtime.Runtime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "conformance",
+        description = {
+            "Runs bpf_conformance .data tests on a runtime: one line per test (PASS, FAIL or SKIP with",
+            "the reason), then 'conformance: RUNTIME passed N failed M skipped K'. Exit code 0 only",
+            "when no test failed; a malformed test counts as failed and names its file and line."
+        },
+        footer = {"", "Example:", "  crosscheck conformance --runtime interp ../shared/bpf_conformance/tests"})
+final class ConformanceCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    RuntimeOptions runtimeOptions;
+
+    @Option(names = "--cpu", paramLabel = "v1..v4", description = "Skip tests that need a newer CPU version.")
+    String cpu;
+
+    @Option(names = "--include-groups", paramLabel = "G,G", description = "Run only tests whose groups are all among these.")
+    String include;
+
+    @Option(names = "--exclude-groups", paramLabel = "G,G", description = "Skip tests that use any of these groups.")
+    String exclude;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only failures and the summary line.")
+    boolean quiet;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = ".data files, or directories searched for them.")
+    List<Path> paths;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Set<Group> groups;
+        CpuVersion maxCpu;
+        try {
+            groups = include == null ? EnumSet.allOf(Group.class) : Group.parseList(include);
+            if (exclude != null) groups.removeAll(Group.parseList(exclude));
+            maxCpu = cpu == null ? CpuVersion.V4 : CpuVersion.parse(cpu);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        List<Path> files = collect(paths);
+        try (Runtime runtime = runtimeOptions.open()) {
+            TestRunner runner = new TestRunner(runtime, runtimeOptions.limits(), groups, maxCpu);
+            int passed = 0, failed = 0, skipped = 0;
+            for (Path f : files) {
+                TestRunner.Verdict v = runner.run(f);
+                switch (v.status()) {
+                    case PASS -> passed++;
+                    case FAIL -> failed++;
+                    case SKIP -> skipped++;
+                }
+                if (!quiet || v.status() == TestRunner.Status.FAIL) out.println(v.line());
+                out.flush();
+            }
+            out.println("conformance: " + runtime.name() + " passed " + passed + " failed " + failed + " skipped " + skipped);
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    static List<Path> collect(List<Path> paths) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(f -> f.toString().endsWith(".data") && Files.isRegularFile(f)).sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new UserError(p + ": no such file or directory");
+            }
+        }
+        if (files.isEmpty()) throw new UserError("no .data files in " + paths);
+        return files;
+    }
+}

@@ -1,0 +1,69 @@
+package org.crosscheck.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code crosscheck} command. Subcommands live one per file; bad input of any kind ends in one
+ * line on stderr naming what and where (set CROSSCHECK_DEBUG=1 for stack traces).
+ */
+@Command(name = "crosscheck",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Differential testing of BPF runtimes (RFC 9669): runs programs on our reference interpreter,",
+            "our JIT, the Linux kernel, DPDK and bpf_conformance plugins, and reports where they disagree.",
+            ""
+        },
+        subcommands = {
+            ConformanceCommand.class,
+            RunCommand.class,
+            AsmCommand.class,
+            DisasmCommand.class,
+            PluginCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  crosscheck conformance ../shared/bpf_conformance/tests",
+            "  crosscheck run test.data --runtime interp",
+            "  crosscheck disasm test.data --llvm",
+            "Run 'crosscheck help COMMAND' for a command's options."
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this directly). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (System.getenv("CROSSCHECK_DEBUG") != null) ex.printStackTrace();
+            if (ex instanceof org.crosscheck.isa.IsaException || ex instanceof UserError) {
+                commandLine.getErr().println("crosscheck: " + ex.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
+            return 70;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"crosscheck " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.crosscheck.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import org.crosscheck.isa.Assembler;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.DataFile;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.IsaException;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Runtime;
+
+/** Runs one .data test on one runtime and judges it against the test's expectation. */
+final class TestRunner {
+    enum Status { PASS, FAIL, SKIP }
+
+    record Verdict(Status status, String line) {}
+
+    private final Runtime runtime;
+    private final Limits limits;
+    private final Set<Group> groups;
+    private final CpuVersion maxCpu;
+
+    TestRunner(Runtime runtime, Limits limits, Set<Group> groups, CpuVersion maxCpu) {
+        this.runtime = runtime;
+        this.limits = limits;
+        this.groups = groups;
+        this.maxCpu = maxCpu;
+    }
+
+    Verdict run(Path file) {
+        DataFile data;
+        Assembler.Assembled asm;
+        byte[] memory;
+        Long expected;
+        try {
+            data = DataFile.read(file);
+            asm = data.program();
+            memory = data.memory();
+            expected = data.expectedResult();
+        } catch (IsaException e) {
+            return new Verdict(Status.FAIL, "FAIL " + e.getMessage());
+        }
+        Program p = asm.program();
+        Set<Group> missing = EnumSet.copyOf(p.groups());
+        missing.removeAll(groups);
+        if (!missing.isEmpty()) return skip(file, "uses groups " + missing + " not selected");
+        if (p.cpu().compareTo(maxCpu) > 0) return skip(file, "needs CPU " + p.cpu() + ", selected " + maxCpu);
+        Set<Group> lacking = EnumSet.copyOf(p.groups());
+        lacking.removeAll(runtime.groups());
+        if (!lacking.isEmpty()) return skip(file, runtime.name() + " does not support " + lacking);
+        Outcome o = runtime.run(p, memory, limits);
+        if (o instanceof Outcome.Unsupported u) return skip(file, u.what());
+        String where = file + ":" + data.expectationLine();
+        if (expected != null) {
+            if (o instanceof Outcome.Returned r && r.r0() == expected) return new Verdict(Status.PASS, "PASS " + file);
+            String got = o.describe();
+            if (o instanceof Outcome.Trapped t) got += " [line " + asm.lineOfPc(t.pc()) + "]";
+            return new Verdict(Status.FAIL, "FAIL " + where + ": expected r0 = 0x" + Long.toHexString(expected) + ", got " + got);
+        }
+        String err = data.expectedError();
+        if (o instanceof Outcome.Returned) {
+            return new Verdict(Status.FAIL, "FAIL " + where + ": expected an error" + (err == null || err.isEmpty() ? "" : " \"" + err + "\"")
+                    + ", got " + o.describe());
+        }
+        return new Verdict(Status.PASS, "PASS " + file + " (" + o.describe() + ")");
+    }
+
+    private static Verdict skip(Path file, String why) {
+        return new Verdict(Status.SKIP, "SKIP " + file + ": " + why);
+    }
+}

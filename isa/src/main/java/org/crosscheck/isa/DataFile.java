@@ -1,0 +1,266 @@
+package org.crosscheck.isa;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@code .data} test: the sections of bpf_conformance ({@code asm raw mem result error}, ignoring
+ * {@code c} and {@code no register offset}) plus uBPF's extensions ({@code error pattern},
+ * {@code no jit}, {@code description}, {@code asm @ FILE}, {@code mem @ FILE}, {@code reload},
+ * {@code unload}, {@code pyelf}). Any other section is an error naming its line.
+ */
+public final class DataFile {
+    /** Sections we read; the value says whether its body is kept. */
+    private static final Set<String> KNOWN = Set.of("asm", "raw", "mem", "result", "error", "error pattern", "no jit",
+            "description", "c", "no register offset", "reload", "unload", "pyelf");
+
+    /** One section: its name, the line of its header and its body lines (comments removed where they apply). */
+    public record Section(String name, int line, List<String> body) {
+        public String text() {
+            return String.join("\n", body);
+        }
+    }
+
+    private final String name;
+    private final Map<String, Section> sections;
+
+    private DataFile(String name, Map<String, Section> sections) {
+        this.name = name;
+        this.sections = sections;
+    }
+
+    public static DataFile read(Path path) throws IsaException {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IsaException(path.toString(), 0, "not UTF-8 text");
+        } catch (IOException e) {
+            throw new IsaException(path.toString(), 0, "cannot read: " + e.getMessage());
+        }
+        return parse(text, path.toString(), path.toAbsolutePath().getParent());
+    }
+
+    /** Parses text; {@code dir} resolves {@code asm @ FILE} and {@code mem @ FILE} (may be null). */
+    public static DataFile parse(String text, String name, Path dir) throws IsaException {
+        Map<String, Section> sections = new LinkedHashMap<>();
+        String current = null;
+        int currentLine = 0;
+        List<String> body = null;
+        String[] rows = text.split("\r?\n", -1);
+        for (int r = 0; r < rows.length; r++) {
+            int lineNo = r + 1;
+            String row = rows[r];
+            String stripped = row.strip();
+            if (stripped.startsWith("--")) {
+                if (current != null) sections.put(current, new Section(current, currentLine, List.copyOf(body)));
+                String header = stripped.substring(2).strip();
+                String sectionName = header;
+                String at = null;
+                int atSign = header.indexOf('@');
+                if (atSign >= 0) {
+                    sectionName = header.substring(0, atSign).strip();
+                    at = header.substring(atSign + 1).strip();
+                }
+                sectionName = sectionName.toLowerCase(Locale.ROOT);
+                if (!KNOWN.contains(sectionName)) {
+                    throw new IsaException(name, lineNo, "unknown section '-- " + header + "' (known: asm, raw, mem, result, error, "
+                            + "error pattern, no jit, description, c, no register offset, reload, unload, pyelf)");
+                }
+                if (sections.containsKey(sectionName)) throw new IsaException(name, lineNo, "section '" + sectionName + "' appears twice");
+                current = sectionName;
+                currentLine = lineNo;
+                body = new ArrayList<>();
+                if (at != null) {
+                    if (!sectionName.equals("asm") && !sectionName.equals("mem")) {
+                        throw new IsaException(name, lineNo, "only asm and mem sections can come from a file");
+                    }
+                    if (dir == null) throw new IsaException(name, lineNo, "'@ " + at + "' needs the file's directory");
+                    try {
+                        body.addAll(List.of(Files.readString(dir.resolve(at)).split("\r?\n", -1)));
+                    } catch (IOException e) {
+                        throw new IsaException(name, lineNo, "cannot read " + at + ": " + e.getMessage());
+                    }
+                }
+                continue;
+            }
+            if (current == null) {
+                String noComment = stripComment(row).strip();
+                if (!noComment.isEmpty()) throw new IsaException(name, lineNo, "text before the first section: '" + noComment + "'");
+                continue;
+            }
+            body.add(row);
+        }
+        if (current != null) sections.put(current, new Section(current, currentLine, List.copyOf(body)));
+        DataFile f = new DataFile(name, sections);
+        if (!sections.containsKey("asm") && !sections.containsKey("raw")) {
+            throw new IsaException(name, rows.length, "no program: the file needs an 'asm' or 'raw' section (end of file)");
+        }
+        if (!sections.containsKey("result") && !sections.containsKey("error") && !sections.containsKey("error pattern")) {
+            throw new IsaException(name, rows.length, "no expectation: the file needs a 'result' or 'error' section (end of file)");
+        }
+        // Parse eagerly so that every syntax error surfaces at read time.
+        f.memory();
+        f.expectedResult();
+        return f;
+    }
+
+    static String stripComment(String row) {
+        int hash = row.indexOf('#');
+        return hash >= 0 ? row.substring(0, hash) : row;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Map<String, Section> sections() {
+        return sections;
+    }
+
+    public boolean has(String section) {
+        return sections.containsKey(section);
+    }
+
+    /** The program: {@code raw} wins over {@code asm}, as in bpf_conformance. */
+    public Assembler.Assembled program() throws IsaException {
+        Section raw = sections.get("raw");
+        if (raw != null) return raw(raw);
+        Section asm = sections.get("asm");
+        return Assembler.assemble(asm.text(), name, asm.line() + 1);
+    }
+
+    /**
+     * Raw words: tokens with 0x and up to 16 digits are 64-bit words (the instruction's 8 bytes read
+     * little-endian); two-digit tokens are single bytes in order (the negative suite's layout).
+     */
+    private Assembler.Assembled raw(Section raw) throws IsaException {
+        List<Byte> bytes = new ArrayList<>();
+        List<Integer> slotLines = new ArrayList<>();
+        for (int k = 0; k < raw.body().size(); k++) {
+            int lineNo = raw.line() + 1 + k;
+            for (String tok : stripComment(raw.body().get(k)).trim().split("\\s+")) {
+                if (tok.isEmpty()) continue;
+                if (tok.startsWith("0x") || tok.startsWith("0X") || tok.length() > 2) {
+                    String hex = tok.startsWith("0x") || tok.startsWith("0X") ? tok.substring(2) : tok;
+                    if (hex.isEmpty() || hex.length() > 16 || !hex.matches("[0-9a-fA-F]+")) {
+                        throw new IsaException(name, lineNo, "invalid raw instruction word '" + tok + "'");
+                    }
+                    if (bytes.size() % 8 != 0) throw new IsaException(name, lineNo, "raw word '" + tok + "' does not start on an instruction boundary");
+                    long w = Long.parseUnsignedLong(hex, 16);
+                    for (int b = 0; b < 8; b++) bytes.add((byte) (w >>> (8 * b)));
+                    slotLines.add(lineNo);
+                } else {
+                    if (!tok.matches("[0-9a-fA-F]{1,2}")) throw new IsaException(name, lineNo, "invalid raw byte '" + tok + "'");
+                    if (bytes.size() % 8 == 0) slotLines.add(lineNo);
+                    bytes.add((byte) Integer.parseInt(tok, 16));
+                }
+            }
+        }
+        if (bytes.isEmpty()) throw new IsaException(name, raw.line(), "empty raw section");
+        if (bytes.size() % 8 != 0) throw new IsaException(name, raw.line() + raw.body().size(), "raw section has " + bytes.size() + " bytes, not a multiple of 8");
+        byte[] code = new byte[bytes.size()];
+        for (int i = 0; i < code.length; i++) code[i] = bytes.get(i);
+        Program p;
+        try {
+            p = Program.decode(code);
+        } catch (DecodeException e) {
+            int lineNo = e.index() < slotLines.size() ? slotLines.get(e.index()) : raw.line();
+            throw new IsaException(name, lineNo, e.problem());
+        }
+        int[] lines = new int[p.insns().size()];
+        for (int k = 0; k < lines.length; k++) lines[k] = slotLines.get(p.pcOf(k));
+        return new Assembler.Assembled(p, lines);
+    }
+
+    /** Input memory (empty when there is no mem section). */
+    public byte[] memory() throws IsaException {
+        Section mem = sections.get("mem");
+        if (mem == null) return new byte[0];
+        StringBuilder hex = new StringBuilder();
+        for (int k = 0; k < mem.body().size(); k++) {
+            for (String tok : stripComment(mem.body().get(k)).trim().split("\\s+")) {
+                if (tok.isEmpty()) continue;
+                if (!tok.matches("[0-9a-fA-F]{2}")) throw new IsaException(name, mem.line() + 1 + k, "invalid memory byte '" + tok + "' (two hex digits)");
+                hex.append(tok);
+            }
+        }
+        return HexFormat.of().parseHex(hex);
+    }
+
+    /** Expected 64-bit r0, or null when the test expects an error. Hex with 0x, else decimal. */
+    public Long expectedResult() throws IsaException {
+        Section s = sections.get("result");
+        if (s == null) return null;
+        List<String> tokens = new ArrayList<>();
+        int valueLine = s.line();
+        for (int k = 0; k < s.body().size(); k++) {
+            String t = stripComment(s.body().get(k)).strip();
+            if (!t.isEmpty()) {
+                tokens.add(t);
+                valueLine = s.line() + 1 + k;
+            }
+        }
+        if (tokens.size() != 1) throw new IsaException(name, s.line(), "result section must hold exactly one value, has " + tokens.size());
+        String v = tokens.get(0).toLowerCase(Locale.ROOT);
+        try {
+            if (v.contains("0x")) {
+                boolean neg = v.startsWith("-");
+                long x = Long.parseUnsignedLong(v.substring(v.indexOf("0x") + 2), 16);
+                return neg ? -x : x;
+            }
+            if (v.startsWith("-")) return Long.parseLong(v);
+            return Long.parseUnsignedLong(v);
+        } catch (NumberFormatException e) {
+            throw new IsaException(name, valueLine, "invalid result '" + tokens.get(0) + "'");
+        }
+    }
+
+    /** Expected error text (bpf_conformance {@code error}), or null. */
+    public String expectedError() {
+        Section s = sections.get("error");
+        return s == null ? null : s.text().strip();
+    }
+
+    /** Line of the expectation (result or error section header), for failure reports. */
+    public int expectationLine() {
+        Section s = sections.getOrDefault("result", sections.get("error"));
+        return s == null ? 0 : s.line();
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** A .data text for a program, its memory and its expected r0 (null result writes {@code -- error}). */
+    public static String write(Program program, byte[] memory, Long result, String description) {
+        StringBuilder sb = new StringBuilder();
+        if (description != null && !description.isBlank()) {
+            for (String l : description.strip().split("\n")) sb.append("# ").append(l).append('\n');
+        }
+        sb.append("-- asm\n").append(Disassembler.conformance(program, true));
+        sb.append("-- raw\n");
+        byte[] code = program.encode();
+        for (int i = 0; i < code.length; i += 8) {
+            long w = 0;
+            for (int b = 7; b >= 0; b--) w = (w << 8) | (code[i + b] & 0xff);
+            sb.append(String.format("0x%016x\n", w));
+        }
+        if (memory != null && memory.length > 0) {
+            sb.append("-- mem\n");
+            for (int i = 0; i < memory.length; i++) {
+                sb.append(String.format("%02x", memory[i] & 0xff)).append((i % 16 == 15 || i == memory.length - 1) ? "\n" : " ");
+            }
+        }
+        if (result != null) sb.append("-- result\n0x").append(Long.toHexString(result)).append('\n');
+        else sb.append("-- error\n");
+        return sb.toString();
+    }
+}

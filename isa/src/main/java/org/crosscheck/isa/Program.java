@@ -1,0 +1,170 @@
+package org.crosscheck.isa;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated BPF program: instructions whose every field obeys the {@link Op} table, whose jumps
+ * land on instruction boundaries inside the program. Runtimes may trust it. Positions ("pc") are
+ * slots of 8 bytes, as in BPF, so an lddw takes two.
+ */
+public final class Program {
+    public static final int MAX_REGISTER = 10;
+
+    private final List<Insn> insns;
+    private final Insn[] atSlot;
+    private final int[] indexAt;
+    private final Set<Group> groups;
+    private final CpuVersion cpu;
+
+    private Program(List<Insn> insns) {
+        this.insns = insns;
+        int slots = 0;
+        for (Insn i : insns) slots += i.slots();
+        this.atSlot = new Insn[slots];
+        this.indexAt = new int[slots];
+        Arrays.fill(indexAt, -1);
+        int pc = 0;
+        EnumSet<Group> gs = EnumSet.noneOf(Group.class);
+        CpuVersion max = CpuVersion.V1;
+        for (int k = 0; k < insns.size(); k++) {
+            Insn i = insns.get(k);
+            atSlot[pc] = i;
+            indexAt[pc] = k;
+            pc += i.slots();
+            gs.add(i.op().group);
+            if (i.op().cpu.compareTo(max) > 0) max = i.op().cpu;
+        }
+        this.groups = Collections.unmodifiableSet(gs);
+        this.cpu = max;
+    }
+
+    /** Validates instructions built in code (assembler, generator, minimizer). */
+    public static Program of(List<Insn> insns) throws DecodeException {
+        Program p = new Program(List.copyOf(insns));
+        for (int pc = 0; pc < p.atSlot.length; pc++) {
+            Insn i = p.atSlot[pc];
+            if (i == null) continue;
+            String problem = fieldProblem(i.op(), i.dst(), i.src(), i.off(), i.imm());
+            if (problem != null) throw new DecodeException(pc, i.op().mnemonic + ": " + problem);
+            if (i.op().shape.isJump()) {
+                long target = (long) pc + 1 + i.jumpOffset();
+                if (target < 0 || target >= p.atSlot.length) {
+                    throw new DecodeException(pc, i.op().mnemonic + ": jump out of range (target " + target
+                            + ", program has " + p.atSlot.length + " slots)");
+                }
+                if (p.atSlot[(int) target] == null) {
+                    throw new DecodeException(pc, i.op().mnemonic + ": jump into the second slot of lddw at " + (target - 1));
+                }
+            }
+        }
+        return p;
+    }
+
+    public static Program of(Insn... insns) throws DecodeException {
+        return of(Arrays.asList(insns));
+    }
+
+    /** Decodes and validates raw bytes (8 per slot, little-endian). */
+    public static Program decode(byte[] code) throws DecodeException {
+        return Decoder.decode(code);
+    }
+
+    /**
+     * Why the fields do not fit {@code op}, or null when they do. The single check of the table's
+     * constraints: reserved fields, register numbers, writes to the read-only r10.
+     */
+    static String fieldProblem(Op op, int dst, int src, int off, long imm) {
+        Shape s = op.shape;
+        if (s.dstReg) {
+            if (dst < 0 || dst > MAX_REGISTER) return "invalid destination register r" + dst;
+            if (s.dstWritten && dst == MAX_REGISTER) return "r10 is read-only and cannot be a destination";
+        } else if (dst != 0) {
+            return "reserved field dst must be 0, is " + dst;
+        }
+        if (s.srcReg) {
+            if (src < 0 || src > MAX_REGISTER) return "invalid source register r" + src;
+        } else if (src != op.src) {
+            return "field src must be " + op.src + ", is " + src;
+        }
+        if (s.off == Shape.Off.FIXED && off != op.off) {
+            return (op.off == 0 ? "reserved field offset must be 0" : "offset must be " + op.off) + ", is " + off;
+        }
+        if (s.imm == Shape.Imm.FIXED && imm != op.imm) {
+            return (op.imm == 0 ? "reserved field imm must be 0" : "imm must be " + hex(op.imm)) + ", is " + hex(imm);
+        }
+        return null;
+    }
+
+    private static String hex(long v) {
+        return v < 0 ? "-0x" + Long.toHexString(-v) : "0x" + Long.toHexString(v);
+    }
+
+    public List<Insn> insns() {
+        return insns;
+    }
+
+    /** Number of 8-byte slots. */
+    public int slotCount() {
+        return atSlot.length;
+    }
+
+    /** The instruction starting at slot {@code pc}, or null for the second slot of an lddw. */
+    public Insn at(int pc) {
+        return atSlot[pc];
+    }
+
+    /** Index into {@link #insns()} of the instruction at slot pc, or -1. */
+    public int indexAt(int pc) {
+        return indexAt[pc];
+    }
+
+    /** Slot of the instruction with the given index. */
+    public int pcOf(int index) {
+        int pc = 0;
+        for (int k = 0; k < index; k++) pc += insns.get(k).slots();
+        return pc;
+    }
+
+    /** The conformance groups the program uses, computed from its instructions. */
+    public Set<Group> groups() {
+        return groups;
+    }
+
+    /** The lowest CPU version that has every instruction of the program. */
+    public CpuVersion cpu() {
+        return cpu;
+    }
+
+    public byte[] encode() {
+        byte[] out = new byte[atSlot.length * 8];
+        int pos = 0;
+        for (Insn i : insns) {
+            i.encodeTo(out, pos);
+            pos += 8 * i.slots();
+        }
+        return out;
+    }
+
+    /** Instructions as in the bpf_conformance dialect, one per line, jumps as relative offsets. */
+    @Override
+    public String toString() {
+        List<String> lines = new ArrayList<>();
+        for (Insn i : insns) lines.add(i.toString());
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Program p && p.insns.equals(insns);
+    }
+
+    @Override
+    public int hashCode() {
+        return insns.hashCode();
+    }
+}

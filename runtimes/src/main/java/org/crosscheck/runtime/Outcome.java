@@ -1,0 +1,86 @@
+package org.crosscheck.runtime;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * What one run of a program produced. Kinds are enums, never message strings; two outcomes are
+ * compared structurally with {@link #sameAs(Outcome)} (details such as verifier logs are kept for
+ * triage but do not take part).
+ */
+public sealed interface Outcome {
+
+    /** Why a run stopped early inside the program. */
+    enum TrapKind {
+        /** A load or store outside the input memory and the active stack frames. */
+        OUT_OF_BOUNDS,
+        /** A helper, kfunc or callx target the runtime does not have. */
+        BAD_CALL,
+        /** Local calls nested deeper than the runtime allows. */
+        CALL_DEPTH,
+        /** The instruction budget ran out (a loop that does not end). */
+        BUDGET,
+        /** Execution ran past the last instruction. */
+        FELL_OFF_END
+    }
+
+    /** Who said no before the program ran. */
+    enum Stage { LOADER, VERIFIER, JIT }
+
+    /** The program ran to its exit: the full 64-bit r0 and the final bytes of the input memory. */
+    record Returned(long r0, byte[] memory) implements Outcome {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Returned r && r.r0 == r0 && Arrays.equals(r.memory, memory);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(r0) * 31 + Arrays.hashCode(memory);
+        }
+
+        @Override
+        public String toString() {
+            return "Returned[r0=0x" + Long.toHexString(r0) + ", memory=" + HexFormat.of().formatHex(memory) + "]";
+        }
+    }
+
+    /** The run stopped at {@code pc} for {@code kind}; {@code detail} is for people. */
+    record Trapped(TrapKind kind, int pc, String detail) implements Outcome {}
+
+    /** A loader or verifier refused the program; {@code reason} is the decisive line, {@code log} the whole text. */
+    record Rejected(Stage stage, String reason, String log) implements Outcome {}
+
+    /** The runtime itself died (a signal, a crashed executor). */
+    record Crashed(String detail) implements Outcome {}
+
+    /** A wall-clock limit passed. */
+    record TimedOut(long millis) implements Outcome {}
+
+    /** The runtime cannot express the program (a group or feature it lacks). */
+    record Unsupported(String what) implements Outcome {}
+
+    /** Structural equality: kind-level fields only (trap kind and pc, rejection stage, r0 and memory). */
+    default boolean sameAs(Outcome other) {
+        return switch (this) {
+            case Returned r -> r.equals(other);
+            case Trapped t -> other instanceof Trapped u && u.kind() == t.kind() && u.pc() == t.pc();
+            case Rejected r -> other instanceof Rejected s && s.stage() == r.stage();
+            case Crashed c -> other instanceof Crashed;
+            case TimedOut t -> other instanceof TimedOut;
+            case Unsupported u -> other instanceof Unsupported;
+        };
+    }
+
+    /** One line for people: {@code r0 = 0x2a}, {@code trap OUT_OF_BOUNDS at pc 3 (...)}. */
+    default String describe() {
+        return switch (this) {
+            case Returned r -> "r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")";
+            case Trapped t -> "trap " + t.kind() + " at pc " + t.pc() + (t.detail() == null || t.detail().isEmpty() ? "" : " (" + t.detail() + ")");
+            case Rejected r -> "rejected by " + r.stage().name().toLowerCase() + ": " + r.reason();
+            case Crashed c -> "crashed: " + c.detail();
+            case TimedOut t -> "timed out after " + t.millis() + " ms";
+            case Unsupported u -> "unsupported: " + u.what();
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package org.crosscheck.runtime;
+
+import java.util.Optional;
+import java.util.Set;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Program;
+
+/**
+ * A BPF runtime behind one interface: our interpreter and JIT, the kernel, DPDK, plugins. Every run
+ * is bounded ({@link Limits}); nothing a program does escapes as a Java exception.
+ */
+public interface Runtime extends AutoCloseable {
+    /** Short name used on the command line and in findings: {@code interp}, {@code jit}, {@code kernel}. */
+    String name();
+
+    /** Conformance groups this runtime can execute. */
+    Set<Group> groups();
+
+    /** Empty when the runtime can run here, else why not (and what to install or change). */
+    default Optional<String> unavailableReason() {
+        return Optional.empty();
+    }
+
+    /** Runs one program on a copy of {@code memory}; the outcome holds the final memory. */
+    Outcome run(Program program, byte[] memory, Limits limits);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,29 @@
+package org.crosscheck.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.crosscheck.runtime.interp.Interpreter;
+
+/** The runtimes crosscheck knows, by the names users type. */
+public final class Runtimes {
+    private Runtimes() {}
+
+    private static final Map<String, Supplier<Runtime>> KNOWN = new LinkedHashMap<>();
+
+    static {
+        KNOWN.put("interp", Interpreter::new);
+    }
+
+    /** Names of all known runtimes, in a stable order. */
+    public static java.util.Set<String> names() {
+        return KNOWN.keySet();
+    }
+
+    /** Creates the runtime called {@code name}; unknown names are an IllegalArgumentException listing the known ones. */
+    public static Runtime create(String name) {
+        Supplier<Runtime> s = KNOWN.get(name);
+        if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet()) + ")");
+        return s.get();
+    }
+}
