@@ -97,7 +97,7 @@ public final class Assembler {
                 slot += insn.slots();
             }
             if (insns.isEmpty()) {
-                line = 0;
+                line = firstLine + rows.length - 1;
                 throw error("no instructions");
             }
             if (implicitExit != null) labels.putIfAbsent("exit", implicitExit);

@@ -1,0 +1,66 @@
+package org.crosscheck.isa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class DataFileTest {
+    @Test
+    void readsSectionsOfBothSuites() throws Exception {
+        DataFile f = DataFile.parse("""
+                # comment
+                -- asm
+                mov %r0, %r2  # length
+                exit
+                -- mem
+                00 01 # comment
+                ff
+                -- result
+                0x3
+                -- no jit
+                reason
+                -- description
+                something
+                """, "t.data", null);
+        assertArrayEquals(new byte[] {0, 1, (byte) 0xff}, f.memory());
+        assertEquals(3L, f.expectedResult());
+        assertEquals(2, f.program().program().insns().size());
+        assertEquals(4, f.program().lines()[1], "line of 'exit'");
+    }
+
+    @Test
+    void rawWordsAndRawBytesBothWork() throws Exception {
+        DataFile words = DataFile.parse("-- raw\n0x00000001000000b7\n0x0000000000000095\n-- result\n1\n", "w.data", null);
+        DataFile bytes = DataFile.parse("-- raw\nb7 00 00 00 01 00 00 00\n95 00 00 00 00 00 00 00\n-- result\n1\n", "b.data", null);
+        assertEquals(words.program().program(), bytes.program().program());
+        assertEquals(Op.MOV64_IMM, words.program().program().insns().get(0).op());
+    }
+
+    @Test
+    void errorsNameTheLine() {
+        assertEquals("x.data:3: unknown section '-- bogus' (known: asm, raw, mem, result, error, error pattern, no jit, "
+                        + "description, c, no register offset, reload, unload, pyelf)",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- bogus\n", "x.data", null)).getMessage());
+        assertEquals("x.data:4: invalid memory byte 'zz' (two hex digits)",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- mem\nzz\n-- result\n0", "x.data", null)).getMessage());
+        assertEquals("x.data:5: invalid result 'abc'",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n\n-- result\nabc\n", "x.data", null)).getMessage());
+        IsaException e = assertThrows(IsaException.class,
+                () -> DataFile.parse("-- raw\n07 00 01 00 01 00 00 00\n95 00 00 00 00 00 00 00\n-- error\n", "x.data", null).program());
+        assertEquals("x.data:2: instruction 0: 0x07 add: reserved field offset must be 0, is 1", e.getMessage());
+    }
+
+    @Test
+    void writerOutputReadsBackToTheSameTest() throws Exception {
+        Program p = Assembler.assemble("lddw %r0, 0x1122334455667788\nldxb %r1, [%r1+1]\njne %r1, 2, +1\nexit\nmov %r0, 0\nexit");
+        String text = DataFile.write(p, new byte[] {1, 2, 3}, 0x1122334455667788L, "found by crosscheck");
+        DataFile back = DataFile.parse(text, "w.data", null);
+        assertEquals(p, back.program().program());
+        assertArrayEquals(new byte[] {1, 2, 3}, back.memory());
+        assertEquals(0x1122334455667788L, back.expectedResult());
+        // the asm section alone says the same
+        assertEquals(p, Assembler.assemble(back.sections().get("asm").text()));
+    }
+}
