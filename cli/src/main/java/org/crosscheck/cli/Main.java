@@ -46,7 +46,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this directly). */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams (tests capture them). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("CROSSCHECK_DEBUG") != null) ex.printStackTrace();
             if (ex instanceof org.crosscheck.isa.IsaException || ex instanceof UserError) {

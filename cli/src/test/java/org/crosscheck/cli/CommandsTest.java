@@ -1,0 +1,96 @@
+package org.crosscheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void conformanceSuitePassesOnTheInterpreter() {
+        Cli c = Cli.run("conformance", "--runtime", "interp", Cli.shared().resolve("bpf_conformance/tests").toString());
+        assertEquals("conformance: interp passed 313 failed 0 skipped 0", c.lastLine());
+        assertEquals(0, c.exit());
+        assertEquals(314, c.out().strip().split("\n").length, "one line per test plus the summary");
+    }
+
+    @Test
+    void groupAndCpuFiltersSkipWithAReason() {
+        Path tests = Cli.shared().resolve("bpf_conformance/tests");
+        Cli c = Cli.run("conformance", "--cpu", "v1", "--exclude-groups", "atomic32,atomic64", tests.toString());
+        assertEquals(0, c.exit());
+        assertTrue(c.out().contains("SKIP " + tests.resolve("lock_add.data") + ": uses groups [atomic64] not selected"), c.out());
+        assertTrue(c.out().contains("SKIP " + tests.resolve("sdiv32-imm.data") + ": needs CPU v4, selected v1"), c.out());
+        assertTrue(c.lastLine().matches("conformance: interp passed \\d+ failed 0 skipped \\d+"), c.lastLine());
+    }
+
+    static Stream<Path> negatives() throws IOException {
+        try (Stream<Path> s = Files.list(Cli.shared().resolve("bpf_conformance/negative"))) {
+            return s.sorted().toList().stream();
+        }
+    }
+
+    /** Every malformed input: non-zero exit, one line naming the file, a line number and the problem. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("negatives")
+    void negativeSuiteFailsWithOneClearLine(Path file) {
+        Cli c = Cli.run("conformance", "-q", file.toString());
+        assertEquals(1, c.exit());
+        List<String> lines = c.out().strip().lines().toList();
+        assertEquals(2, lines.size(), c.out());
+        assertTrue(lines.get(0).matches("FAIL " + java.util.regex.Pattern.quote(file.toString()) + ":\\d+: .+"), lines.get(0));
+        assertEquals("", c.err());
+        assertFalse(c.out().contains("Exception"), c.out());
+    }
+
+    @Test
+    void runShowsOutcomeMemoryAndVerdict() {
+        Path test = Cli.shared().resolve("bpf_conformance/tests/stxb.data");
+        Cli c = Cli.run("run", test.toString());
+        assertEquals(0, c.exit(), c.out() + c.err());
+        assertTrue(c.out().startsWith("interp: r0 = 0x11 (17)\nmemory changed:\n  [2] ff -> 11\n"), c.out());
+        assertTrue(c.out().contains("matches the expected result 0x11"), c.out());
+    }
+
+    @Test
+    void asmAndDisasmRoundTrip() throws IOException {
+        Path src = tmp.resolve("p.s");
+        Files.writeString(src, "mov %r0, 1\nloop: add %r0, 1\njlt %r0, 10, loop\nexit\n");
+        Path bin = tmp.resolve("p.bin");
+        Cli a = Cli.run("asm", src.toString(), "-o", bin.toString());
+        assertEquals(0, a.exit(), a.err());
+        assertEquals(32, Files.size(bin));
+        Cli d = Cli.run("disasm", bin.toString());
+        assertEquals("mov %r0, 1\nL1:\nadd %r0, 1\njlt %r0, 10, L1\nexit\n", d.out());
+        Cli l = Cli.run("disasm", "--llvm", bin.toString());
+        assertEquals("   0: r0 = 1\n   1: r0 += 1\n   2: if r0 < 10 goto -2\n   3: exit\n", l.out());
+        Cli hex = Cli.run("asm", src.toString());
+        assertEquals("b7 00 00 00 01 00 00 00", hex.out().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void badInputIsOneLineWithoutStackTrace() throws IOException {
+        Path src = tmp.resolve("bad.s");
+        Files.writeString(src, "mov %r0, 1\nfrobnicate %r1\n");
+        Cli c = Cli.run("run", src.toString());
+        assertEquals(2, c.exit());
+        assertEquals("crosscheck: " + src + ":2: unknown mnemonic 'frobnicate'\n", c.err());
+        Cli unknown = Cli.run("run", "--runtime", "nope", src.toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().startsWith("crosscheck: "), unknown.err());
+        Cli missing = Cli.run("disasm", tmp.resolve("none.bin").toString());
+        assertEquals("crosscheck: " + tmp.resolve("none.bin") + ": no such file\n", missing.err());
+    }
+}
