@@ -1,0 +1,451 @@
+package org.crosscheck.coordinator.generate;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.isa.Shape;
+
+/**
+ * Generates programs restricted to chosen conformance groups that the kernel verifier accepts by
+ * construction, with input memory alongside. Deterministic: (seed, index) gives the same case.
+ *
+ * <p>How verifiability is kept: a prologue makes every general register a known scalar (r6 holds
+ * the input pointer, r9 is the loop counter) and zeroes a stack window; after it, every unit of
+ * code keeps "r0-r5, r7-r8 are scalars" at its boundaries, so forward jumps may skip any unit.
+ * Memory accesses use constant offsets inside the input or the stack window, or an offset masked
+ * to stay inside the input; atomics are aligned; the only back edges are counted loops; functions
+ * use only their arguments and own stack; an epilogue folds every register into r0 so that a wrong
+ * value anywhere shows in the result.
+ */
+public final class Generator {
+    /** Bumped whenever the same (seed, index) would give a different program. */
+    public static final int VERSION = 1;
+
+    /** Encodings never generated: they need a loader's maps/BTF or have no portable meaning. */
+    public static final Set<Op> NEVER = EnumSet.of(Op.LDDW_MAP_FD, Op.LDDW_MAP_VALUE, Op.LDDW_VAR_ADDR,
+            Op.LDDW_CODE_ADDR, Op.LDDW_MAP_IDX, Op.LDDW_MAP_IDX_VALUE, Op.CALL_RUNTIME);
+
+    /**
+     * What to generate. {@code groups} are widened as RFC 9669 defines (base32 always, base64 includes
+     * base32, atomic64 atomic32, divmul64 divmul32); {@code excluded} removes ops a runtime lacks.
+     */
+    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits) {
+        public Config {
+            EnumSet<Group> g = EnumSet.copyOf(groups.isEmpty() ? EnumSet.of(Group.BASE32) : groups);
+            g.add(Group.BASE32);
+            if (g.contains(Group.ATOMIC64)) g.add(Group.ATOMIC32);
+            if (g.contains(Group.DIVMUL64)) g.add(Group.DIVMUL32);
+            groups = java.util.Collections.unmodifiableSet(g);
+            excluded = excluded.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(excluded);
+            if (maxUnits < 1) throw new IllegalArgumentException("maxUnits must be positive");
+        }
+
+        public static Config of(Set<Group> groups, CpuVersion cpu) {
+            return new Config(groups, cpu, EnumSet.noneOf(Op.class), 24);
+        }
+
+        public boolean allows(Op op) {
+            return groups.contains(op.group) && op.cpu.compareTo(cpu) <= 0 && !excluded.contains(op) && !NEVER.contains(op);
+        }
+    }
+
+    /** One generated test: the program and its input memory, with the id that regenerates it. */
+    public record Case(long seed, long index, Program program, byte[] memory) {}
+
+    private static final int STACK_WINDOW = 64; // bytes below r10 zeroed by the prologue
+    private static final int MEM_PTR = 6, LOOP = 9;
+    private static final int[] MAIN_SCALARS = {0, 1, 2, 3, 4, 5, 7, 8};
+    private static final int[] CALLEE_SCALARS = {0, 1, 2, 3, 4, 5};
+    private static final int MAX_FUNCTIONS = 2;
+
+    private final Config config;
+    private final List<Op> allowed;
+
+    public Generator(Config config) {
+        this.config = config;
+        List<Op> ops = new ArrayList<>();
+        for (Op op : Op.values()) if (config.allows(op)) ops.add(op);
+        this.allowed = List.copyOf(ops);
+        if (!config.allows(Op.EXIT)) throw new IllegalArgumentException("exit must be allowed");
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The case for (seed, index): the same on every machine and every run. */
+    public Case generate(long seed, long index) {
+        SplittableRandom rnd = new SplittableRandom(mix(seed, index));
+        int memLen = 8 << rnd.nextInt(6); // 8..256 bytes
+        byte[] memory = new byte[memLen];
+        for (int i = 0; i < memLen; i++) memory[i] = (byte) Values.edgeByte(rnd);
+        Program p = new Build(rnd, memLen).program();
+        return new Case(seed, index, p, memory);
+    }
+
+    static long mix(long seed, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + index;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Ops of a shape that the config allows, optionally filtered further. */
+    List<Op> ops(Shape shape, java.util.function.Predicate<Op> filter) {
+        List<Op> out = new ArrayList<>();
+        for (Op op : allowed) if (op.shape == shape && filter.test(op)) out.add(op);
+        return out;
+    }
+
+    /** One program under construction. */
+    private final class Build {
+        final SplittableRandom rnd;
+        final int memLen;
+        final boolean memViaR6;
+        boolean memPtrValid = true;
+        final List<List<Insn>> functions = new ArrayList<>();
+        /** Calls to patch once the layout is known: the call instruction (by identity) and its callee. */
+        final java.util.Map<Insn, Integer> calls = new java.util.IdentityHashMap<>();
+        int loopDepth = 0;
+
+        Build(SplittableRandom rnd, int memLen) {
+            this.rnd = rnd;
+            this.memLen = memLen;
+            this.memViaR6 = config.allows(Op.MOV64_REG);
+        }
+
+        Program program() {
+            List<Insn> main = new ArrayList<>();
+            prologue(main);
+            int units = 1 + rnd.nextInt(config.maxUnits());
+            for (int u = 0; u < units; u++) unit(main, false, 2);
+            epilogue(main, MAIN_SCALARS);
+            main.add(Insn.of(Op.EXIT));
+            // lay out: main, then the functions; patch the offsets of the calls (all in main)
+            List<Insn> all = new ArrayList<>(main);
+            List<Integer> starts = new ArrayList<>();
+            for (List<Insn> f : functions) {
+                starts.add(slots(all));
+                all.addAll(f);
+            }
+            int pc = 0;
+            for (int k = 0; k < main.size(); k++) {
+                Integer callee = calls.get(main.get(k));
+                if (callee != null) all.set(k, main.get(k).withJumpOffset(starts.get(callee) - pc - 1));
+                pc += main.get(k).slots();
+            }
+            try {
+                return Program.of(all);
+            } catch (DecodeException e) {
+                throw new IllegalStateException("generator produced an invalid program: " + e.getMessage(), e);
+            }
+        }
+
+        // ------------------------------------------------------------ prologue and epilogue
+
+        void prologue(List<Insn> out) {
+            if (memViaR6) out.add(Insn.reg(Op.MOV64_REG, MEM_PTR, 1));
+            for (int r : new int[] {0, 1, 2, 3, 4, 5, 7, 8, LOOP}) {
+                if (r == 1 && !memViaR6) continue; // r1 stays the input pointer
+                out.add(mov(r, Values.edge(rnd)));
+            }
+            Op st = config.allows(Op.STDW) ? Op.STDW : Op.STW;
+            for (int off = -st.size(); off >= -STACK_WINDOW; off -= st.size()) out.add(Insn.of(st, 10, 0, off, 0));
+        }
+
+        void epilogue(List<Insn> out, int[] scalars) {
+            Op fold = config.allows(Op.XOR64_REG) ? Op.XOR64_REG : Op.XOR32_REG;
+            for (int r : scalars) {
+                if (r == 0 || (scalars == MAIN_SCALARS && r == 1 && !memViaR6 && memPtrValid)) continue; // never fold the pointer
+                out.add(Insn.reg(fold, 0, r));
+            }
+            if (scalars == MAIN_SCALARS) out.add(Insn.reg(fold, 0, LOOP));
+        }
+
+        Insn mov(int reg, long value) {
+            if (config.allows(Op.LDDW) && (value != (int) value)) return Insn.imm(Op.LDDW, reg, value);
+            return config.allows(Op.MOV64_IMM) ? Insn.imm(Op.MOV64_IMM, reg, (int) value) : Insn.imm(Op.MOV32_IMM, reg, (int) value);
+        }
+
+        int writable(boolean callee) {
+            int[] regs = callee ? CALLEE_SCALARS : MAIN_SCALARS;
+            int r = regs[rnd.nextInt(regs.length)];
+            return (!callee && r == 1 && !memViaR6) ? 0 : r;
+        }
+
+        int readable(boolean callee) {
+            if (!callee && rnd.nextInt(10) == 0) return LOOP;
+            return writable(callee);
+        }
+
+        // ------------------------------------------------------------ units
+
+        /** Appends one unit; {@code depth} bounds nesting of jumps, loops and calls. */
+        void unit(List<Insn> out, boolean callee, int depth) {
+            for (int attempt = 0; attempt < 8; attempt++) {
+                int kind = rnd.nextInt(100);
+                boolean ok;
+                if (kind < 30) ok = alu(out, callee);
+                else if (kind < 36) ok = unary(out, callee);
+                else if (kind < 40) ok = lddw(out, callee);
+                else if (kind < 50) ok = memory(out, callee, false);
+                else if (kind < 56) ok = memory(out, callee, true);
+                else if (kind < 63) ok = atomic(out, callee);
+                else if (kind < 66) ok = acqRel(out, callee);
+                else if (kind < 76) ok = depth > 0 && branch(out, callee, depth);
+                else if (kind < 81) ok = depth > 0 && diamond(out, callee, depth);
+                else if (kind < 85) ok = depth > 0 && loop(out, callee);
+                else if (kind < 90) ok = depth > 0 && !callee && call(out);
+                else if (kind < 93) ok = packet(out, callee);
+                else if (kind < 95) ok = helper(out, callee);
+                else ok = alu(out, callee);
+                if (ok) return;
+            }
+            alu(out, callee);
+        }
+
+        boolean alu(List<Insn> out, boolean callee) {
+            boolean imm = rnd.nextBoolean();
+            List<Op> ops = ops(imm ? Shape.ALU_IMM : Shape.ALU_REG, op -> !op.mnemonic.startsWith("movsx"));
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            int dst = writable(callee);
+            if (!imm) {
+                out.add(Insn.reg(op, dst, readable(callee)));
+                return true;
+            }
+            long v = Values.edge(rnd);
+            String m = op.mnemonic.replace("32", "");
+            int width = op.is32() ? 32 : 64;
+            if (m.equals("lsh") || m.equals("rsh") || m.equals("arsh")) v = Math.floorMod(v, width); // verifier: constant shift < width
+            if ((m.contains("div") || m.contains("mod")) && (int) v == 0) v = 1 + rnd.nextInt(7); // verifier: no constant zero divisor
+            out.add(Insn.imm(op, dst, (int) v));
+            return true;
+        }
+
+        boolean unary(List<Insn> out, boolean callee) {
+            List<Op> ops = new ArrayList<>(ops(Shape.NEG, op -> true));
+            ops.addAll(ops(Shape.ENDIAN, op -> true));
+            ops.addAll(ops(Shape.ALU_REG, op -> op.mnemonic.startsWith("movsx")));
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            out.add(Insn.of(op, writable(callee), readable(callee), 0, 0));
+            return true;
+        }
+
+        boolean lddw(List<Insn> out, boolean callee) {
+            if (!config.allows(Op.LDDW)) return false;
+            out.add(Insn.imm(Op.LDDW, writable(callee), Values.edge64(rnd)));
+            return true;
+        }
+
+        /** A constant-offset access to the input or the stack window, or a masked one to the input. */
+        boolean memory(List<Insn> out, boolean callee, boolean masked) {
+            boolean load = rnd.nextBoolean();
+            boolean stack = callee || !memPtrValid || rnd.nextInt(3) == 0;
+            if (masked && stack) return false;
+            List<Op> ops = load ? ops(Shape.LDX, op -> true) : new ArrayList<>(ops(Shape.STX, op -> true));
+            if (!load) ops.addAll(ops(Shape.ST, op -> true));
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            int size = op.size();
+            int base, off;
+            if (stack) {
+                base = 10;
+                off = -size * (1 + rnd.nextInt(STACK_WINDOW / size)); // aligned inside the zeroed window
+            } else if (!masked) {
+                if (memLen < size) return false;
+                base = memPtr();
+                off = rnd.nextInt(memLen - size + 1);
+            } else {
+                if (!config.allows(Op.AND64_IMM) || !config.allows(Op.ADD64_REG)) return false;
+                int scratch = writable(false);
+                int mask = Integer.highestOneBit(memLen - size + 1) - 1; // offset + size <= memLen
+                out.add(Insn.imm(Op.AND64_IMM, scratch, mask));
+                out.add(Insn.reg(Op.ADD64_REG, scratch, memPtr()));
+                int value = readable(false);
+                if (value == scratch) value = LOOP;
+                out.add(load ? Insn.of(op, scratch, scratch, 0, 0)
+                        : op.shape == Shape.ST ? Insn.of(op, scratch, 0, 0, Values.edge(rnd)) : Insn.of(op, scratch, value, 0, 0));
+                if (!load) out.add(mov(scratch, Values.edge(rnd))); // the scratch pointer must not outlive the unit
+                return true;
+            }
+            if (load) out.add(Insn.of(op, writable(callee), base, off, 0));
+            else if (op.shape == Shape.ST) out.add(Insn.of(op, base, 0, off, Values.edge(rnd)));
+            else out.add(Insn.of(op, base, readable(callee), off, 0));
+            return true;
+        }
+
+        /** After a call or packet load the verifier forgets r1-r5: give them scalar values again. */
+        void clobberArguments(List<Insn> out) {
+            for (int r = 1; r <= 5; r++) {
+                if (r == 1 && !memViaR6 && memPtrValid) continue;
+                out.add(mov(r, Values.edge(rnd)));
+            }
+        }
+
+        int memPtr() {
+            return memViaR6 ? MEM_PTR : 1;
+        }
+
+        /** Aligned atomic read-modify-write on the stack window or the input. */
+        boolean atomic(List<Insn> out, boolean callee) {
+            List<Op> ops = ops(Shape.ATOMIC, op -> true);
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            int[] at = alignedSlot(op.size(), callee);
+            if (at == null) return false;
+            int src = writable(callee); // fetch forms and xchg write it back
+            out.add(Insn.of(op, at[0], src, at[1], 0));
+            return true;
+        }
+
+        boolean acqRel(List<Insn> out, boolean callee) {
+            boolean acquire = rnd.nextBoolean();
+            List<Op> ops = ops(acquire ? Shape.LOAD_ACQ : Shape.STORE_REL, op -> true);
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            int[] at = alignedSlot(op.size(), callee);
+            if (at == null) return false;
+            out.add(acquire ? Insn.of(op, writable(callee), at[0], at[1], 0) : Insn.of(op, at[0], readable(callee), at[1], 0));
+            return true;
+        }
+
+        /** {base register, offset} of a naturally aligned slot, or null if none fits. */
+        int[] alignedSlot(int size, boolean callee) {
+            if (callee || !memPtrValid || rnd.nextBoolean()) return new int[] {10, -size * (1 + rnd.nextInt(STACK_WINDOW / size))};
+            if (memLen < size) return null;
+            return new int[] {memPtr(), size * rnd.nextInt(memLen / size)};
+        }
+
+        /** A conditional forward jump over the next few units. */
+        boolean branch(List<Insn> out, boolean callee, int depth) {
+            boolean imm = rnd.nextBoolean();
+            List<Op> ops = ops(imm ? Shape.JMP_IMM : Shape.JMP_REG, op -> true);
+            if (ops.isEmpty()) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            List<Insn> skipped = new ArrayList<>();
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) unit(skipped, callee, depth - 1);
+            Insn j = imm ? Insn.of(op, readable(callee), 0, 0, Values.edge(rnd)) : Insn.of(op, readable(callee), readable(callee), 0, 0);
+            out.add(j.withJumpOffset(slots(skipped)));
+            out.addAll(skipped);
+            return true;
+        }
+
+        /** if (cond) { A } else { B } with ja or gotol, so both arms are reachable. */
+        boolean diamond(List<Insn> out, boolean callee, int depth) {
+            List<Op> conds = ops(Shape.JMP_IMM, op -> true);
+            List<Op> jas = new ArrayList<>(ops(Shape.JA, op -> true));
+            jas.addAll(ops(Shape.JA32, op -> true));
+            if (conds.isEmpty() || jas.isEmpty()) return false;
+            List<Insn> a = new ArrayList<>(), b = new ArrayList<>();
+            unit(a, callee, depth - 1);
+            unit(b, callee, depth - 1);
+            Op cond = conds.get(rnd.nextInt(conds.size()));
+            Op ja = jas.get(rnd.nextInt(jas.size()));
+            out.add(Insn.of(cond, readable(callee), 0, 0, Values.edge(rnd)).withJumpOffset(slots(a) + 1));
+            out.addAll(a);
+            out.add(Insn.of(ja).withJumpOffset(slots(b)));
+            out.addAll(b);
+            return true;
+        }
+
+        /** A counted loop on r9 (main only, not nested): straight-line body, 1-5 iterations. */
+        boolean loop(List<Insn> out, boolean callee) {
+            if (callee || loopDepth > 0) return false;
+            Op dec = config.allows(Op.ADD64_IMM) ? Op.ADD64_IMM : Op.ADD32_IMM;
+            Op jne = config.allows(Op.JNE_IMM) ? Op.JNE_IMM : config.allows(Op.JNE32_IMM) ? Op.JNE32_IMM : null;
+            if (jne == null) return false;
+            loopDepth++;
+            List<Insn> body = new ArrayList<>();
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) unit(body, false, 0);
+            loopDepth--;
+            out.add(mov(LOOP, 1 + rnd.nextInt(5)));
+            out.addAll(body);
+            out.add(Insn.imm(dec, LOOP, -1));
+            out.add(Insn.of(jne, LOOP, 0, 0, 0).withJumpOffset(-(slots(body) + 2)));
+            return true;
+        }
+
+        /** A local call to a generated function; r1-r5 are re-initialised after it (the verifier clobbers them). */
+        boolean call(List<Insn> out) {
+            if (!config.allows(Op.CALL_LOCAL) || loopDepth > 0) return false;
+            int callee;
+            if (functions.size() < MAX_FUNCTIONS && (functions.isEmpty() || rnd.nextBoolean())) {
+                List<Insn> f = new ArrayList<>();
+                f.add(mov(0, Values.edge(rnd)));
+                Op st = config.allows(Op.STDW) ? Op.STDW : Op.STW;
+                for (int off = -st.size(); off >= -STACK_WINDOW; off -= st.size()) f.add(Insn.of(st, 10, 0, off, 0));
+                int units = 1 + rnd.nextInt(6);
+                for (int u = 0; u < units; u++) unit(f, true, 1);
+                epilogue(f, CALLEE_SCALARS);
+                f.add(Insn.of(Op.EXIT));
+                functions.add(f);
+                callee = functions.size() - 1;
+            } else {
+                callee = rnd.nextInt(functions.size());
+            }
+            if (!memViaR6) {
+                out.add(mov(1, Values.edge(rnd))); // r1 held the input pointer: the callee must see a scalar
+                memPtrValid = false;
+            }
+            Insn call = Insn.of(Op.CALL_LOCAL);
+            calls.put(call, callee);
+            out.add(call);
+            clobberArguments(out);
+            return true;
+        }
+
+        /** Legacy packet loads, inside or past the input (past it ends the program with 0). */
+        boolean packet(List<Insn> out, boolean callee) {
+            List<Op> ops = new ArrayList<>(ops(Shape.LD_ABS, op -> true));
+            ops.addAll(ops(Shape.LD_IND, op -> true));
+            if (ops.isEmpty() || callee) return false;
+            Op op = ops.get(rnd.nextInt(ops.size()));
+            int off = rnd.nextInt(8) == 0 ? memLen + rnd.nextInt(8) : rnd.nextInt(Math.max(1, memLen - op.size() + 1));
+            if (op.shape == Shape.LD_ABS) {
+                out.add(Insn.of(op, 0, 0, 0, off));
+            } else {
+                int idx = writable(false);
+                if (idx == 0) idx = 2;
+                out.add(mov(idx, rnd.nextInt(4)));
+                out.add(Insn.of(op, 0, idx, 0, off));
+            }
+            clobberArguments(out);
+            return true;
+        }
+
+        /** unwind (helper 5), directly or through callx, with a non-zero argument so the run goes on. */
+        boolean helper(List<Insn> out, boolean callee) {
+            boolean viaCallx = config.allows(Op.CALLX) && rnd.nextBoolean();
+            if (!viaCallx && !config.allows(Op.CALL)) return false;
+            if (callee) return false;
+            out.add(mov(1, 1 + rnd.nextInt(1000)));
+            if (!memViaR6) memPtrValid = false; // r1 held the input pointer
+            if (viaCallx) {
+                out.add(mov(2, 5));
+                out.add(Insn.of(Op.CALLX, 2, 0, 0, 0));
+            } else {
+                out.add(Insn.imm(Op.CALL, 0, 5));
+            }
+            clobberArguments(out);
+            return true;
+        }
+    }
+
+    static int slots(List<Insn> insns) {
+        int s = 0;
+        for (Insn i : insns) s += i.slots();
+        return s;
+    }
+}
