@@ -22,6 +22,9 @@ public final class Runtimes {
 
     /** Creates the runtime called {@code name}; unknown names are an IllegalArgumentException listing the known ones. */
     public static Runtime create(String name) {
+        if (name.startsWith(org.crosscheck.runtime.mutant.Mutants.PREFIX)) {
+            return org.crosscheck.runtime.mutant.Mutants.runtime(name.substring(org.crosscheck.runtime.mutant.Mutants.PREFIX.length()));
+        }
         Supplier<Runtime> s = KNOWN.get(name);
         if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet()) + ")");
         return s.get();

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Insn;
@@ -14,6 +15,7 @@ import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Semantics;
 import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Kfunc;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
@@ -28,6 +30,20 @@ import org.crosscheck.runtime.Runtime;
  * compared); r6-r9 and r10 are restored on return from a local call.
  */
 public final class Interpreter implements Runtime {
+    private final String name;
+    private final Map<Integer, Kfunc> kfuncs;
+
+    /** The reference interpreter, {@code interp}, with no kfuncs. */
+    public Interpreter() {
+        this("interp", Map.of());
+    }
+
+    /** An interpreter under another name that offers {@code kfuncs} to {@code call runtime ID}. */
+    public Interpreter(String name, Map<Integer, Kfunc> kfuncs) {
+        this.name = name;
+        this.kfuncs = Map.copyOf(kfuncs);
+    }
+
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -35,7 +51,7 @@ public final class Interpreter implements Runtime {
 
     @Override
     public String name() {
-        return "interp";
+        return name;
     }
 
     @Override
@@ -52,7 +68,7 @@ public final class Interpreter implements Runtime {
     public record Result(Outcome outcome, long executed) {}
 
     public Result execute(Program program, byte[] memory, Limits limits) {
-        return new Machine(Decoded.of(program), memory, limits.instructionBudget()).run();
+        return new Machine(Decoded.of(program), memory, limits.instructionBudget(), kfuncs).run();
     }
 
     /** Flat per-slot arrays of a program, built once so the hot loop reads no records. */
@@ -103,18 +119,20 @@ public final class Interpreter implements Runtime {
 
     /** Runs a pre-decoded program; reusable by benchmarks. */
     public Result execute(Decoded d, byte[] memory, long budget) {
-        return new Machine(d, memory, budget).run();
+        return new Machine(d, memory, budget, kfuncs).run();
     }
 
-    private static final class Machine {
+    private static final class Machine implements Kfunc.Memory {
         final Decoded d;
+        final Map<Integer, Kfunc> kfuncs;
         final byte[] ram;     // [0, STACK_SIZE) stack frames, then the input memory
         final int memLen;
         final long budget;
         long stackLow;        // lowest valid stack address: bottom of the current frame
 
-        Machine(Decoded d, byte[] memory, long budget) {
+        Machine(Decoded d, byte[] memory, long budget, Map<Integer, Kfunc> kfuncs) {
             this.d = d;
+            this.kfuncs = kfuncs;
             this.memLen = memory.length;
             this.ram = new byte[STACK_SIZE + memory.length];
             System.arraycopy(memory, 0, ram, STACK_SIZE, memory.length);
@@ -130,7 +148,8 @@ public final class Interpreter implements Runtime {
             throw new Trap(TrapKind.OUT_OF_BOUNDS, size + "-byte access at 0x" + Long.toHexString(a));
         }
 
-        long load(long a, int size) {
+        @Override
+        public long load(long a, int size) {
             int i = at(a, size);
             return switch (size) {
                 case 1 -> ram[i] & 0xffL;
@@ -140,7 +159,8 @@ public final class Interpreter implements Runtime {
             };
         }
 
-        void store(long a, int size, long v) {
+        @Override
+        public void store(long a, int size, long v) {
             int i = at(a, size);
             switch (size) {
                 case 1 -> ram[i] = (byte) v;
@@ -320,7 +340,11 @@ public final class Interpreter implements Runtime {
                             r[0] = r[1];
                             if (r[0] == 0) return new Result(new Outcome.Returned(0, finalMemory()), budget - left);
                         }
-                        case CALL_RUNTIME -> throw new Trap(TrapKind.BAD_CALL, "no kfunc with BTF id " + imm[pc]);
+                        case CALL_RUNTIME -> {
+                            Kfunc f = kfuncs.get((int) imm[pc]);
+                            if (f == null) throw new Trap(TrapKind.BAD_CALL, "no kfunc with BTF id " + imm[pc]);
+                            f.call(r, this);
+                        }
                         case CALL_LOCAL -> {
                             if (depth + 1 >= MAX_FRAMES) throw new Trap(TrapKind.CALL_DEPTH, "more than " + MAX_FRAMES + " frames");
                             int s = depth * 5;
