@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
             AsmCommand.class,
             DisasmCommand.class,
             PluginCommand.class,
+            CampaignCommand.class,
+            TriageCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -218,11 +218,17 @@ public final class Generator {
             if (ops.isEmpty()) return false;
             Op op = ops.get(rnd.nextInt(ops.size()));
             int dst = writable(callee);
+            // a third of the time the operands are fresh edge values, so edge pairs (INT_MIN / -1,
+            // x % 0, shifts by 64...) meet the operation instead of being diluted by earlier code
+            boolean fresh = rnd.nextInt(3) == 0;
+            if (fresh) out.add(mov(dst, Values.strongEdge(rnd)));
             if (!imm) {
-                out.add(Insn.reg(op, dst, readable(callee)));
+                int src = readable(callee);
+                if (fresh && src != dst && src != LOOP) out.add(mov(src, Values.strongEdge(rnd)));
+                out.add(Insn.reg(op, dst, src));
                 return true;
             }
-            long v = Values.edge(rnd);
+            long v = fresh ? Values.strongEdge(rnd) : Values.edge(rnd);
             String m = op.mnemonic.replace("32", "");
             int width = op.is32() ? 32 : 64;
             if (m.equals("lsh") || m.equals("rsh") || m.equals("arsh")) v = Math.floorMod(v, width); // verifier: constant shift < width

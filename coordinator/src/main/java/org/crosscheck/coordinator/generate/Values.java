@@ -21,6 +21,11 @@ final class Values {
         };
     }
 
+    /** Almost always an edge value: for operands placed right before an operation. */
+    static long strongEdge(SplittableRandom rnd) {
+        return rnd.nextInt(8) == 0 ? rnd.nextInt(-64, 65) : EDGES[rnd.nextInt(EDGES.length)];
+    }
+
     /** A 64-bit value (lddw): edges, random, or an edge in one half and noise in the other. */
     static long edge64(SplittableRandom rnd) {
         return switch (rnd.nextInt(4)) {

@@ -1,0 +1,94 @@
+package org.crosscheck.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.isa.DataFile;
+import org.crosscheck.isa.Disassembler;
+import org.crosscheck.isa.IsaException;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "replay",
+        description = {"Re-runs a finding's reproducer (or any .data file) on every runtime and shows the outcomes side",
+            "by side with the program in the LLVM dialect. Exit code 1 when the runtimes still disagree."},
+        footer = {"", "Examples:", "  crosscheck replay crosscheck-work/findings/3f2a9c0d1e2b4a5c",
+            "  crosscheck replay repro.data --runtimes interp,jit,kernel"})
+final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FINDING_DIR|FILE", description = "A finding directory (uses its repro.data) or a .data file.")
+    Path target;
+
+    @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes (default: the finding's reference and runtimes, else interp and every available one).")
+    String runtimes;
+
+    @Option(names = "--original", description = "Replay original.data instead of the minimized repro.data.")
+    boolean original;
+
+    @Override
+    public Integer call() throws IOException, IsaException {
+        Path file = Files.isDirectory(target) ? target.resolve(original ? "original.data" : "repro.data") : target;
+        if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+        DataFile data = DataFile.read(file);
+        Program p = data.program().program();
+        byte[] mem = data.memory();
+        Set<String> names = new LinkedHashSet<>();
+        if (runtimes != null) {
+            for (String n : runtimes.split(",")) if (!n.isBlank()) names.add(n.strip());
+        } else if (Files.isDirectory(target) && Files.isRegularFile(target.resolve("meta.properties"))) {
+            FindingStore.Summary s = FindingStore.summary(target);
+            java.util.Properties meta = new java.util.Properties();
+            meta.load(new java.io.StringReader(Files.readString(target.resolve("meta.properties"))));
+            names.add(meta.getProperty("reference", "interp"));
+            names.addAll(s.runtimes());
+        } else {
+            names.addAll(Runtimes.names());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("# " + file);
+        out.print(Disassembler.llvm(p));
+        if (mem.length > 0) out.println("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(mem));
+        List<Outcome> outcomes = new ArrayList<>();
+        int width = names.stream().mapToInt(String::length).max().orElse(6);
+        for (String n : names) {
+            Runtime r;
+            try {
+                r = Runtimes.create(n);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            try (r) {
+                var why = r.unavailableReason();
+                if (why.isPresent()) {
+                    out.printf("%-" + width + "s  unavailable: %s%n", n, why.get());
+                    continue;
+                }
+                Outcome o = r.run(p, mem, Limits.DEFAULT);
+                outcomes.add(o);
+                out.printf("%-" + width + "s  %s%n", n, o.describe());
+                if (o instanceof Outcome.Returned ret && mem.length > 0) {
+                    out.printf("%-" + width + "s  memory: %s%n", "", java.util.HexFormat.ofDelimiter(" ").formatHex(ret.memory()));
+                }
+            }
+        }
+        boolean agree = outcomes.stream().allMatch(o -> o.sameAs(outcomes.get(0)));
+        out.println(agree ? "all runtimes agree" : "runtimes disagree");
+        return agree ? 0 : 1;
+    }
+}

@@ -1,0 +1,28 @@
+package org.crosscheck.coordinator.campaign;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+
+/**
+ * What a campaign runs: which runtimes (the first is the reference every other is compared
+ * against), which groups and CPU version the generator may use, for how long, from which seed.
+ */
+public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
+        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits) {
+
+    public CampaignConfig {
+        if (runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+        runtimes = List.copyOf(runtimes);
+        groups = Set.copyOf(groups);
+    }
+
+    public String reference() {
+        return runtimes.get(0);
+    }
+}

@@ -1,0 +1,33 @@
+package org.crosscheck.coordinator.compare;
+
+import java.util.List;
+import java.util.Map;
+import org.crosscheck.runtime.Outcome;
+
+/**
+ * Runtimes whose outcome differs from the reference's in one way ({@link Kind}). Its
+ * {@link #signature()} (kind, odd runtimes, reference) is what minimization must keep; the finding's
+ * title adds the instructions the minimized program points at.
+ */
+public record Divergence(Kind kind, List<String> odd, String reference, Map<String, Outcome> outcomes) {
+
+    /** How outcomes differ, from the most to the least specific. */
+    public enum Kind {
+        R0("r0 mismatch"),
+        MEMORY("memory mismatch"),
+        TRAP("trap mismatch"),
+        VERIFIER("verifier verdict"),
+        CRASH("crash"),
+        TIMEOUT("timeout");
+
+        public final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    public String signature() {
+        return kind.label + ": " + String.join(",", odd) + " vs " + reference;
+    }
+}

@@ -1,0 +1,41 @@
+package org.crosscheck.coordinator.compare;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+
+/**
+ * The structured title of a finding, built from fields, never scraped from text:
+ * {@code r0 mismatch: kernel vs interp [divmul64 sdiv]}. The bracket names the instructions of the
+ * minimized program that are not mere setup (moves, lddw, exit), at most three, in table order.
+ */
+public final class Title {
+    private Title() {}
+
+    private static final Set<Op> SETUP = EnumSet.of(Op.MOV64_IMM, Op.MOV32_IMM, Op.MOV64_REG, Op.MOV32_REG, Op.LDDW, Op.EXIT);
+
+    public static String of(Divergence d, Program minimized) {
+        Set<Op> ops = culprits(minimized);
+        StringBuilder sb = new StringBuilder(d.signature()).append(" [");
+        if (ops.isEmpty()) return sb.append("setup only]").toString();
+        sb.append(ops.iterator().next().group.id()).append(' ');
+        int n = 0;
+        for (Op op : ops) {
+            if (n++ == 3) break;
+            if (n > 1) sb.append(',');
+            sb.append(op.mnemonic);
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The non-setup ops of a program, in table order (all ops but exit when there are none). */
+    public static Set<Op> culprits(Program p) {
+        Set<Op> ops = new TreeSet<>();
+        for (Insn i : p.insns()) if (!SETUP.contains(i.op())) ops.add(i.op());
+        if (ops.isEmpty()) for (Insn i : p.insns()) if (i.op() != Op.EXIT) ops.add(i.op());
+        return ops;
+    }
+}

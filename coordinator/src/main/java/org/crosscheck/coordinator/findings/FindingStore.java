@@ -1,0 +1,233 @@
+package org.crosscheck.coordinator.findings;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.crosscheck.isa.DataFile;
+import org.crosscheck.isa.Disassembler;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Outcome;
+
+/**
+ * Findings on disk: {@code findings/<id>/} where id is a hash of the title, holding
+ * {@code description}, {@code repro.data} (minimized), {@code original.data}, {@code outcomes},
+ * {@code meta.properties} (title, count, first/last seen, seed, generator version...) and
+ * {@code cases} (the ids of the cases that showed it, so a case seen twice counts once). A new
+ * finding is assembled in a temporary directory and renamed into place; updates replace files
+ * atomically. Nothing already found is lost when the process dies.
+ */
+public final class FindingStore {
+    /** A divergence ready to be stored. */
+    public record Report(String title, String kind, List<String> runtimes, String reference, String group,
+            Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
+            Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized) {}
+
+    /** What is known of a stored finding. */
+    public record Summary(String id, String title, String kind, List<String> runtimes, String group, long count,
+            Instant firstSeen, Instant lastSeen, boolean minimized, Path dir) {}
+
+    private static final int MAX_CASES_KEPT = 10_000;
+
+    private final Path root;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public FindingStore(Path workdir) throws IOException {
+        this.root = workdir.resolve("findings");
+        Files.createDirectories(root);
+        cleanTemporaries();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The directory name of a title: 16 hex digits of its SHA-256. */
+    public static String idOf(String title) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(title.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Records one sighting. Returns true when the finding is new. A case already recorded for this
+     * finding does not count again.
+     */
+    public boolean record(Report r) throws IOException {
+        String id = idOf(r.title());
+        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+            Path dir = root.resolve(id);
+            Instant now = Instant.now();
+            if (!Files.isDirectory(dir)) {
+                create(dir, id, r, now);
+                return true;
+            }
+            Properties meta = readMeta(dir);
+            Set<String> cases = readCases(dir);
+            if (cases.contains(r.caseId())) return false;
+            cases.add(r.caseId());
+            meta.setProperty("count", Long.toString(Long.parseLong(meta.getProperty("count", "0")) + 1));
+            meta.setProperty("last_seen", now.toString());
+            writeCases(dir, cases);
+            AtomicFiles.write(dir.resolve("meta.properties"), store(meta));
+            return false;
+        }
+    }
+
+    private void create(Path dir, String id, Report r, Instant now) throws IOException {
+        Path tmp = Files.createTempDirectory(root, ".new-" + id + "-");
+        Long expected = r.reproOutcomes().get(r.reference()) instanceof Outcome.Returned ret ? ret.r0() : null;
+        String header = r.title() + "\nexpected: the reference (" + r.reference() + ") outcome";
+        AtomicFiles.write(tmp.resolve("repro.data"), DataFile.write(r.repro(), r.reproMemory(), expected, header));
+        AtomicFiles.write(tmp.resolve("original.data"), DataFile.write(r.original(), r.originalMemory(), null,
+                r.title() + "\noriginal program of case " + r.caseId()));
+        AtomicFiles.write(tmp.resolve("outcomes"), outcomes(r.reproOutcomes()));
+        AtomicFiles.write(tmp.resolve("description"), description(r));
+        AtomicFiles.write(tmp.resolve("cases"), r.caseId() + "\n");
+        Properties meta = new Properties();
+        meta.setProperty("id", id);
+        meta.setProperty("title", r.title());
+        meta.setProperty("kind", r.kind());
+        meta.setProperty("runtimes", String.join(",", r.runtimes()));
+        meta.setProperty("reference", r.reference());
+        meta.setProperty("group", r.group());
+        meta.setProperty("count", "1");
+        meta.setProperty("first_seen", now.toString());
+        meta.setProperty("last_seen", now.toString());
+        meta.setProperty("seed", Long.toString(r.seed()));
+        meta.setProperty("index", Long.toString(r.index()));
+        meta.setProperty("case", r.caseId());
+        meta.setProperty("generator_version", Integer.toString(r.generatorVersion()));
+        meta.setProperty("minimized", Boolean.toString(r.minimized()));
+        meta.setProperty("repro_instructions", Integer.toString(r.repro().insns().size()));
+        AtomicFiles.write(tmp.resolve("meta.properties"), store(meta));
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(root);
+        } catch (IOException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    static String outcomes(Map<String, Outcome> outcomes) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(outcomes).forEach((rt, o) -> {
+            sb.append(rt).append(": ").append(o.describe()).append('\n');
+            if (o instanceof Outcome.Returned ret && ret.memory().length > 0) {
+                sb.append("  memory: ").append(HexFormat.ofDelimiter(" ").formatHex(ret.memory())).append('\n');
+            }
+            if (o instanceof Outcome.Rejected rej && rej.log() != null && !rej.log().isBlank()) {
+                sb.append("  log:\n");
+                for (String l : rej.log().strip().split("\n")) sb.append("    ").append(l).append('\n');
+            }
+        });
+        return sb.toString();
+    }
+
+    static String description(Report r) {
+        return r.title() + "\n\n"
+                + "kind: " + r.kind() + "\nruntimes: " + String.join(", ", r.runtimes()) + " vs " + r.reference() + "\n"
+                + "case: " + r.caseId() + " (seed " + r.seed() + ", index " + r.index() + ", generator v" + r.generatorVersion() + ")\n"
+                + "minimized: " + r.minimized() + " (" + r.original().insns().size() + " -> " + r.repro().insns().size() + " instructions)\n\n"
+                + "outcomes of repro.data:\n" + outcomes(r.reproOutcomes()) + "\n"
+                + "repro.data (LLVM dialect):\n" + Disassembler.llvm(r.repro()) + "\n"
+                + "replay: crosscheck replay <this directory>\n";
+    }
+
+    /** Every stored finding, most frequent first. */
+    public List<Summary> list() throws IOException {
+        List<Summary> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path dir : ds) {
+                if (!Files.isDirectory(dir) || dir.getFileName().toString().startsWith(".")) continue;
+                out.add(summary(dir));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(Summary::count).reversed().thenComparing(Summary::title));
+        return out;
+    }
+
+    public static Summary summary(Path dir) throws IOException {
+        Properties m = readMeta(dir);
+        return new Summary(m.getProperty("id", dir.getFileName().toString()), m.getProperty("title", "?"), m.getProperty("kind", "?"),
+                List.of(m.getProperty("runtimes", "").split(",")), m.getProperty("group", ""),
+                Long.parseLong(m.getProperty("count", "0")), Instant.parse(m.getProperty("first_seen", Instant.EPOCH.toString())),
+                Instant.parse(m.getProperty("last_seen", Instant.EPOCH.toString())), Boolean.parseBoolean(m.getProperty("minimized")), dir);
+    }
+
+    static Properties readMeta(Path dir) throws IOException {
+        Properties p = new Properties();
+        Path f = dir.resolve("meta.properties");
+        if (!Files.isRegularFile(f)) throw new IOException(dir + ": not a finding (no meta.properties)");
+        p.load(new StringReader(Files.readString(f)));
+        return p;
+    }
+
+    private static Set<String> readCases(Path dir) throws IOException {
+        Path f = dir.resolve("cases");
+        Set<String> s = new LinkedHashSet<>();
+        if (Files.isRegularFile(f)) for (String l : Files.readAllLines(f)) if (!l.isBlank()) s.add(l.strip());
+        return s;
+    }
+
+    private static void writeCases(Path dir, Set<String> cases) throws IOException {
+        List<String> keep = new ArrayList<>(cases);
+        if (keep.size() > MAX_CASES_KEPT) keep = keep.subList(keep.size() - MAX_CASES_KEPT, keep.size());
+        AtomicFiles.write(dir.resolve("cases"), String.join("\n", keep) + "\n");
+    }
+
+    private static String store(Properties p) {
+        StringWriter w = new StringWriter();
+        try {
+            new TreeMap<>(p).forEach((k, v) -> {
+                Properties one = new Properties();
+                one.setProperty((String) k, (String) v);
+                StringWriter line = new StringWriter();
+                try {
+                    one.store(line, null);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                line.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> w.append(l).append('\n'));
+            });
+        } catch (UncheckedIOException e) {
+            throw e;
+        }
+        return w.toString();
+    }
+
+    /** Leftovers of a crash in the middle of creating a finding are removed: they were never visible. */
+    private void cleanTemporaries() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ".new-*")) {
+            for (Path p : ds) deleteTree(p);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.crosscheck.coordinator.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.crosscheck.runtime.Outcome;
+
+/**
+ * The campaign's metrics (Micrometer, scraped by Prometheus). Names follow Prometheus conventions
+ * and DESIGN.md: {@code crosscheck_programs_executed_total{runtime}}, {@code
+ * crosscheck_divergences_total{kind}}, {@code crosscheck_run_seconds{runtime}}... Meters are
+ * cached so the hot path does no registry look-ups.
+ */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter generated;
+    private final Map<String, Counter> executed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
+    private final Counter newFindings;
+
+    public Metrics() {
+        registry.config().commonTags("app", "crosscheck");
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        generated = Counter.builder("crosscheck_programs_generated").description("Programs generated or mutated").register(registry);
+        newFindings = Counter.builder("crosscheck_findings_new").description("Findings seen for the first time").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void generated() {
+        generated.increment();
+    }
+
+    /** One run of one program on one runtime, with its outcome. */
+    public void executed(String runtime, Outcome o, long nanos) {
+        executed.computeIfAbsent(runtime, r -> Counter.builder("crosscheck_programs_executed")
+                .description("Programs run, per runtime").tag("runtime", r).register(registry)).increment();
+        String kind = kind(o);
+        outcomes.computeIfAbsent(runtime + '\0' + kind, k -> Counter.builder("crosscheck_outcomes")
+                .description("Outcomes by kind, per runtime").tag("runtime", runtime).tag("kind", kind).register(registry)).increment();
+        runTimes.computeIfAbsent(runtime, r -> Timer.builder("crosscheck_run").description("Time of one run, per runtime")
+                .tag("runtime", r).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        if (o instanceof Outcome.Rejected rej) {
+            String reason = reasonClass(rej.reason());
+            rejections.computeIfAbsent(runtime + '\0' + reason, k -> Counter.builder("crosscheck_verifier_rejections")
+                    .description("Loader or verifier rejections, by reason").tag("runtime", runtime).tag("reason", reason)
+                    .register(registry)).increment();
+        }
+    }
+
+    public void divergence(String kind) {
+        divergences.computeIfAbsent(kind, k -> Counter.builder("crosscheck_divergences").description("Divergences, by kind")
+                .tag("kind", k).register(registry)).increment();
+    }
+
+    public void deviation(String runtime, String id) {
+        deviations.computeIfAbsent(runtime + '\0' + id, k -> Counter.builder("crosscheck_deviations")
+                .description("Known, documented deviations of a runtime (counted, not reported)")
+                .tag("runtime", runtime).tag("deviation", id).register(registry)).increment();
+    }
+
+    public void newFinding() {
+        newFindings.increment();
+    }
+
+    /** A gauge read at scrape time, such as the number of findings or the coverage of a group. */
+    public void gauge(String name, String description, Map<String, String> tags, Supplier<Number> value) {
+        Gauge.Builder<Supplier<Number>> b = Gauge.builder(name, value).description(description);
+        tags.forEach(b::tag);
+        b.register(registry);
+    }
+
+    public static String kind(Outcome o) {
+        return switch (o) {
+            case Outcome.Returned r -> "returned";
+            case Outcome.Trapped t -> "trapped_" + t.kind().name().toLowerCase(Locale.ROOT);
+            case Outcome.Rejected r -> "rejected_" + r.stage().name().toLowerCase(Locale.ROOT);
+            case Outcome.Crashed c -> "crashed";
+            case Outcome.TimedOut t -> "timed_out";
+            case Outcome.Unsupported u -> "unsupported";
+        };
+    }
+
+    /** A bounded label for a rejection reason: digits folded, cut at 60 characters. */
+    static String reasonClass(String reason) {
+        if (reason == null || reason.isBlank()) return "unknown";
+        String r = reason.replaceAll("[0-9]+", "N").replaceAll("\\s+", " ").strip();
+        return r.length() > 60 ? r.substring(0, 60) : r;
+    }
+}
