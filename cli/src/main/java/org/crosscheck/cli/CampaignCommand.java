@@ -118,6 +118,7 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(campaign::stop, "ctrl-c");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        if (campaign.resumedAt() > 0) out.println("campaign: resuming in " + workdir + " at case " + campaign.resumedAt());
         out.println("campaign: seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes()) + " (reference "
                 + cfg.reference() + "), groups " + campaign.generator().config().groups() + ", cpu " + cv + ", workdir " + workdir
                 + (server != null ? ", metrics http://" + server.address().getHostString() + ":" + server.address().getPort() + "/metrics" : ""));

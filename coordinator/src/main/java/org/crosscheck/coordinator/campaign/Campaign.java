@@ -84,6 +84,11 @@ public final class Campaign {
         return state.seed();
     }
 
+    /** Where this run starts: 0 for a new campaign, the saved watermark for a resumed one. */
+    public long resumedAt() {
+        return state.watermark();
+    }
+
     public Generator generator() {
         return generator;
     }

@@ -26,9 +26,14 @@ public final class Title {
         for (Op op : ops) {
             if (n++ == 3) break;
             if (n > 1) sb.append(',');
-            sb.append(op.mnemonic);
+            sb.append(name(op));
         }
         return sb.append(']').toString();
+    }
+
+    /** An op's name in titles: its mnemonic without "lock " and with no spaces (cmpxchg32, fetch_add, call_local). */
+    public static String name(Op op) {
+        return op.mnemonic.replaceFirst("^lock ", "").replace(' ', '_');
     }
 
     /** The non-setup ops of a program, in table order (all ops but exit when there are none). */

@@ -1,0 +1,66 @@
+package org.crosscheck.coordinator.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Op;
+import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.mutant.Mutants;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Injected bugs are found: a campaign of interp against each interp-mutant must store, within 60 s,
+ * a finding whose title names the mutated instruction. Prints the time to detection.
+ */
+class MutantDetectionTest {
+    @TempDir
+    Path work;
+
+    static Stream<String> mutants() {
+        return Mutants.names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutants")
+    void campaignFindsTheInjectedBug(String mutant) throws Exception {
+        String name = Mutants.PREFIX + mutant;
+        var cfg = new CampaignConfig(List.of("interp", name), Group.rfc(), CpuVersion.V4, 1, Duration.ofSeconds(60), 0,
+                work, 2, 64, 24);
+        var store = new FindingStore(work);
+        var campaign = new Campaign(cfg, List.of(Runtimes.create("interp"), Runtimes.create(name)), store, new Metrics());
+        Set<String> mnemonics = new java.util.HashSet<>();
+        for (Op op : Mutants.get(mutant).ops()) mnemonics.add(org.crosscheck.coordinator.compare.Title.name(op));
+        long t0 = System.nanoTime();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                campaign.run(null);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        String found = null;
+        while (runner.isAlive() && found == null) {
+            Thread.sleep(50);
+            for (FindingStore.Summary s : store.list()) {
+                String ops = s.title().substring(s.title().lastIndexOf('[') + 1);
+                for (String m : mnemonics) if (List.of(ops.replace("]", "").split("[ ,]")).contains(m)) found = s.title();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        campaign.stop();
+        runner.join();
+        System.out.printf("mutant %-18s detected in %5.1f s: %s%n", mutant, seconds, found);
+        assertTrue(found != null, mutant + ": no finding naming " + mnemonics + " within 60 s; findings: "
+                + store.list().stream().map(FindingStore.Summary::title).toList());
+    }
+}
