@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             AsmCommand.class,
             DisasmCommand.class,
             PluginCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
             "  crosscheck conformance ../shared/bpf_conformance/tests",
             "  crosscheck run test.data --runtime interp",
             "  crosscheck disasm test.data --llvm",
+            "  crosscheck bench kernel",
             "Run 'crosscheck help COMMAND' for a command's options."
         })
 public final class Main implements Runnable {
