@@ -18,20 +18,21 @@ final class Bpf {
     private Bpf() {}
 
     static final long SYS_BPF = 321; // x86-64
-    static final int MAP_CREATE = 0, MAP_LOOKUP_ELEM = 1, MAP_UPDATE_ELEM = 2, PROG_LOAD = 5, PROG_TEST_RUN = 10;
+    static final int MAP_CREATE = 0, PROG_LOAD = 5, PROG_TEST_RUN = 10;
     static final int MAP_TYPE_ARRAY = 2;
+    /** Map flag: the values can be mmap()ed, so we read and write them without system calls. */
+    static final int F_MMAPABLE = 1 << 10;
+    static final long PAGE = 4096;
     static final int PROG_TYPE_SOCKET_FILTER = 1;
 
     /** Sizes of the attribute blocks we pass (each ends at the last field we use). */
-    static final int MAP_CREATE_SIZE = 72, MAP_ELEM_SIZE = 32, PROG_LOAD_SIZE = 144, TEST_RUN_SIZE = 80;
+    static final int MAP_CREATE_SIZE = 72, PROG_LOAD_SIZE = 144, TEST_RUN_SIZE = 80;
 
     /** Offsets in the BPF_PROG_LOAD attributes. */
     static final long PL_TYPE = 0, PL_INSN_CNT = 4, PL_INSNS = 8, PL_LICENSE = 16, PL_LOG_LEVEL = 24,
             PL_LOG_SIZE = 28, PL_LOG_BUF = 32, PL_FLAGS = 44, PL_NAME = 48, PL_LOG_TRUE_SIZE = 140;
     /** Offsets in the BPF_PROG_TEST_RUN attributes. */
     static final long TR_PROG_FD = 0, TR_RETVAL = 4, TR_DATA_SIZE_IN = 8, TR_DATA_IN = 16;
-    /** Offsets in the BPF_MAP_*_ELEM attributes. */
-    static final long ME_FD = 0, ME_KEY = 8, ME_VALUE = 16;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -40,6 +41,13 @@ final class Bpf {
             LINKER.defaultLookup().find("syscall").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("munmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(
             LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -56,6 +64,24 @@ final class Bpf {
             return r >= 0 ? r : -(int) ERRNO.get(errno, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("bpf() downcall failed", t);
+        }
+    }
+
+    /** Maps {@code length} bytes of the mmapable map {@code fd} read-write; NULL on failure. */
+    static MemorySegment mmap(int fd, long length) {
+        try {
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0L);
+            return p.address() == -1L ? MemorySegment.NULL : p.reinterpret(length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap() downcall failed", t);
+        }
+    }
+
+    static void munmap(MemorySegment mapped) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(mapped, mapped.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap() downcall failed", t);
         }
     }
 

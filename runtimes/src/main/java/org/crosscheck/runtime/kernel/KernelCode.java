@@ -13,12 +13,13 @@ import org.crosscheck.runtime.Layout;
  * an epilogue, so that user pc {@code k} is kernel pc {@code k + userStart()} exactly.
  *
  * <pre>
- *   [mov r6, r1]                     packet programs: ld_abs/ld_ind need r6 = the skb context
- *   lddw r1, map_value(r0 map)       the r0 slot, zeroed (an ld_abs out of range ends the
- *   stdw [r1+0], 0                   program with 0 without reaching our epilogue)
+ *   [mov r6, r1]                     packet programs only: ld_abs/ld_ind need r6 = the skb
+ *   [lddw r1, map_value(r0 map)]     context, and an ld_abs out of range ends the program with
+ *   [stdw [r1+0], 0]                 0 without reaching our epilogue: zero the r0 slot first
  *   lddw r1, map_value(memory map)   r1 = the input memory (mov r1, 0 when there is none)
  *   mov r2, LEN
- *   mov r0/r3..r9, 0                 as the reference interpreter starts them
+ *   mov rN, 0                        for each of r0, r3..r9 the program names: the reference
+ *                                    interpreter starts them at 0
  *   ja USER
  * EPILOGUE:
  *   lddw r1, map_value(r0 map)       the full 64-bit r0 (test_run reports only 32 bits)
@@ -68,12 +69,15 @@ final class KernelCode {
             }
         }
         boolean packet = p.groups().contains(org.crosscheck.isa.Group.PACKET);
-        if (packet) prologue.add(Insn.reg(Op.MOV64_REG, 6, 1));
-        prologue.add(mapValue(1, r0Map));
-        prologue.add(Insn.of(Op.STDW, 1, 0, 0, 0));
+        if (packet) {
+            prologue.add(Insn.reg(Op.MOV64_REG, 6, 1));
+            prologue.add(mapValue(1, r0Map));
+            prologue.add(Insn.of(Op.STDW, 1, 0, 0, 0));
+        }
         prologue.add(memMap < 0 ? Insn.imm(Op.MOV64_IMM, 1, 0) : mapValue(1, memMap));
         prologue.add(Insn.imm(Op.MOV64_IMM, 2, memLen));
-        for (int r : ZEROED) if (!(packet && r == 6)) prologue.add(Insn.imm(Op.MOV64_IMM, r, 0));
+        boolean[] used = registersNamed(p);
+        for (int r : ZEROED) if (used[r] && !(packet && r == 6)) prologue.add(Insn.imm(Op.MOV64_IMM, r, 0));
         int jaToUser = prologue.size();
         int jaAt = slots(prologue);
         prologue.add(null); // patched below, once the prologue's length is known
@@ -140,6 +144,17 @@ final class KernelCode {
             if (i != null && i.op() == Op.CALL_LOCAL) end = Math.min(end, pc + 1 + i.jumpOffset());
         }
         return end;
+    }
+
+    /** Which registers the program names at all (as destination or source). */
+    private static boolean[] registersNamed(Program p) {
+        boolean[] used = new boolean[Program.MAX_REGISTER + 1];
+        for (Insn i : p.insns()) {
+            if (i.op().shape.dstReg) used[i.dst()] = true;
+            if (i.op().shape.srcReg) used[i.src()] = true;
+        }
+        used[0] = true; // exit reads r0 even when no instruction names it
+        return used;
     }
 
     private static Insn mapValue(int dst, int mapFd) {

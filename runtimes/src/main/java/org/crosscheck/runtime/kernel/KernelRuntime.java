@@ -20,7 +20,8 @@ import org.crosscheck.runtime.Runtime;
  * socket filter (the type that also accepts the legacy ld_abs/ld_ind packet loads) inside the
  * wrapper of {@link KernelCode}, run once with BPF_PROG_TEST_RUN, and closed. The input memory is
  * the value of a one-element array map, so the verifier checks every access against its exact
- * length; the final bytes and the full 64-bit r0 are read back from maps.
+ * length; the final bytes and the full 64-bit r0 are read back from the maps' values, mmap()ed into our
+ * process (BPF_F_MMAPABLE), so a run costs three system calls: load, test run, close.
  *
  * <p>Conventions: r1 points at the memory and r2 holds its length; a program with no memory
  * gets r1 = 0 and r2 = 0 (so any access through r1 is a verifier rejection, as it is a trap in
@@ -78,18 +79,17 @@ public final class KernelRuntime implements Runtime {
     }
 
     private Outcome run(Session s, Program program, byte[] memory, boolean packet) {
-        int r0Map = s.r0Map();
-        if (r0Map < 0) return mapFailure("the r0 map", -r0Map);
-        int memMap = -1;
+        Session.ValueMap r0Map = s.r0Map();
+        if (r0Map == null) return mapFailure(s, "the r0 map");
+        Session.ValueMap memMap = null;
         if (memory.length > 0) {
             memMap = s.memoryMap(memory.length);
-            if (memMap < 0) return mapFailure("a map of " + memory.length + " bytes for the memory", -memMap);
-            int err = s.update(memMap, memory);
-            if (err < 0) return new Outcome.Crashed("BPF_MAP_UPDATE_ELEM of the memory failed: " + Errno.describe(-err));
+            if (memMap == null) return mapFailure(s, "a map of " + memory.length + " bytes for the memory");
+            MemorySegment.copy(memory, 0, memMap.value(), ValueLayout.JAVA_BYTE, 0, memory.length);
         }
         KernelCode code;
         try {
-            code = KernelCode.of(program, r0Map, memMap, memory.length);
+            code = KernelCode.of(program, r0Map.fd(), memMap == null ? -1 : memMap.fd(), memory.length);
         } catch (KernelCode.Inexpressible e) {
             return new Outcome.Unsupported(e.getMessage());
         }
@@ -106,10 +106,8 @@ public final class KernelRuntime implements Runtime {
             long r = Bpf.call(s.errno, Bpf.PROG_TEST_RUN, s.attr, Bpf.TEST_RUN_SIZE);
             if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
-            byte[] after = new byte[memory.length];
-            if (memMap >= 0 && (r = s.lookup(memMap, after)) < 0) return new Outcome.Crashed("BPF_MAP_LOOKUP_ELEM of the memory failed: " + Errno.describe((int) -r));
-            if ((r = s.lookupR0()) < 0) return new Outcome.Crashed("BPF_MAP_LOOKUP_ELEM of r0 failed: " + Errno.describe((int) -r));
-            long r0 = s.r0Value();
+            byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
+            long r0 = r0Map.value().get(ValueLayout.JAVA_LONG, 0);
             // The wrapper returns the r0 it stored; a mismatch would mean our wrapper is wrong.
             if ((int) r0 != retval) return new Outcome.Crashed("test run returned 0x" + Integer.toHexString(retval) + " but the wrapper stored r0 = 0x" + Long.toHexString(r0));
             return new Outcome.Returned(r0, after);
@@ -160,10 +158,10 @@ public final class KernelRuntime implements Runtime {
         return VerifierLog.rejection(errno, log, code.userStart(), program.slotCount());
     }
 
-    private static Outcome mapFailure(String what, int errno) {
-        Errno e = Errno.of(errno);
+    private static Outcome mapFailure(Session s, String what) {
+        Errno e = Errno.of(s.lastError);
         RejectKind kind = e == Errno.EINVAL ? RejectKind.INVALID : e.kind;
-        return new Outcome.Rejected(Stage.LOADER, kind, "cannot create " + what + ": " + Errno.describe(errno), null);
+        return new Outcome.Rejected(Stage.LOADER, kind, "cannot create " + what + ": " + s.lastFailure + " failed with " + Errno.describe(s.lastError), null);
     }
 
     /** Closes every session's maps and buffers. Runs still going on other threads must have ended. */

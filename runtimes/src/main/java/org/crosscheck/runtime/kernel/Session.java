@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The native memory and maps one run at a time needs: attribute blocks, buffers, the r0 map and
- * memory maps by length (the kernel checks accesses against a map's exact value size, so each
+ * memory maps by length, all mmap()ed (the kernel checks accesses against a map's exact value size, so each
  * length has its own map). A session is used by one thread at a time; the runtime pools them.
  */
 final class Session implements AutoCloseable {
@@ -21,11 +21,9 @@ final class Session implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     final MemorySegment errno = Bpf.errnoSlot(arena);
     final MemorySegment attr = arena.allocate(256, 8);
-    private final MemorySegment key = arena.allocate(8, 8);
-    private final MemorySegment value8 = arena.allocate(8, 8);
     final MemorySegment license = arena.allocateFrom("GPL");
-    private final LinkedHashMap<Integer, Integer> memoryMaps = new LinkedHashMap<>(16, 0.75f, true);
-    private int r0Map = -1;
+    private final LinkedHashMap<Integer, ValueMap> memoryMaps = new LinkedHashMap<>(16, 0.75f, true);
+    private ValueMap r0Map;
     /** Growable buffers live in arenas of their own so that growing frees the old one. */
     private Arena bufArena;
     private MemorySegment buf = MemorySegment.NULL;
@@ -57,68 +55,62 @@ final class Session implements AutoCloseable {
         return MAX_LOG;
     }
 
-    /** The map holding the 64-bit r0 (value size 8); minus errno when it cannot be made. */
-    int r0Map() {
-        if (r0Map < 0) r0Map = createArray(8);
+    /** An array map of one element whose value we see through mmap() (no system call per read or write). */
+    record ValueMap(int fd, MemorySegment value, MemorySegment mapping) {}
+
+    /** The map holding the 64-bit r0 (value size 8), or null with {@link #lastError} set. */
+    ValueMap r0Map() {
+        if (r0Map == null) r0Map = createArray(8);
         return r0Map;
     }
 
-    /** The map whose value is {@code length} bytes of input memory; minus errno on failure. */
-    int memoryMap(int length) {
-        Integer fd = memoryMaps.get(length);
-        if (fd != null) return fd;
-        int created = createArray(length);
-        if (created < 0) return created;
-        memoryMaps.put(length, created);
+    /** The map whose value is {@code length} bytes of input memory, or null with {@link #lastError} set. */
+    ValueMap memoryMap(int length) {
+        ValueMap m = memoryMaps.get(length);
+        if (m != null) return m;
+        m = createArray(length);
+        if (m == null) return null;
+        memoryMaps.put(length, m);
         if (memoryMaps.size() > MAX_MEMORY_MAPS) {
-            Iterator<Map.Entry<Integer, Integer>> eldest = memoryMaps.entrySet().iterator();
-            Bpf.close(eldest.next().getValue());
+            Iterator<Map.Entry<Integer, ValueMap>> eldest = memoryMaps.entrySet().iterator();
+            release(eldest.next().getValue());
             eldest.remove();
         }
-        return created;
+        return m;
     }
 
-    private int createArray(int valueSize) {
+    /** The errno of the last failed map creation, and what failed. */
+    int lastError;
+    String lastFailure;
+
+    private ValueMap createArray(int valueSize) {
         clearAttr(Bpf.MAP_CREATE_SIZE);
         attr.set(ValueLayout.JAVA_INT, 0, Bpf.MAP_TYPE_ARRAY);
         attr.set(ValueLayout.JAVA_INT, 4, 4); // key size
         attr.set(ValueLayout.JAVA_INT, 8, valueSize);
         attr.set(ValueLayout.JAVA_INT, 12, 1); // max entries
+        attr.set(ValueLayout.JAVA_INT, 16, Bpf.F_MMAPABLE);
         MemorySegment.copy("crosscheck".getBytes(StandardCharsets.US_ASCII), 0, attr, ValueLayout.JAVA_BYTE, 28, 10);
-        return (int) Bpf.call(errno, Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+        int fd = (int) Bpf.call(errno, Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+        if (fd < 0) return fail("BPF_MAP_CREATE", -fd);
+        long length = (((long) valueSize + 7) / 8 * 8 + Bpf.PAGE - 1) / Bpf.PAGE * Bpf.PAGE;
+        MemorySegment mapping = Bpf.mmap(fd, length);
+        if (mapping.equals(MemorySegment.NULL)) {
+            Bpf.close(fd);
+            return fail("mmap", 12 /* ENOMEM: mmap's errno is not captured */);
+        }
+        return new ValueMap(fd, mapping.asSlice(0, valueSize), mapping);
     }
 
-    /** Writes {@code bytes} as the value of element 0 of {@code map}; 0 or minus errno. */
-    int update(int map, byte[] bytes) {
-        MemorySegment v = buffer(bytes.length);
-        MemorySegment.copy(bytes, 0, v, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        return (int) elem(Bpf.MAP_UPDATE_ELEM, map, v);
+    private ValueMap fail(String what, int err) {
+        lastFailure = what;
+        lastError = err;
+        return null;
     }
 
-    /** Reads element 0 of {@code map} into {@code out}; 0 or minus errno. */
-    int lookup(int map, byte[] out) {
-        MemorySegment v = buffer(out.length);
-        int r = (int) elem(Bpf.MAP_LOOKUP_ELEM, map, v);
-        if (r == 0) MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
-        return r;
-    }
-
-    /** Reads the 64-bit value of the r0 map into {@link #r0Value()}; 0 or minus errno. */
-    int lookupR0() {
-        return (int) elem(Bpf.MAP_LOOKUP_ELEM, r0Map, value8);
-    }
-
-    long r0Value() {
-        return value8.get(ValueLayout.JAVA_LONG, 0);
-    }
-
-    private long elem(int cmd, int map, MemorySegment value) {
-        clearAttr(Bpf.MAP_ELEM_SIZE);
-        key.set(ValueLayout.JAVA_INT, 0, 0);
-        attr.set(ValueLayout.JAVA_INT, Bpf.ME_FD, map);
-        attr.set(ValueLayout.JAVA_LONG, Bpf.ME_KEY, key.address());
-        attr.set(ValueLayout.JAVA_LONG, Bpf.ME_VALUE, value.address());
-        return Bpf.call(errno, cmd, attr, Bpf.MAP_ELEM_SIZE);
+    private static void release(ValueMap m) {
+        Bpf.munmap(m.mapping());
+        Bpf.close(m.fd());
     }
 
     void clearAttr(int size) {
@@ -127,10 +119,10 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int fd : memoryMaps.values()) Bpf.close(fd);
+        for (ValueMap m : memoryMaps.values()) release(m);
         memoryMaps.clear();
-        Bpf.close(r0Map);
-        r0Map = -1;
+        if (r0Map != null) release(r0Map);
+        r0Map = null;
         if (bufArena != null) bufArena.close();
         if (logArena != null) logArena.close();
         arena.close();
