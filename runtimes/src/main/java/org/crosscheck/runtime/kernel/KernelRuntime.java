@@ -37,7 +37,9 @@ public final class KernelRuntime implements Runtime {
     static final int ETH_HLEN = 14;
     /** The largest packet a socket-filter test run takes (one page minus skb overheads), rounded down. */
     static final int MAX_PACKET_MEMORY = 3000;
-    private static final int FIRST_LOG_SIZE = 64 << 10;
+    private static final int LOG_SIZE = 1 << 20;
+    /** Verifier log levels: every instruction walked, or only messages and statistics. */
+    private static final int LOG_INSNS = 1, LOG_STATS = 4;
 
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Session> all = new ConcurrentLinkedQueue<>();
@@ -140,21 +142,18 @@ public final class KernelRuntime implements Runtime {
 
     /**
      * The load failed with {@code errno}: load again with the verifier's log on (the fast path
-     * runs without, since a log costs time and a too-small buffer fails even good programs) and
-     * turn log and errno into a typed rejection.
+     * runs without: a log costs time, and a too-small buffer fails even good programs) and turn
+     * log and errno into a typed rejection. The log buffer is 1 MiB and the kernel keeps the end
+     * of a longer log (the decisive line is at the end). A program too large to verify gets only
+     * the messages and statistics (log level 4): tracing its million instructions takes seconds.
      */
     private static Outcome rejection(Session s, KernelCode code, Program program, int errno) {
-        long size = FIRST_LOG_SIZE;
-        String log = "";
-        for (int attempt = 0; attempt < 2; attempt++) {
-            int fd = load(s, code, 1, size);
-            if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
-            MemorySegment buf = s.logBuffer(size);
-            log = buf.getString(0, StandardCharsets.UTF_8);
-            long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));
-            if (fd != -Errno.ENOSPC.number || trueSize <= size || size >= Session.maxLog()) break;
-            size = trueSize;
-        }
+        int level = errno == Errno.E2BIG.number ? LOG_STATS : LOG_INSNS;
+        int fd = load(s, code, level, LOG_SIZE);
+        if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
+        String log = s.logBuffer(LOG_SIZE).getString(0, StandardCharsets.UTF_8);
+        long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));
+        if (trueSize > LOG_SIZE) log = "# (the verifier's log had " + trueSize + " bytes; these are its last " + LOG_SIZE + ")\n" + log;
         return VerifierLog.rejection(errno, log, code.userStart(), program.slotCount());
     }
 

@@ -16,7 +16,6 @@ import java.util.Map;
 final class Session implements AutoCloseable {
     /** Memory maps kept per session; the oldest is closed beyond this. */
     private static final int MAX_MEMORY_MAPS = 8;
-    private static final int MAX_LOG = 16 << 20;
 
     private final Arena arena = Arena.ofShared();
     final MemorySegment errno = Bpf.errnoSlot(arena);
@@ -40,19 +39,14 @@ final class Session implements AutoCloseable {
         return buf;
     }
 
-    /** A log buffer of at least {@code size} bytes, at most 16 MiB. */
+    /** A log buffer of at least {@code size} bytes. */
     MemorySegment logBuffer(long size) {
-        size = Math.min(size, MAX_LOG);
         if (log.byteSize() < size) {
             if (logArena != null) logArena.close();
             logArena = Arena.ofShared();
             log = logArena.allocate(size, 8);
         }
         return log;
-    }
-
-    static long maxLog() {
-        return MAX_LOG;
     }
 
     /** An array map of one element whose value we see through mmap() (no system call per read or write). */

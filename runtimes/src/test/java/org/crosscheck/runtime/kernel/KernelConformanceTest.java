@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -32,13 +31,7 @@ class KernelConformanceTest {
 
     @BeforeAll
     static void open() {
-        KernelAssumptions.assumeKernel();
-        kernel = new KernelRuntime();
-    }
-
-    @AfterAll
-    static void close() {
-        if (kernel != null) kernel.close();
+        kernel = KernelTests.kernel();
     }
 
     static Map<String, String> expectedFailures() throws IOException {

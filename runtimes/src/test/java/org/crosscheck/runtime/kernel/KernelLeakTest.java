@@ -68,7 +68,7 @@ class KernelLeakTest {
 
     @Test
     void fileDescriptorsMappingsAndMemoryStayFlat() throws Exception {
-        KernelAssumptions.assumeKernel();
+        KernelTests.assumeKernel();
         long before = openFds();
         try (KernelRuntime kernel = new KernelRuntime()) {
             runBatch(kernel, 2_000); // sessions, maps and buffers exist from here on

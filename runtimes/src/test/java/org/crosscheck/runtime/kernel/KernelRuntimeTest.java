@@ -22,7 +22,6 @@ import org.crosscheck.runtime.Outcome.RejectKind;
 import org.crosscheck.runtime.Outcome.Stage;
 import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.interp.Interpreter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +31,7 @@ class KernelRuntimeTest {
 
     @BeforeAll
     static void open() {
-        KernelAssumptions.assumeKernel();
-        kernel = new KernelRuntime();
-    }
-
-    @AfterAll
-    static void close() {
-        if (kernel != null) kernel.close();
+        kernel = KernelTests.kernel();
     }
 
     private static Outcome run(String asm, String memHex) throws IsaException {
