@@ -28,7 +28,15 @@ import org.crosscheck.runtime.Runtime;
  * the interpreter). r0 and r3-r9 start at 0. For packet programs r6 starts as the skb context
  * (the kernel requires it for ld_abs/ld_ind) and the packet holds a copy of the memory (behind a
  * 14-byte Ethernet header the kernel strips). The kernel never traps: a program either is
- * rejected or runs to its end, since the verifier proves that it terminates.
+ * rejected or runs to its end, since the verifier proves that it terminates within a million
+ * walked instructions; so {@link Limits} need not be enforced here (a load takes seconds at most).
+ *
+ * <p>Known differences from the reference interpreter, all the kernel's own rules: reading a
+ * register before writing it in a local function (r6-r9 included) or after a call or ld_abs
+ * (r1-r5) is rejected; ld_abs/ld_ind need r6 to still hold the context and read the packet as it
+ * was at entry; all frames share one 512-byte stack; shifts by an out-of-range immediate and
+ * callx are rejected. Helper calls other than unwind, and unwind inside a local function, are
+ * {@link Outcome.Unsupported} (kernel helper ids mean other functions), as are pseudo lddw forms.
  *
  * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
  */
