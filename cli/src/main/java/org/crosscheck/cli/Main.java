@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             CampaignCommand.class,
             TriageCommand.class,
             ReplayCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             "  crosscheck conformance ../shared/bpf_conformance/tests",
             "  crosscheck run test.data --runtime interp",
             "  crosscheck disasm test.data --llvm",
+            "  crosscheck bench kernel",
             "Run 'crosscheck help COMMAND' for a command's options."
         })
 public final class Main implements Runnable {

@@ -27,6 +27,24 @@ public sealed interface Outcome {
     /** Who said no before the program ran. */
     enum Stage { LOADER, VERIFIER, JIT }
 
+    /** What kind of no it was (the reason text is for people; this is for comparison and counting). */
+    enum RejectKind {
+        /** The program breaks a rule of the verifier or loader (the reason says which). */
+        RULE,
+        /** The program, or the analysis of it, is too large (E2BIG, the verifier's complexity limit). */
+        TOO_LARGE,
+        /** The caller lacks a privilege (EPERM). */
+        PERMISSION,
+        /** The loader ran out of memory (ENOMEM). */
+        NO_MEMORY,
+        /** A request the loader refused without explaining it (EINVAL with an empty log). */
+        INVALID,
+        /** A feature the loader lacks (ENOTSUPP, EOPNOTSUPP). */
+        NOT_SUPPORTED,
+        /** Any other failure of the loader (the reason names the errno). */
+        OTHER
+    }
+
     /** The program ran to its exit: the full 64-bit r0 and the final bytes of the input memory. */
     record Returned(long r0, byte[] memory) implements Outcome {
         @Override
@@ -49,7 +67,12 @@ public sealed interface Outcome {
     record Trapped(TrapKind kind, int pc, String detail) implements Outcome {}
 
     /** A loader or verifier refused the program; {@code reason} is the decisive line, {@code log} the whole text. */
-    record Rejected(Stage stage, String reason, String log) implements Outcome {}
+    record Rejected(Stage stage, RejectKind kind, String reason, String log) implements Outcome {
+        /** A rule broken (the common case). */
+        public Rejected(Stage stage, String reason, String log) {
+            this(stage, RejectKind.RULE, reason, log);
+        }
+    }
 
     /** The runtime itself died (a signal, a crashed executor). */
     record Crashed(String detail) implements Outcome {}
@@ -60,12 +83,12 @@ public sealed interface Outcome {
     /** The runtime cannot express the program (a group or feature it lacks). */
     record Unsupported(String what) implements Outcome {}
 
-    /** Structural equality: kind-level fields only (trap kind and pc, rejection stage, r0 and memory). */
+    /** Structural equality: kind-level fields only (trap kind and pc, rejection stage and kind, r0 and memory). */
     default boolean sameAs(Outcome other) {
         return switch (this) {
             case Returned r -> r.equals(other);
             case Trapped t -> other instanceof Trapped u && u.kind() == t.kind() && u.pc() == t.pc();
-            case Rejected r -> other instanceof Rejected s && s.stage() == r.stage();
+            case Rejected r -> other instanceof Rejected s && s.stage() == r.stage() && s.kind() == r.kind();
             case Crashed c -> other instanceof Crashed;
             case TimedOut t -> other instanceof TimedOut;
             case Unsupported u -> other instanceof Unsupported;
@@ -77,7 +100,8 @@ public sealed interface Outcome {
         return switch (this) {
             case Returned r -> "r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")";
             case Trapped t -> "trap " + t.kind() + " at pc " + t.pc() + (t.detail() == null || t.detail().isEmpty() ? "" : " (" + t.detail() + ")");
-            case Rejected r -> "rejected by " + r.stage().name().toLowerCase() + ": " + r.reason();
+            case Rejected r -> "rejected by " + r.stage().name().toLowerCase()
+                    + (r.kind() == RejectKind.RULE ? "" : " (" + r.kind() + ")") + ": " + r.reason();
             case Crashed c -> "crashed: " + c.detail();
             case TimedOut t -> "timed out after " + t.millis() + " ms";
             case Unsupported u -> "unsupported: " + u.what();

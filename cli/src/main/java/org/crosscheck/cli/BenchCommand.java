@@ -1,0 +1,193 @@
+package org.crosscheck.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench",
+        description = {
+            "Measures programs per second of a runtime for 16-instruction programs (for the kernel:",
+            "load + run + read back + close), on 1 and on 2 threads. For the kernel it also builds and",
+            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side."
+        },
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench interp --seconds 2 --threads 1"})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "RUNTIME", description = "The runtime to measure: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
+    String runtimeName;
+
+    @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "Length of each measurement (default: ${DEFAULT-VALUE}); a 1 s warm-up precedes each thread count.")
+    double seconds;
+
+    @Option(names = "--threads", defaultValue = "1,2", split = ",", paramLabel = "N,N", description = "Thread counts to measure (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Measurements per thread count; the best counts (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--no-c", description = "Do not build and run the C baseline.")
+    boolean noC;
+
+    static final class Names extends ArrayList<String> {
+        Names() {
+            super(Runtimes.names());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
+        if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
+        for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
+        Runtime runtime;
+        try {
+            runtime = Runtimes.create(runtimeName);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        try (runtime) {
+            runtime.unavailableReason().ifPresent(why -> {
+                throw new UserError("runtime " + runtimeName + " is not available here: " + why);
+            });
+            Path cBinary = runtimeName.equals("kernel") && !noC ? buildC(out) : null;
+            out.printf("bench %s: 16-instruction programs with 16 bytes of memory (%s), best of %d rounds of %.1f s after 1 s warm-up%n",
+                    runtimeName, runtimeName.equals("kernel") ? "load + run + read back + close" : "run", rounds, seconds);
+            out.println(cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
+            out.flush();
+            for (int t : threads) {
+                measure(runtime, t, 1.0);
+                // Rounds alternate between the runtime and the C loop and the best of each counts,
+                // so that load from other processes on the machine hits both alike.
+                double rate = 0, c = 0;
+                for (int round = 0; round < rounds; round++) {
+                    rate = Math.max(rate, measure(runtime, t, seconds));
+                    if (cBinary != null) c = Math.max(c, runC(cBinary, t));
+                }
+                if (cBinary == null) {
+                    out.printf("%7d  %10.0f%n", t, rate);
+                } else {
+                    out.printf("%7d  %10.0f   %12.0f   %4.0f%%%n", t, rate, c, 100 * rate / c);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Programs per second of {@code threads} threads running distinct programs for {@code secs}. */
+    static double measure(Runtime runtime, int threads, double secs) throws InterruptedException {
+        long end = System.nanoTime() + (long) (secs * 1e9);
+        long[] counts = new long[threads];
+        AtomicReference<String> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int k = 0; k < threads; k++) {
+            int id = k;
+            workers.add(Thread.ofPlatform().start(() -> {
+                byte[] memory = new byte[16];
+                for (int i = id << 24; System.nanoTime() < end && failure.get() == null; i++) {
+                    Outcome o = runtime.run(program(i), memory, Limits.DEFAULT);
+                    if (!(o instanceof Outcome.Returned)) failure.compareAndSet(null, o.describe());
+                    counts[id]++;
+                }
+            }));
+        }
+        for (Thread w : workers) w.join();
+        double took = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) throw new IllegalStateException("benchmark program did not return: " + failure.get());
+        long total = 0;
+        for (long c : counts) total += c;
+        return total / took;
+    }
+
+    /** A 16-instruction program that reads and writes its 16 bytes of memory; {@code seed} makes each distinct. */
+    static Program program(int seed) {
+        try {
+            return Program.of(
+                    Insn.of(Op.LDXDW, 0, 1, 0, 0),
+                    Insn.imm(Op.MOV64_IMM, 3, seed),
+                    Insn.reg(Op.ADD64_REG, 0, 3),
+                    Insn.imm(Op.XOR64_IMM, 0, 0x55),
+                    Insn.imm(Op.MUL64_IMM, 0, 3),
+                    Insn.of(Op.LDXDW, 4, 1, 8, 0),
+                    Insn.reg(Op.ADD64_REG, 4, 0),
+                    Insn.of(Op.STXDW, 1, 4, 8, 0),
+                    Insn.imm(Op.RSH64_IMM, 4, 3),
+                    Insn.reg(Op.OR64_REG, 0, 4),
+                    Insn.imm(Op.AND64_IMM, 0, 0xffff),
+                    Insn.reg(Op.ADD64_REG, 0, 2),
+                    Insn.imm(Op.LSH64_IMM, 0, 2),
+                    Insn.of(Op.STXDW, 1, 0, 0, 0),
+                    Insn.imm(Op.SUB64_IMM, 0, 1),
+                    Insn.of(Op.EXIT));
+        } catch (DecodeException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Compiles the C baseline (shipped in the jar) with gcc into a temporary directory. */
+    private static Path buildC(PrintWriter out) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("crosscheck-bench");
+        dir.toFile().deleteOnExit();
+        Path src = dir.resolve("kernel_raw.c");
+        try (InputStream in = BenchCommand.class.getResourceAsStream("/bench/kernel_raw.c")) {
+            if (in == null) throw new IllegalStateException("bench/kernel_raw.c is missing from the jar");
+            Files.copy(in, src);
+        }
+        Path bin = dir.resolve("kernel_raw");
+        src.toFile().deleteOnExit();
+        bin.toFile().deleteOnExit();
+        Process p;
+        try {
+            p = new ProcessBuilder("gcc", "-O2", "-pthread", "-o", bin.toString(), src.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            out.println("C baseline skipped: cannot run gcc (" + e.getMessage() + ")");
+            return null;
+        }
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            out.println("C baseline skipped: gcc failed: " + log.strip());
+            return null;
+        }
+        return bin;
+    }
+
+    private static final Pattern PER_SECOND = Pattern.compile("per_second=(\\d+)");
+
+    private double runC(Path bin, int threads) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(bin.toString(), Integer.toString(threads), Double.toString(seconds)).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor((long) seconds + 60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new UserError("C baseline did not finish");
+        }
+        Matcher m = PER_SECOND.matcher(text);
+        if (p.exitValue() != 0 || !m.find()) throw new UserError("C baseline failed: " + text.strip());
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,91 @@
+package org.crosscheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands users run with --runtime kernel, end to end through Main against the real kernel. */
+class KernelCommandsTest {
+    private static final Path TESTS = Path.of(System.getProperty("crosscheck.shared", "../../shared"), "bpf_conformance", "tests");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void kernelAvailable() {
+        try (Runtime k = Runtimes.create("kernel")) {
+            Optional<String> why = k.unavailableReason();
+            assumeTrue(why.isEmpty(), () -> "kernel runtime unavailable: " + why.orElse(""));
+        }
+    }
+
+    record Result(int code, String out) {}
+
+    private static synchronized Result crosscheck(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(args);
+            System.out.flush();
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void conformancePassesOrListsEveryTest() {
+        Result r = crosscheck("conformance", "-q", "--runtime", "kernel", TESTS.toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("conformance: kernel passed 300 failed 0 skipped 13"), r.out());
+    }
+
+    @Test
+    void conformanceShowsTheKernelsReasonForAnExpectedFailure() {
+        Result r = crosscheck("conformance", "--runtime", "kernel", TESTS.resolve("callx.data").toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("XFAIL " + TESTS.resolve("callx.data") + ": verifier: unknown opcode 8d [EINVAL]"), r.out());
+    }
+
+    @Test
+    void runShowsR0AndMemory() throws IOException {
+        Path prog = Files.writeString(dir.resolve("p.s"), "lddw %r0, 0x1122334455667788\nstb [%r1+1], 0xee\nexit\n");
+        Result r = crosscheck("run", prog.toString(), "--runtime", "kernel", "--mem", "00 00 00");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("kernel: r0 = 0x1122334455667788"), r.out());
+        assertTrue(r.out().contains("[1] 00 -> ee"), r.out());
+    }
+
+    @Test
+    void runShowsTheVerifiersReasonAndVerboseTheWholeLog() throws IOException {
+        Path prog = Files.writeString(dir.resolve("oob.s"), "mov %r0, 0\nldxw %r0, [%r1+2]\nexit\n");
+        Result r = crosscheck("run", prog.toString(), "--runtime", "kernel", "--mem", "01 02 03 04");
+        assertTrue(r.out().contains("kernel: rejected by verifier: invalid access to map value, value_size=4 off=2 size=4 (at pc 1: r0 = *(u32 *)(r1 +2)) [EACCES]"), r.out());
+        assertTrue(!r.out().contains("processed "), r.out());
+        Result v = crosscheck("run", "--verbose", prog.toString(), "--runtime", "kernel", "--mem", "01 02 03 04");
+        assertTrue(v.out().contains("# crosscheck: instruction numbers are the program's own"), v.out());
+        assertTrue(v.out().contains("\n1: (61) r0 = *(u32 *)(r1 +2)\n"), v.out());
+        assertTrue(v.out().contains("processed "), v.out());
+    }
+
+    @Test
+    void benchMeasuresTheRuntimeAndTheCLoop() {
+        Result r = crosscheck("bench", "kernel", "--seconds", "0.3", "--rounds", "1", "--threads", "1");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().matches("(?s).*threads  programs/s   C raw loop/s   ratio\\n\\s+1\\s+\\d+\\s+\\d+\\s+\\d+%.*"), r.out());
+    }
+}

@@ -1,0 +1,96 @@
+package org.crosscheck.runtime.kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The bpf(2) system call through FFM: {@code syscall(SYS_bpf, cmd, attr, size)} as a variadic
+ * downcall with errno captured, plus close(2). Only the commands crosscheck needs; attribute
+ * offsets are those of {@code union bpf_attr} in include/uapi/linux/bpf.h.
+ */
+final class Bpf {
+    private Bpf() {}
+
+    static final long SYS_BPF = 321; // x86-64
+    static final int MAP_CREATE = 0, PROG_LOAD = 5, PROG_TEST_RUN = 10;
+    static final int MAP_TYPE_ARRAY = 2;
+    /** Map flag: the values can be mmap()ed, so we read and write them without system calls. */
+    static final int F_MMAPABLE = 1 << 10;
+    static final long PAGE = 4096;
+    static final int PROG_TYPE_SOCKET_FILTER = 1;
+
+    /** Sizes of the attribute blocks we pass (each ends at the last field we use). */
+    static final int MAP_CREATE_SIZE = 72, PROG_LOAD_SIZE = 144, TEST_RUN_SIZE = 80;
+
+    /** Offsets in the BPF_PROG_LOAD attributes. */
+    static final long PL_TYPE = 0, PL_INSN_CNT = 4, PL_INSNS = 8, PL_LICENSE = 16, PL_LOG_LEVEL = 24,
+            PL_LOG_SIZE = 28, PL_LOG_BUF = 32, PL_FLAGS = 44, PL_NAME = 48, PL_LOG_TRUE_SIZE = 140;
+    /** Offsets in the BPF_PROG_TEST_RUN attributes. */
+    static final long TR_PROG_FD = 0, TR_RETVAL = 4, TR_DATA_SIZE_IN = 8, TR_DATA_IN = 16;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("munmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    /** Memory for the captured errno of one thread's calls (allocate one per context). */
+    static MemorySegment errnoSlot(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    /** bpf(cmd, attr, size): the non-negative result, or minus errno. */
+    static long call(MemorySegment errno, int cmd, MemorySegment attr, int size) {
+        try {
+            long r = (long) SYSCALL.invokeExact(errno, SYS_BPF, cmd, attr, size);
+            return r >= 0 ? r : -(int) ERRNO.get(errno, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("bpf() downcall failed", t);
+        }
+    }
+
+    /** Maps {@code length} bytes of the mmapable map {@code fd} read-write; NULL on failure. */
+    static MemorySegment mmap(int fd, long length) {
+        try {
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0L);
+            return p.address() == -1L ? MemorySegment.NULL : p.reinterpret(length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap() downcall failed", t);
+        }
+    }
+
+    static void munmap(MemorySegment mapped) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(mapped, mapped.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap() downcall failed", t);
+        }
+    }
+
+    static void close(int fd) {
+        if (fd < 0) return;
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close() downcall failed", t);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.crosscheck.runtime.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Outcome.RejectKind;
+import org.crosscheck.runtime.Outcome.Stage;
+import org.crosscheck.runtime.Runtime;
+
+/**
+ * The running Linux kernel as a runtime: each program is loaded with bpf(BPF_PROG_LOAD) as a
+ * socket filter (the type that also accepts the legacy ld_abs/ld_ind packet loads) inside the
+ * wrapper of {@link KernelCode}, run once with BPF_PROG_TEST_RUN, and closed. The input memory is
+ * the value of a one-element array map, so the verifier checks every access against its exact
+ * length; the final bytes and the full 64-bit r0 are read back from the maps' values, mmap()ed into our
+ * process (BPF_F_MMAPABLE), so a run costs three system calls: load, test run, close.
+ *
+ * <p>Conventions: r1 points at the memory and r2 holds its length; a program with no memory
+ * gets r1 = 0 and r2 = 0 (so any access through r1 is a verifier rejection, as it is a trap in
+ * the interpreter). r0 and r3-r9 start at 0. For packet programs r6 starts as the skb context
+ * (the kernel requires it for ld_abs/ld_ind) and the packet holds a copy of the memory (behind a
+ * 14-byte Ethernet header the kernel strips). The kernel never traps: a program either is
+ * rejected or runs to its end, since the verifier proves that it terminates within a million
+ * walked instructions; so {@link Limits} need not be enforced here (a load takes seconds at most).
+ *
+ * <p>Known differences from the reference interpreter, all the kernel's own rules: reading a
+ * register before writing it in a local function (r6-r9 included) or after a call or ld_abs
+ * (r1-r5) is rejected; ld_abs/ld_ind need r6 to still hold the context and read the packet as it
+ * was at entry; all frames share one 512-byte stack; shifts by an out-of-range immediate and
+ * callx are rejected. Helper calls other than unwind, and unwind inside a local function, are
+ * {@link Outcome.Unsupported} (kernel helper ids mean other functions), as are pseudo lddw forms.
+ *
+ * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
+ */
+public final class KernelRuntime implements Runtime {
+    /** The Ethernet header the socket-filter test run strips from the packet. */
+    static final int ETH_HLEN = 14;
+    /** The largest packet a socket-filter test run takes (one page minus skb overheads), rounded down. */
+    static final int MAX_PACKET_MEMORY = 3000;
+    private static final int LOG_SIZE = 1 << 20;
+    /** Verifier log levels: every instruction walked, or only messages and statistics. */
+    private static final int LOG_INSNS = 1, LOG_STATS = 4;
+
+    private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Session> all = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public String name() {
+        return "kernel";
+    }
+
+    /** All groups: the kernel's own verifier decides what it accepts (callx, for one, it refuses). */
+    @Override
+    public Set<Group> groups() {
+        return EnumSet.allOf(Group.class);
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        return Availability.reason();
+    }
+
+    @Override
+    public Outcome run(Program program, byte[] memory, Limits limits) {
+        Optional<String> unavailable = unavailableReason();
+        if (unavailable.isPresent()) return new Outcome.Unsupported("kernel runtime unavailable: " + unavailable.get());
+        boolean packet = program.groups().contains(Group.PACKET);
+        if (packet && memory.length > MAX_PACKET_MEMORY) {
+            return new Outcome.Unsupported("packet program with " + memory.length + " bytes of memory (a socket-filter test run takes at most " + MAX_PACKET_MEMORY + ")");
+        }
+        Session s = idle.poll();
+        if (s == null) {
+            s = new Session();
+            all.add(s);
+        }
+        try {
+            return run(s, program, memory, packet);
+        } finally {
+            idle.add(s);
+        }
+    }
+
+    private Outcome run(Session s, Program program, byte[] memory, boolean packet) {
+        Session.ValueMap r0Map = s.r0Map();
+        if (r0Map == null) return mapFailure(s, "the r0 map");
+        Session.ValueMap memMap = null;
+        if (memory.length > 0) {
+            memMap = s.memoryMap(memory.length);
+            if (memMap == null) return mapFailure(s, "a map of " + memory.length + " bytes for the memory");
+            MemorySegment.copy(memory, 0, memMap.value(), ValueLayout.JAVA_BYTE, 0, memory.length);
+        }
+        KernelCode code;
+        try {
+            code = KernelCode.of(program, r0Map.fd(), memMap == null ? -1 : memMap.fd(), memory.length);
+        } catch (KernelCode.Inexpressible e) {
+            return new Outcome.Unsupported(e.getMessage());
+        }
+        int fd = load(s, code, 0, 0);
+        if (fd < 0) return rejection(s, code, program, -fd);
+        try {
+            MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
+            data.asSlice(0, ETH_HLEN).fill((byte) 0);
+            if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
+            s.clearAttr(Bpf.TEST_RUN_SIZE);
+            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_PROG_FD, fd);
+            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_DATA_SIZE_IN, ETH_HLEN + (packet ? memory.length : 0));
+            s.attr.set(ValueLayout.JAVA_LONG, Bpf.TR_DATA_IN, data.address());
+            long r = Bpf.call(s.errno, Bpf.PROG_TEST_RUN, s.attr, Bpf.TEST_RUN_SIZE);
+            if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
+            int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
+            byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
+            long r0 = r0Map.value().get(ValueLayout.JAVA_LONG, 0);
+            // The wrapper returns the r0 it stored; a mismatch would mean our wrapper is wrong.
+            if ((int) r0 != retval) return new Outcome.Crashed("test run returned 0x" + Integer.toHexString(retval) + " but the wrapper stored r0 = 0x" + Long.toHexString(r0));
+            return new Outcome.Returned(r0, after);
+        } finally {
+            Bpf.close(fd);
+        }
+    }
+
+    /** BPF_PROG_LOAD of {@code code}; the program fd or minus errno. */
+    private static int load(Session s, KernelCode code, int logLevel, long logSize) {
+        byte[] bytes = code.code();
+        MemorySegment insns = s.buffer(bytes.length);
+        MemorySegment.copy(bytes, 0, insns, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        s.clearAttr(Bpf.PROG_LOAD_SIZE);
+        MemorySegment a = s.attr;
+        a.set(ValueLayout.JAVA_INT, Bpf.PL_TYPE, Bpf.PROG_TYPE_SOCKET_FILTER);
+        a.set(ValueLayout.JAVA_INT, Bpf.PL_INSN_CNT, bytes.length / 8);
+        a.set(ValueLayout.JAVA_LONG, Bpf.PL_INSNS, insns.address());
+        a.set(ValueLayout.JAVA_LONG, Bpf.PL_LICENSE, s.license.address());
+        MemorySegment.copy("crosscheck".getBytes(StandardCharsets.US_ASCII), 0, a, ValueLayout.JAVA_BYTE, Bpf.PL_NAME, 10);
+        if (logLevel > 0) {
+            MemorySegment log = s.logBuffer(logSize);
+            log.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            a.set(ValueLayout.JAVA_INT, Bpf.PL_LOG_LEVEL, logLevel);
+            a.set(ValueLayout.JAVA_INT, Bpf.PL_LOG_SIZE, (int) log.byteSize());
+            a.set(ValueLayout.JAVA_LONG, Bpf.PL_LOG_BUF, log.address());
+        }
+        return (int) Bpf.call(s.errno, Bpf.PROG_LOAD, a, Bpf.PROG_LOAD_SIZE);
+    }
+
+    /**
+     * The load failed with {@code errno}: load again with the verifier's log on (the fast path
+     * runs without: a log costs time, and a too-small buffer fails even good programs) and turn
+     * log and errno into a typed rejection. The log buffer is 1 MiB and the kernel keeps the end
+     * of a longer log (the decisive line is at the end). A program too large to verify gets only
+     * the messages and statistics (log level 4): tracing its million instructions takes seconds.
+     */
+    private static Outcome rejection(Session s, KernelCode code, Program program, int errno) {
+        int level = errno == Errno.E2BIG.number ? LOG_STATS : LOG_INSNS;
+        int fd = load(s, code, level, LOG_SIZE);
+        if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
+        String log = s.logBuffer(LOG_SIZE).getString(0, StandardCharsets.UTF_8);
+        long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));
+        if (trueSize > LOG_SIZE) log = "# (the verifier's log had " + trueSize + " bytes; these are its last " + LOG_SIZE + ")\n" + log;
+        return VerifierLog.rejection(errno, log, code.userStart(), program.slotCount());
+    }
+
+    private static Outcome mapFailure(Session s, String what) {
+        Errno e = Errno.of(s.lastError);
+        RejectKind kind = e == Errno.EINVAL ? RejectKind.INVALID : e.kind;
+        return new Outcome.Rejected(Stage.LOADER, kind, "cannot create " + what + ": " + s.lastFailure + " failed with " + Errno.describe(s.lastError), null);
+    }
+
+    /** Closes every session's maps and buffers. Runs still going on other threads must have ended. */
+    @Override
+    public void close() {
+        Session s;
+        while ((s = all.poll()) != null) s.close();
+        idle.clear();
+    }
+}

@@ -1,0 +1,124 @@
+package org.crosscheck.runtime.kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The native memory and maps one run at a time needs: attribute blocks, buffers, the r0 map and
+ * memory maps by length, all mmap()ed (the kernel checks accesses against a map's exact value size, so each
+ * length has its own map). A session is used by one thread at a time; the runtime pools them.
+ */
+final class Session implements AutoCloseable {
+    /** Memory maps kept per session; the oldest is closed beyond this. */
+    private static final int MAX_MEMORY_MAPS = 8;
+
+    private final Arena arena = Arena.ofShared();
+    final MemorySegment errno = Bpf.errnoSlot(arena);
+    final MemorySegment attr = arena.allocate(256, 8);
+    final MemorySegment license = arena.allocateFrom("GPL");
+    private final LinkedHashMap<Integer, ValueMap> memoryMaps = new LinkedHashMap<>(16, 0.75f, true);
+    private ValueMap r0Map;
+    /** Growable buffers live in arenas of their own so that growing frees the old one. */
+    private Arena bufArena;
+    private MemorySegment buf = MemorySegment.NULL;
+    private Arena logArena;
+    private MemorySegment log = MemorySegment.NULL;
+
+    /** A buffer of at least {@code size} bytes (contents undefined). */
+    MemorySegment buffer(long size) {
+        if (buf.byteSize() < size) {
+            if (bufArena != null) bufArena.close();
+            bufArena = Arena.ofShared();
+            buf = bufArena.allocate(Math.max(size, Math.max(4096, buf.byteSize() * 2)), 8);
+        }
+        return buf;
+    }
+
+    /** A log buffer of at least {@code size} bytes. */
+    MemorySegment logBuffer(long size) {
+        if (log.byteSize() < size) {
+            if (logArena != null) logArena.close();
+            logArena = Arena.ofShared();
+            log = logArena.allocate(size, 8);
+        }
+        return log;
+    }
+
+    /** An array map of one element whose value we see through mmap() (no system call per read or write). */
+    record ValueMap(int fd, MemorySegment value, MemorySegment mapping) {}
+
+    /** The map holding the 64-bit r0 (value size 8), or null with {@link #lastError} set. */
+    ValueMap r0Map() {
+        if (r0Map == null) r0Map = createArray(8);
+        return r0Map;
+    }
+
+    /** The map whose value is {@code length} bytes of input memory, or null with {@link #lastError} set. */
+    ValueMap memoryMap(int length) {
+        ValueMap m = memoryMaps.get(length);
+        if (m != null) return m;
+        m = createArray(length);
+        if (m == null) return null;
+        memoryMaps.put(length, m);
+        if (memoryMaps.size() > MAX_MEMORY_MAPS) {
+            Iterator<Map.Entry<Integer, ValueMap>> eldest = memoryMaps.entrySet().iterator();
+            release(eldest.next().getValue());
+            eldest.remove();
+        }
+        return m;
+    }
+
+    /** The errno of the last failed map creation, and what failed. */
+    int lastError;
+    String lastFailure;
+
+    private ValueMap createArray(int valueSize) {
+        clearAttr(Bpf.MAP_CREATE_SIZE);
+        attr.set(ValueLayout.JAVA_INT, 0, Bpf.MAP_TYPE_ARRAY);
+        attr.set(ValueLayout.JAVA_INT, 4, 4); // key size
+        attr.set(ValueLayout.JAVA_INT, 8, valueSize);
+        attr.set(ValueLayout.JAVA_INT, 12, 1); // max entries
+        attr.set(ValueLayout.JAVA_INT, 16, Bpf.F_MMAPABLE);
+        MemorySegment.copy("crosscheck".getBytes(StandardCharsets.US_ASCII), 0, attr, ValueLayout.JAVA_BYTE, 28, 10);
+        int fd = (int) Bpf.call(errno, Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+        if (fd < 0) return fail("BPF_MAP_CREATE", -fd);
+        long length = (((long) valueSize + 7) / 8 * 8 + Bpf.PAGE - 1) / Bpf.PAGE * Bpf.PAGE;
+        MemorySegment mapping = Bpf.mmap(fd, length);
+        if (mapping.equals(MemorySegment.NULL)) {
+            Bpf.close(fd);
+            return fail("mmap", 12 /* ENOMEM: mmap's errno is not captured */);
+        }
+        return new ValueMap(fd, mapping.asSlice(0, valueSize), mapping);
+    }
+
+    private ValueMap fail(String what, int err) {
+        lastFailure = what;
+        lastError = err;
+        return null;
+    }
+
+    private static void release(ValueMap m) {
+        Bpf.munmap(m.mapping());
+        Bpf.close(m.fd());
+    }
+
+    void clearAttr(int size) {
+        attr.asSlice(0, size).fill((byte) 0);
+    }
+
+    @Override
+    public void close() {
+        for (ValueMap m : memoryMaps.values()) release(m);
+        memoryMaps.clear();
+        if (r0Map != null) release(r0Map);
+        r0Map = null;
+        if (bufArena != null) bufArena.close();
+        if (logArena != null) logArena.close();
+        arena.close();
+    }
+}

@@ -1,0 +1,77 @@
+package org.crosscheck.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Outcome.RejectKind;
+import org.crosscheck.runtime.Outcome.Stage;
+import org.junit.jupiter.api.Test;
+
+/** Log translation, decisive lines and errno kinds, on logs as the kernel writes them. */
+class VerifierLogTest {
+    private static final String LOG = """
+            0: R1=ctx() R10=fp0
+            0: (18) r1 = 0xffff888118eb9f38       ; R1=map_value(map=crosscheck,ks=4,vs=8)
+            2: (b7) r2 = 8                        ; R2=8
+            3: (b7) r0 = 0                        ; R0=0
+            4: (05) goto pc+4
+            9: (79) r0 = *(u64 *)(r1 +8)
+            invalid access to map value, value_size=8 off=8 size=8
+            R1 min value is outside of the allowed memory range
+            processed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0
+            """;
+
+    @Test
+    void numbersBecomeTheUsersAndTheWrappersAreMarked() {
+        String t = VerifierLog.translate(LOG, 9, 2);
+        assertTrue(t.contains("\nw4: (05) goto pc+4\n0: (79) r0 = *(u64 *)(r1 +8)\n"), t);
+        assertTrue(t.contains("max_states_per_insn 0 "), t);
+        assertEquals("from 1 to w2: R0=1", VerifierLog.translate("from 10 to 2: R0=1", 9, 2));
+        assertEquals("unreachable insn w14", VerifierLog.translate("unreachable insn 14", 18, 3));
+        assertEquals("infinite loop detected at insn 3", VerifierLog.translate("infinite loop detected at insn 21", 18, 5));
+    }
+
+    @Test
+    void theDecisiveLineIsTheFirstMessageAfterTheLastInstruction() {
+        assertEquals("invalid access to map value, value_size=8 off=8 size=8 (at pc 0: r0 = *(u64 *)(r1 +8))",
+                VerifierLog.decisiveLine(VerifierLog.translate(LOG, 9, 2)));
+        assertEquals("unknown opcode 8d", VerifierLog.decisiveLine("unknown opcode 8d\nprocessed 0 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n"));
+    }
+
+    @Test
+    void aLoggedRefusalIsAVerifierRejectionOfTheErrnosKind() {
+        Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(13, LOG, 9, 2));
+        assertEquals(Stage.VERIFIER, r.stage());
+        assertEquals(RejectKind.RULE, r.kind());
+        assertTrue(r.reason().endsWith("[EACCES]"), r.reason());
+        assertEquals(RejectKind.TOO_LARGE, ((Outcome.Rejected) VerifierLog.rejection(7, "BPF program is too large. Processed 1000001 insn\n", 9, 2)).kind());
+    }
+
+    @Test
+    void aRefusalWithoutALogIsALoaderErrorOfItsOwnKind() {
+        record Case(int errno, RejectKind kind, String name) {}
+        for (Case c : new Case[] {
+                new Case(1, RejectKind.PERMISSION, "EPERM"), new Case(7, RejectKind.TOO_LARGE, "E2BIG"),
+                new Case(12, RejectKind.NO_MEMORY, "ENOMEM"), new Case(22, RejectKind.INVALID, "EINVAL"),
+                new Case(524, RejectKind.NOT_SUPPORTED, "ENOTSUPP"), new Case(99, RejectKind.OTHER, "errno 99")}) {
+            Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(c.errno(), "", 9, 2));
+            assertEquals(Stage.LOADER, r.stage(), c.name());
+            assertEquals(c.kind(), r.kind(), c.name());
+            assertTrue(r.reason().contains(c.name()), r.reason());
+            assertNull(r.log());
+        }
+    }
+
+    @Test
+    void anUnavailableKernelSaysWhyAndWhatToChange() {
+        assertEquals("bpf(BPF_PROG_LOAD) failed with EPERM (operation not permitted): run as root or grant CAP_BPF and CAP_PERFMON"
+                        + " (inside a container: --cap-add BPF --cap-add PERFMON, and a seccomp profile that allows bpf);"
+                        + " unprivileged use is off when kernel.unprivileged_bpf_disabled is set",
+                Availability.explain("BPF_PROG_LOAD", 1));
+        assertTrue(Availability.explain("BPF_MAP_CREATE", 38).contains("CONFIG_BPF_SYSCALL"));
+        assertEquals("bpf(BPF_MAP_CREATE) failed with errno 99", Availability.explain("BPF_MAP_CREATE", 99));
+    }
+}
