@@ -122,6 +122,7 @@ public final class Campaign {
             for (Thread th : threads) th.join(200);
             long now = System.nanoTime();
             if (now - lastSave > 5_000_000_000L) {
+                store.flush(); // counts first: the watermark must not pass sightings not yet written
                 state.save();
                 lastSave = now;
             }
@@ -142,6 +143,7 @@ public final class Campaign {
                 lastPrograms = p;
             }
         }
+        store.flush();
         state.save();
         if (!errors.isEmpty()) {
             Throwable e = errors.get(0);
@@ -235,7 +237,7 @@ public final class Campaign {
                 if (e.signature().equals(d.signature())) return true;
             }
             return false;
-        }, 3000);
+        }, 3000, 10_000);
         Minimizer.Case small = m.minimize(c.program(), c.memory());
         Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved);
         String title = Title.of(d, small.program());

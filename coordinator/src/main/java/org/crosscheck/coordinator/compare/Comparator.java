@@ -1,7 +1,6 @@
 package org.crosscheck.coordinator.compare;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,16 +18,36 @@ public final class Comparator {
     public static List<Divergence> compare(String reference, Map<String, Outcome> outcomes) {
         Outcome ref = outcomes.get(reference);
         if (ref == null) throw new IllegalArgumentException("no outcome of the reference runtime " + reference);
-        Map<Divergence.Kind, List<String>> byKind = new EnumMap<>(Divergence.Kind.class);
+        Map<String, List<String>> byKey = new TreeMap<>();
+        Map<String, Divergence.Kind> kinds = new TreeMap<>();
         for (Map.Entry<String, Outcome> e : new TreeMap<>(outcomes).entrySet()) {
             Outcome o = e.getValue();
             if (e.getKey().equals(reference) || o instanceof Outcome.Unsupported || ref instanceof Outcome.Unsupported) continue;
             if (o.sameAs(ref)) continue;
-            byKind.computeIfAbsent(kind(ref, o), k -> new ArrayList<>()).add(e.getKey());
+            Divergence.Kind kind = kind(ref, o);
+            String key = kind.ordinal() + "\0" + detail(kind, ref, o);
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
+            kinds.put(key, kind);
         }
         List<Divergence> out = new ArrayList<>();
-        byKind.forEach((kind, odd) -> out.add(new Divergence(kind, List.copyOf(odd), reference, outcomes)));
+        byKey.forEach((key, odd) -> out.add(new Divergence(kinds.get(key), key.substring(key.indexOf('\0') + 1), List.copyOf(odd), reference, outcomes)));
         return out;
+    }
+
+    /** What tells divergences of one kind apart: the rejection reason class, or the two trap kinds. */
+    static String detail(Divergence.Kind kind, Outcome ref, Outcome other) {
+        return switch (kind) {
+            case VERIFIER -> {
+                Outcome.Rejected r = other instanceof Outcome.Rejected x ? x : (Outcome.Rejected) ref;
+                yield (other instanceof Outcome.Rejected ? "" : "reference ") + Reasons.normalize(r.reason());
+            }
+            case TRAP -> short_(ref) + " vs " + short_(other);
+            default -> "";
+        };
+    }
+
+    private static String short_(Outcome o) {
+        return o instanceof Outcome.Trapped t ? t.kind().name() : o instanceof Outcome.Returned ? "returned" : o.getClass().getSimpleName();
     }
 
     /** How {@code other} differs from {@code ref}, given that it does. */

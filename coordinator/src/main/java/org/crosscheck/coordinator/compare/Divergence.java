@@ -9,7 +9,7 @@ import org.crosscheck.runtime.Outcome;
  * {@link #signature()} (kind, odd runtimes, reference) is what minimization must keep; the finding's
  * title adds the instructions the minimized program points at.
  */
-public record Divergence(Kind kind, List<String> odd, String reference, Map<String, Outcome> outcomes) {
+public record Divergence(Kind kind, String detail, List<String> odd, String reference, Map<String, Outcome> outcomes) {
 
     /** How outcomes differ, from the most to the least specific. */
     public enum Kind {
@@ -27,7 +27,8 @@ public record Divergence(Kind kind, List<String> odd, String reference, Map<Stri
         }
     }
 
+    /** Kind, detail (the rejection reason class, or the trap kinds), odd runtimes and reference. */
     public String signature() {
-        return kind.label + ": " + String.join(",", odd) + " vs " + reference;
+        return kind.label + (detail.isEmpty() ? "" : " (" + detail + ")") + ": " + String.join(",", odd) + " vs " + reference;
     }
 }

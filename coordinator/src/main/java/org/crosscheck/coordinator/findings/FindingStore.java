@@ -69,9 +69,24 @@ public final class FindingStore {
         }
     }
 
+    /** Sightings of a stored finding not yet written back (flushed with the campaign's checkpoint). */
+    private static final class Live {
+        final Properties meta;
+        final Set<String> cases;
+        boolean dirty;
+
+        Live(Properties meta, Set<String> cases) {
+            this.meta = meta;
+            this.cases = cases;
+        }
+    }
+
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+
     /**
-     * Records one sighting. Returns true when the finding is new. A case already recorded for this
-     * finding does not count again.
+     * Records one sighting. Returns true when the finding is new; a new finding is on disk, complete,
+     * when this returns. Further sightings of a known finding are counted in memory and written by
+     * {@link #flush()}. A case already recorded for the finding does not count again.
      */
     public boolean record(Report r) throws IOException {
         String id = idOf(r.title());
@@ -80,17 +95,33 @@ public final class FindingStore {
             Instant now = Instant.now();
             if (!Files.isDirectory(dir)) {
                 create(dir, id, r, now);
+                live.put(id, new Live(readMeta(dir), readCases(dir)));
                 return true;
             }
-            Properties meta = readMeta(dir);
-            Set<String> cases = readCases(dir);
-            if (cases.contains(r.caseId())) return false;
-            cases.add(r.caseId());
-            meta.setProperty("count", Long.toString(Long.parseLong(meta.getProperty("count", "0")) + 1));
-            meta.setProperty("last_seen", now.toString());
-            writeCases(dir, cases);
-            AtomicFiles.write(dir.resolve("meta.properties"), store(meta));
+            Live l = live.get(id);
+            if (l == null) {
+                l = new Live(readMeta(dir), readCases(dir));
+                live.put(id, l);
+            }
+            if (!l.cases.add(r.caseId())) return false;
+            l.meta.setProperty("count", Long.toString(Long.parseLong(l.meta.getProperty("count", "0")) + 1));
+            l.meta.setProperty("last_seen", now.toString());
+            l.dirty = true;
             return false;
+        }
+    }
+
+    /** Writes back the counts and cases of findings seen since the last flush (atomically, each file). */
+    public void flush() throws IOException {
+        for (Map.Entry<String, Live> e : live.entrySet()) {
+            synchronized (locks.computeIfAbsent(e.getKey(), k -> new Object())) {
+                Live l = e.getValue();
+                if (!l.dirty) continue;
+                Path dir = root.resolve(e.getKey());
+                writeCases(dir, l.cases);
+                AtomicFiles.write(dir.resolve("meta.properties"), store(l.meta));
+                l.dirty = false;
+            }
         }
     }
 

@@ -61,8 +61,7 @@ public final class Generator {
     public record Case(long seed, long index, Program program, byte[] memory) {}
 
     private static final int STACK_WINDOW = 64; // bytes below r10 zeroed by the prologue
-    private static final int MEM_PTR = 6, LOOP = 9;
-    private static final int[] MAIN_SCALARS = {0, 1, 2, 3, 4, 5, 7, 8};
+    private static final int LOOP = 9;
     private static final int[] CALLEE_SCALARS = {0, 1, 2, 3, 4, 5};
     private static final int MAX_FUNCTIONS = 2;
 
@@ -110,6 +109,9 @@ public final class Generator {
         final SplittableRandom rnd;
         final int memLen;
         final boolean memViaR6;
+        /** The callee-saved register holding the input pointer: r6, or r7 when packet loads may run (they need r6 = the skb in Linux). */
+        final int memReg;
+        final int[] mainScalars;
         boolean memPtrValid = true;
         final List<List<Insn>> functions = new ArrayList<>();
         /** Calls to patch once the layout is known: the call instruction (by identity) and its callee. */
@@ -120,6 +122,9 @@ public final class Generator {
             this.rnd = rnd;
             this.memLen = memLen;
             this.memViaR6 = config.allows(Op.MOV64_REG);
+            boolean packet = config.groups().contains(org.crosscheck.isa.Group.PACKET);
+            this.memReg = packet ? 7 : 6;
+            this.mainScalars = packet ? new int[] {0, 1, 2, 3, 4, 5, 8} : new int[] {0, 1, 2, 3, 4, 5, 7, 8};
         }
 
         Program program() {
@@ -127,7 +132,7 @@ public final class Generator {
             prologue(main);
             int units = 1 + rnd.nextInt(config.maxUnits());
             for (int u = 0; u < units; u++) unit(main, false, 2);
-            epilogue(main, MAIN_SCALARS);
+            epilogue(main, mainScalars);
             main.add(Insn.of(Op.EXIT));
             // lay out: main, then the functions; patch the offsets of the calls (all in main)
             List<Insn> all = new ArrayList<>(main);
@@ -152,11 +157,12 @@ public final class Generator {
         // ------------------------------------------------------------ prologue and epilogue
 
         void prologue(List<Insn> out) {
-            if (memViaR6) out.add(Insn.reg(Op.MOV64_REG, MEM_PTR, 1));
-            for (int r : new int[] {0, 1, 2, 3, 4, 5, 7, 8, LOOP}) {
+            if (memViaR6) out.add(Insn.reg(Op.MOV64_REG, memReg, 1));
+            for (int r : mainScalars) {
                 if (r == 1 && !memViaR6) continue; // r1 stays the input pointer
                 out.add(mov(r, Values.edge(rnd)));
             }
+            out.add(mov(LOOP, Values.edge(rnd)));
             Op st = config.allows(Op.STDW) ? Op.STDW : Op.STW;
             for (int off = -st.size(); off >= -STACK_WINDOW; off -= st.size()) out.add(Insn.of(st, 10, 0, off, 0));
         }
@@ -164,10 +170,10 @@ public final class Generator {
         void epilogue(List<Insn> out, int[] scalars) {
             Op fold = config.allows(Op.XOR64_REG) ? Op.XOR64_REG : Op.XOR32_REG;
             for (int r : scalars) {
-                if (r == 0 || (scalars == MAIN_SCALARS && r == 1 && !memViaR6 && memPtrValid)) continue; // never fold the pointer
+                if (r == 0 || (scalars == mainScalars && r == 1 && !memViaR6 && memPtrValid)) continue; // never fold the pointer
                 out.add(Insn.reg(fold, 0, r));
             }
-            if (scalars == MAIN_SCALARS) out.add(Insn.reg(fold, 0, LOOP));
+            if (scalars == mainScalars) out.add(Insn.reg(fold, 0, LOOP));
         }
 
         Insn mov(int reg, long value) {
@@ -176,7 +182,7 @@ public final class Generator {
         }
 
         int writable(boolean callee) {
-            int[] regs = callee ? CALLEE_SCALARS : MAIN_SCALARS;
+            int[] regs = callee ? CALLEE_SCALARS : mainScalars;
             int r = regs[rnd.nextInt(regs.length)];
             return (!callee && r == 1 && !memViaR6) ? 0 : r;
         }
@@ -299,7 +305,7 @@ public final class Generator {
         }
 
         int memPtr() {
-            return memViaR6 ? MEM_PTR : 1;
+            return memViaR6 ? memReg : 1;
         }
 
         /** Aligned atomic read-modify-write on the stack window or the input. */

@@ -67,7 +67,7 @@ public final class Metrics {
                 .tag("runtime", r).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (o instanceof Outcome.Rejected rej) {
-            String reason = reasonClass(rej.reason());
+            String reason = org.crosscheck.coordinator.compare.Reasons.normalize(rej.reason());
             rejections.computeIfAbsent(runtime + '\0' + reason, k -> Counter.builder("crosscheck_verifier_rejections")
                     .description("Loader or verifier rejections, by reason").tag("runtime", runtime).tag("reason", reason)
                     .register(registry)).increment();
@@ -107,10 +107,4 @@ public final class Metrics {
         };
     }
 
-    /** A bounded label for a rejection reason: digits folded, cut at 60 characters. */
-    static String reasonClass(String reason) {
-        if (reason == null || reason.isBlank()) return "unknown";
-        String r = reason.replaceAll("[0-9]+", "N").replaceAll("\\s+", " ").strip();
-        return r.length() > 60 ? r.substring(0, 60) : r;
-    }
 }

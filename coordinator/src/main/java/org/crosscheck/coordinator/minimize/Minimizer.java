@@ -20,11 +20,18 @@ public final class Minimizer {
 
     private final BiPredicate<Program, byte[]> stillFails;
     private final int maxTests;
+    private final long deadline;
     private int tests;
 
-    public Minimizer(BiPredicate<Program, byte[]> stillFails, int maxTests) {
+    /** Stops after {@code maxTests} predicate calls or {@code maxMillis}, whichever comes first. */
+    public Minimizer(BiPredicate<Program, byte[]> stillFails, int maxTests, long maxMillis) {
         this.stillFails = stillFails;
         this.maxTests = maxTests;
+        this.deadline = System.nanoTime() + maxMillis * 1_000_000L;
+    }
+
+    private boolean budgetLeft() {
+        return tests < maxTests && System.nanoTime() < deadline;
     }
 
     /** Number of predicate evaluations made so far. */
@@ -37,10 +44,10 @@ public final class Minimizer {
         Program best = program;
         // ddmin over instructions
         int n = 2;
-        while (nodes.length >= 2 && tests < maxTests) {
+        while (nodes.length >= 2 && budgetLeft()) {
             int chunk = (nodes.length + n - 1) / n;
             boolean reduced = false;
-            for (int start = 0; start < nodes.length && tests < maxTests; start += chunk) {
+            for (int start = 0; start < nodes.length && budgetLeft(); start += chunk) {
                 Node[] candidate = without(nodes, start, Math.min(nodes.length, start + chunk));
                 Program p = build(candidate);
                 if (p != null && test(p, memory)) {
@@ -58,7 +65,7 @@ public final class Minimizer {
         }
         // simplify the survivors into moves where the divergence does not need the operation:
         // lddw of a 32-bit value, and ALU operations (often the epilogue's fold into r0)
-        for (int k = 0; k < nodes.length && tests < maxTests; k++) {
+        for (int k = 0; k < nodes.length && budgetLeft(); k++) {
             Insn simpler = simpler(nodes[k].insn);
             if (simpler == null) continue;
             Node[] candidate = nodes.clone();
@@ -71,13 +78,13 @@ public final class Minimizer {
         }
         // shrink memory: shorter (halving from the end), then zero chunks
         byte[] mem = memory;
-        for (int len = mem.length / 2; len >= 0 && tests < maxTests; len = len == 0 ? -1 : len / 2) {
+        for (int len = mem.length / 2; len >= 0 && budgetLeft(); len = len == 0 ? -1 : len / 2) {
             byte[] shorter = Arrays.copyOf(mem, len);
             if (test(best, shorter)) mem = shorter;
             else break;
         }
-        for (int size = Math.max(1, mem.length / 2); size >= 1 && tests < maxTests; size /= 2) {
-            for (int at = 0; at < mem.length && tests < maxTests; at += size) {
+        for (int size = Math.max(1, mem.length / 2); size >= 1 && budgetLeft(); size /= 2) {
+            for (int at = 0; at < mem.length && budgetLeft(); at += size) {
                 byte[] zeroed = mem.clone();
                 boolean nonZero = false;
                 for (int b = at; b < Math.min(mem.length, at + size); b++) {
@@ -105,7 +112,9 @@ public final class Minimizer {
         return null;
     }
 
+    /** Candidates that read stack never written are refused: their outcome is not defined. */
     private boolean test(Program p, byte[] memory) {
+        if (!StackInit.readsOnlyWrittenStack(p)) return false;
         tests++;
         return stillFails.test(p, memory);
     }

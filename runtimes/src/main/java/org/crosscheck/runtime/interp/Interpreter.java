@@ -78,6 +78,7 @@ public final class Interpreter implements Runtime {
         final int[] off;
         final long[] imm;
         final String unsupported;
+        final boolean packet;
 
         private Decoded(Program p) {
             int n = p.slotCount();
@@ -87,6 +88,7 @@ public final class Interpreter implements Runtime {
             off = new int[n];
             imm = new long[n];
             String why = null;
+            boolean pk = false;
             for (int pc = 0; pc < n; pc++) {
                 Insn i = p.at(pc);
                 if (i == null) continue;
@@ -95,11 +97,13 @@ public final class Interpreter implements Runtime {
                 src[pc] = (byte) i.src();
                 off[pc] = i.off();
                 imm[pc] = i.imm();
+                pk |= i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND;
                 if (i.op().shape == Shape.LDDW && i.src() != 0 && why == null) {
                     why = "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
                 }
             }
             unsupported = why;
+            packet = pk;
         }
 
         public static Decoded of(Program p) {
@@ -129,6 +133,7 @@ public final class Interpreter implements Runtime {
         final int memLen;
         final long budget;
         long stackLow;        // lowest valid stack address: bottom of the current frame
+        final byte[] packet;  // legacy packet loads read the input as it was at entry (as Linux's skb copy)
 
         Machine(Decoded d, byte[] memory, long budget, Map<Integer, Kfunc> kfuncs) {
             this.d = d;
@@ -137,6 +142,7 @@ public final class Interpreter implements Runtime {
             this.ram = new byte[STACK_SIZE + memory.length];
             System.arraycopy(memory, 0, ram, STACK_SIZE, memory.length);
             this.budget = budget;
+            this.packet = d.packet ? memory.clone() : null;
         }
 
         /** Index into ram of an access of {@code size} bytes at virtual address a, or a trap. */
@@ -374,14 +380,15 @@ public final class Interpreter implements Runtime {
                             r[ds] = imm[pc];
                             pc++;
                         }
-                        // ---- legacy packet access (Linux semantics): big-endian load into r0;
-                        // outside the packet the program ends and returns 0.
+                        // ---- legacy packet access (Linux semantics): big-endian load into r0 from the
+                        // packet, a copy of the input taken at entry; outside it the program ends and returns 0.
                         case LD_ABS_B, LD_ABS_H, LD_ABS_W, LD_IND_B, LD_IND_H, LD_IND_W -> {
                             int size = ops[pc].size();
                             long o = imm[pc] + (ops[pc].shape == Shape.LD_IND ? (int) r[src[pc]] : 0);
                             if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left);
-                            long v = load(MEM_BASE + o, size);
-                            r[0] = size == 1 ? v : Semantics.be(v, size * 8);
+                            long v = 0;
+                            for (int b = 0; b < size; b++) v = (v << 8) | (packet[(int) o + b] & 0xff); // network order
+                            r[0] = v;
                         }
                     }
                     pc++;
