@@ -72,6 +72,10 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--metrics", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT", description = "Prometheus endpoint, 'off' to disable (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
 
+    @Option(names = "--corpus", paramLabel = "DIR", split = ",",
+            description = "Directories of .data programs to mutate alongside generation (default: ./corpus when present); the workdir's reproducers are always added.")
+    List<Path> corpus;
+
     @Option(names = "--list-mutants", description = "Print the names of the interp-mutant:<name> runtimes and exit.")
     boolean listMutants;
 
@@ -97,7 +101,8 @@ final class CampaignCommand implements Callable<Integer> {
         CampaignConfig cfg;
         try {
             cfg = new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
-                    maxPrograms, workdir, nThreads, batchSize, maxUnits);
+                    maxPrograms, workdir, nThreads, batchSize, maxUnits,
+                    corpus != null ? corpus : java.nio.file.Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -122,12 +127,14 @@ final class CampaignCommand implements Callable<Integer> {
         out.println("campaign: seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes()) + " (reference "
                 + cfg.reference() + "), groups " + campaign.generator().config().groups() + ", cpu " + cv + ", workdir " + workdir
                 + (server != null ? ", metrics http://" + server.address().getHostString() + ":" + server.address().getPort() + "/metrics" : ""));
+        if (campaign.corpusSize() > 0) out.println("campaign: mutating " + campaign.corpusSize() + " corpus programs alongside generation");
         out.flush();
         try {
             Campaign.Summary s = campaign.run(System.out);
             out.printf(Locale.ROOT, "campaign: %,d programs in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
                     s.programs(), s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
                     workdir.resolve("findings"));
+            out.println("campaign: ISA coverage in " + workdir.resolve("coverage.txt"));
             return 0;
         } finally {
             try {

@@ -16,6 +16,8 @@ import org.crosscheck.coordinator.compare.Comparator;
 import org.crosscheck.coordinator.compare.Divergence;
 import org.crosscheck.coordinator.compare.Title;
 import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.coverage.IsaCoverage;
+import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.coordinator.minimize.Minimizer;
@@ -25,6 +27,7 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.interp.Interpreter;
 
 /**
  * A campaign on one machine: threads pull batches of case indices, generate each case, run it on
@@ -48,6 +51,11 @@ public final class Campaign {
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
     private final LongAdder verifierRuns = new LongAdder(), verifierAccepts = new LongAdder();
     private final AtomicLong newFindings = new AtomicLong();
+    /** One case in COVERAGE_SAMPLE runs again on a tracing interpreter to record ISA coverage. */
+    private static final int COVERAGE_SAMPLE = 16;
+    private final IsaCoverage coverage = new IsaCoverage();
+    private final Interpreter coverageInterp = new Interpreter();
+    private final Corpus corpus;
     /** Titles known per signature, with the ops that name them: attributes repeats without minimizing again. */
     private final Map<String, Map<String, Set<Op>>> titlesBySignature = new ConcurrentHashMap<>();
 
@@ -75,9 +83,15 @@ public final class Campaign {
         metrics.gauge("crosscheck_campaign_uptime_seconds", "Seconds since the campaign started", Map.of(),
                 () -> (System.nanoTime() - started) / 1e9);
         for (Group g : Group.values()) {
-            metrics.gauge("crosscheck_isa_coverage_ratio", "Share of a group's instructions the reference has run",
-                    Map.of("group", g.id()), () -> coverage(g));
+            metrics.gauge("crosscheck_isa_coverage_ratio", "Share of a group's (instruction, operand, edge class) cells the reference has run",
+                    Map.of("group", g.id()), () -> {
+                        int[] c = coverage.count(g, generator.config()::allows);
+                        return c[1] == 0 ? 0 : (double) c[0] / c[1];
+                    });
+            metrics.gauge("crosscheck_isa_coverage_cells", "Cells of a group the reference has run",
+                    Map.of("group", g.id()), () -> coverage.count(g, generator.config()::allows)[0]);
         }
+        this.corpus = Corpus.load(config.corpusDirs(), generator.config(), msg -> System.err.println("crosscheck: " + msg));
     }
 
     public long seed() {
@@ -145,6 +159,7 @@ public final class Campaign {
         }
         store.flush();
         state.save();
+        org.crosscheck.coordinator.findings.AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
         if (!errors.isEmpty()) {
             Throwable e = errors.get(0);
             throw new IOException("campaign worker failed: " + e, e);
@@ -162,9 +177,38 @@ public final class Campaign {
             if (config.maxPrograms() > 0 && programs.sum() >= config.maxPrograms()) return;
             long[] batch = state.issue(config.batchSize());
             long found = 0;
-            for (long i = batch[0]; i < batch[1]; i++) found += runCase(generator.generate(state.seed(), i));
+            for (long i = batch[0]; i < batch[1]; i++) found += runCase(next(i));
             state.done(batch[0], batch[1], batch[1] - batch[0], found);
         }
+    }
+
+    /** Case i: a mutant of a corpus program (a fifth of the time, when there is a corpus) or a new program. */
+    Generator.Case next(long i) {
+        if (corpus.size() > 0) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(state.seed() * 31 + i ^ 0x5DEECE66DL);
+            if (rnd.nextInt(5) == 0) {
+                Corpus.Entry e = corpus.mutate(rnd, generator.config());
+                return new Generator.Case(state.seed(), i, e.program(), e.memory(), true);
+            }
+        }
+        return generator.generate(state.seed(), i);
+    }
+
+    /** Number of corpus programs loaded for mutation. */
+    public int corpusSize() {
+        return corpus.size();
+    }
+
+    /** The coverage cells not yet reached, one per line (written to WORKDIR/coverage.txt at the end). */
+    public String coverageReport() {
+        StringBuilder sb = new StringBuilder("# ISA coverage of this run: cells (op/edge class) the reference has executed\n");
+        for (Group g : Group.values()) {
+            int[] c = coverage.count(g, generator.config()::allows);
+            if (c[1] > 0) sb.append(String.format("%-9s %4d / %4d cells%n", g.id(), c[0], c[1]));
+        }
+        sb.append("# not reached:\n");
+        for (String m : coverage.missing(generator.config()::allows)) sb.append(m).append('\n');
+        return sb.toString();
     }
 
     /** Runs one case everywhere; returns the number of divergences. */
@@ -172,10 +216,14 @@ public final class Campaign {
         metrics.generated();
         Map<String, Outcome> outcomes = runAll(c.program(), c.memory(), runtimes);
         programs.increment();
-        Outcome ref = outcomes.get(config.reference());
-        if (ref instanceof Outcome.Returned) for (Op op : opsOf(c.program())) coveredOps.add(op);
+        if (c.index() % COVERAGE_SAMPLE == 0) coverageInterp.trace(c.program(), c.memory(), limits, coverage.tracer(c.program()));
         List<Divergence> ds = Comparator.compare(config.reference(), outcomes);
         for (Divergence d : ds) {
+            if (c.mutated() && d.kind() == Divergence.Kind.VERIFIER && d.outcomes().get(d.reference()) instanceof Outcome.Returned) {
+                // mutation keeps a program's shape, not what the verifier can prove about it: a documented deviation
+                for (String rt : d.odd()) metrics.deviation(rt, "verifier-rejects-mutated-corpus-program");
+                continue;
+            }
             divergences.increment();
             metrics.divergence(d.kind().name().toLowerCase());
             report(c, d);
@@ -183,23 +231,10 @@ public final class Campaign {
         return ds.size();
     }
 
-    private final Set<Op> coveredOps = ConcurrentHashMap.newKeySet();
-
     private static Set<Op> opsOf(Program p) {
         Set<Op> s = EnumSet.noneOf(Op.class);
         for (var i : p.insns()) s.add(i.op());
         return s;
-    }
-
-    /** Share of the group's generable instructions seen in programs the reference ran to completion. */
-    private double coverage(Group g) {
-        int total = 0, seen = 0;
-        for (Op op : Op.values()) {
-            if (op.group != g || !generator.config().allows(op)) continue;
-            total++;
-            if (coveredOps.contains(op)) seen++;
-        }
-        return total == 0 ? 0 : (double) seen / total;
     }
 
     private Map<String, Outcome> runAll(Program p, byte[] memory, List<Runtime> which) {

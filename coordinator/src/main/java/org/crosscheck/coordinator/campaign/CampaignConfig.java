@@ -12,7 +12,7 @@ import org.crosscheck.isa.Group;
  * against), which groups and CPU version the generator may use, for how long, from which seed.
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
-        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits) {
+        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus) {
 
     public CampaignConfig {
         if (runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
@@ -20,6 +20,14 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
         runtimes = List.copyOf(runtimes);
         groups = Set.copyOf(groups);
+        corpus = List.copyOf(corpus);
+    }
+
+    /** Where corpus programs to mutate live: the given directories plus this workdir's findings. */
+    public List<Path> corpusDirs() {
+        List<Path> all = new java.util.ArrayList<>(corpus);
+        all.add(workdir.resolve("findings"));
+        return all;
     }
 
     public String reference() {

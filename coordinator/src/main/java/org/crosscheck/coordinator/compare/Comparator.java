@@ -23,7 +23,7 @@ public final class Comparator {
         for (Map.Entry<String, Outcome> e : new TreeMap<>(outcomes).entrySet()) {
             Outcome o = e.getValue();
             if (e.getKey().equals(reference) || o instanceof Outcome.Unsupported || ref instanceof Outcome.Unsupported) continue;
-            if (o.sameAs(ref)) continue;
+            if (o.sameAs(ref) || bothRefuse(ref, o)) continue;
             Divergence.Kind kind = kind(ref, o);
             String key = kind.ordinal() + "\0" + detail(kind, ref, o);
             byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
@@ -32,6 +32,14 @@ public final class Comparator {
         List<Divergence> out = new ArrayList<>();
         byKey.forEach((key, odd) -> out.add(new Divergence(kinds.get(key), key.substring(key.indexOf('\0') + 1), List.copyOf(odd), reference, outcomes)));
         return out;
+    }
+
+    /**
+     * A verifier that refuses a program the reference traps on (out of bounds, endless loop, falling
+     * off the end) agrees with it: both say the program is unsafe, one statically, one at run time.
+     */
+    static boolean bothRefuse(Outcome ref, Outcome other) {
+        return ref instanceof Outcome.Trapped && other instanceof Outcome.Rejected r && r.stage() == Outcome.Stage.VERIFIER;
     }
 
     /** What tells divergences of one kind apart: the rejection reason class, or the two trap kinds. */

@@ -57,8 +57,15 @@ public final class Generator {
         }
     }
 
-    /** One generated test: the program and its input memory, with the id that regenerates it. */
-    public record Case(long seed, long index, Program program, byte[] memory) {}
+    /**
+     * One test: the program and its input memory, with the id that regenerates it; {@code mutated}
+     * when it is a mutant of a corpus program rather than generated.
+     */
+    public record Case(long seed, long index, Program program, byte[] memory, boolean mutated) {
+        public Case(long seed, long index, Program program, byte[] memory) {
+            this(seed, index, program, memory, false);
+        }
+    }
 
     private static final int STACK_WINDOW = 64; // bytes below r10 zeroed by the prologue
     private static final int LOOP = 9;

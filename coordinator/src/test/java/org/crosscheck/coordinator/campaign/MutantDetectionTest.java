@@ -35,7 +35,7 @@ class MutantDetectionTest {
     void campaignFindsTheInjectedBug(String mutant) throws Exception {
         String name = Mutants.PREFIX + mutant;
         var cfg = new CampaignConfig(List.of("interp", name), Group.rfc(), CpuVersion.V4, 1, Duration.ofSeconds(60), 0,
-                work, 2, 64, 24);
+                work, 2, 64, 24, List.of());
         var store = new FindingStore(work);
         var campaign = new Campaign(cfg, List.of(Runtimes.create("interp"), Runtimes.create(name)), store, new Metrics());
         Set<String> mnemonics = new java.util.HashSet<>();

@@ -64,6 +64,19 @@ public final class Interpreter implements Runtime {
         return execute(program, memory, limits).outcome();
     }
 
+    /** Sees every instruction the interpreter is about to execute, with the registers (for ISA coverage). */
+    @FunctionalInterface
+    public interface Tracer {
+        void step(int pc, long[] registers);
+    }
+
+    /** Runs with a tracer called before each instruction (slower; for sampled coverage runs). */
+    public Result trace(Program program, byte[] memory, Limits limits, Tracer tracer) {
+        Machine m = new Machine(Decoded.of(program), memory, limits.instructionBudget(), kfuncs);
+        m.tracer = tracer;
+        return m.run();
+    }
+
     /** An outcome with the number of instructions executed (for benchmarks and coverage). */
     public record Result(Outcome outcome, long executed) {}
 
@@ -134,6 +147,7 @@ public final class Interpreter implements Runtime {
         final long budget;
         long stackLow;        // lowest valid stack address: bottom of the current frame
         final byte[] packet;  // legacy packet loads read the input as it was at entry (as Linux's skb copy)
+        Tracer tracer;        // null except in coverage runs
 
         Machine(Decoded d, byte[] memory, long budget, Map<Integer, Kfunc> kfuncs) {
             this.d = d;
@@ -197,10 +211,12 @@ public final class Interpreter implements Runtime {
             stackLow = STACK_TOP - FRAME_SIZE;
             long left = budget;
             int pc = 0;
+            final Tracer tr = tracer;
             try {
                 while (true) {
                     if (pc >= n) throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
                     if (--left < 0) throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
+                    if (tr != null) tr.step(pc, r);
                     final int ds = dst[pc];
                     switch (ops[pc]) {
                         // ---- ALU64
