@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             AsmCommand.class,
             DisasmCommand.class,
             PluginCommand.class,
+            LitmusCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -61,14 +61,23 @@ public final class LitmusPrinter {
         return q + " (" + prop(f.prop()) + ")";
     }
 
+    /** A proposition with only the parentheses it needs ({@code ~} binds tightest, then {@code /\}, then {@code \/}). */
     public static String prop(Prop p) {
+        return prop(p, 0);
+    }
+
+    private static String prop(Prop p, int outer) {
         return switch (p) {
             case Atom a -> ref(a.ref()) + "=" + value(a.value());
-            case And a -> "(" + prop(a.left()) + " /\\ " + prop(a.right()) + ")";
-            case Or o -> "(" + prop(o.left()) + " \\/ " + prop(o.right()) + ")";
-            case Not n -> "~" + prop(n.prop());
+            case Or o -> paren(outer > 1, prop(o.left(), 1) + " \\/ " + prop(o.right(), 2)); // right-nested needs parentheses to parse back the same
+            case And a -> paren(outer > 2, prop(a.left(), 2) + " /\\ " + prop(a.right(), 3));
+            case Not n -> "~" + prop(n.prop(), 3);
             case Const c -> Boolean.toString(c.value());
         };
+    }
+
+    private static String paren(boolean needed, String s) {
+        return needed ? "(" + s + ")" : s;
     }
 
     static String ref(Ref r) {

@@ -31,6 +31,11 @@ final class Locations {
         return names.size() - 1;
     }
 
+    /** The locations the test's text names, in address order. */
+    List<String> namedLocations() {
+        return List.copyOf(names.subList(0, named));
+    }
+
     int size() {
         return names.size();
     }
