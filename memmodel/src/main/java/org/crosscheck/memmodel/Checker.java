@@ -112,27 +112,11 @@ public final class Checker {
         }
         for (RegInit ri : test.regInits()) if (ri.value() instanceof Sym s) names.add(s.location());
         for (Ref r : test.locations()) if (r instanceof LocRef l) names.add(l.location());
-        collect(test.condition().prop(), names);
-        return new Locations(new ArrayList<>(names));
-    }
-
-    private static void collect(Prop p, Set<String> names) {
-        switch (p) {
-            case Atom a -> {
-                if (a.ref() instanceof LocRef l) names.add(l.location());
-                if (a.value() instanceof Sym s) names.add(s.location());
-            }
-            case And a -> {
-                collect(a.left(), names);
-                collect(a.right(), names);
-            }
-            case Or o -> {
-                collect(o.left(), names);
-                collect(o.right(), names);
-            }
-            case Not n -> collect(n.prop(), names);
-            case Const c -> {}
+        for (Atom a : test.condition().prop().atoms()) {
+            if (a.ref() instanceof LocRef l) names.add(l.location());
+            if (a.value() instanceof Sym s) names.add(s.location());
         }
+        return new Locations(new ArrayList<>(names));
     }
 
     static long value(Value v, Locations locs) {
@@ -151,7 +135,7 @@ public final class Checker {
             this.test = test;
             this.locs = locs;
             Set<Ref> refs = new LinkedHashSet<>();
-            collectRefs(test.condition().prop(), refs);
+            for (Atom a : test.condition().prop().atoms()) refs.add(a.ref());
             refs.addAll(test.locations());
             List<Ref> sorted = new ArrayList<>(refs);
             sorted.sort((a, b) -> key(a).compareTo(key(b)));
@@ -160,22 +144,6 @@ public final class Checker {
 
         private static String key(Ref r) {
             return r instanceof RegRef rr ? String.format("0%05d:%02d", rr.thread(), rr.reg()) : "1" + ((LocRef) r).location();
-        }
-
-        private static void collectRefs(Prop p, Set<Ref> refs) {
-            switch (p) {
-                case Atom a -> refs.add(a.ref());
-                case And a -> {
-                    collectRefs(a.left(), refs);
-                    collectRefs(a.right(), refs);
-                }
-                case Or o -> {
-                    collectRefs(o.left(), refs);
-                    collectRefs(o.right(), refs);
-                }
-                case Not n -> collectRefs(n.prop(), refs);
-                case Const c -> {}
-            }
         }
 
         void allowed(Path[] paths, long[] finalMem) {

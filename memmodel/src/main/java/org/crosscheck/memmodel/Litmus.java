@@ -54,7 +54,28 @@ public record Litmus(String name, String source, List<RegInit> regInits, List<Lo
     public record Final(Quantifier quantifier, Prop prop, int line) {}
 
     /** The proposition of a final condition. */
-    public sealed interface Prop permits Atom, And, Or, Not, Const {}
+    public sealed interface Prop permits Atom, And, Or, Not, Const {
+        /** The same proposition with every atom replaced by {@code f(atom)}. */
+        default Prop mapAtoms(java.util.function.UnaryOperator<Atom> f) {
+            return switch (this) {
+                case Atom a -> f.apply(a);
+                case And a -> new And(a.left().mapAtoms(f), a.right().mapAtoms(f));
+                case Or o -> new Or(o.left().mapAtoms(f), o.right().mapAtoms(f));
+                case Not n -> new Not(n.prop().mapAtoms(f));
+                case Const c -> c;
+            };
+        }
+
+        /** The atoms, left to right. */
+        default List<Atom> atoms() {
+            List<Atom> atoms = new java.util.ArrayList<>();
+            mapAtoms(a -> {
+                atoms.add(a);
+                return a;
+            });
+            return atoms;
+        }
+    }
 
     public record Atom(Ref ref, Value value) implements Prop {}
 

@@ -64,7 +64,7 @@ public final class LitmusTransform {
         for (Ref r : t.locations()) locations.add(ref(r, newId, locName, regMap));
         Final c = t.condition();
         return new Litmus(t.name(), t.source(), regInits, locInits, List.of(threads), locations,
-                new Final(c.quantifier(), prop(c.prop(), newId, locName, regMap), c.line()));
+                new Final(c.quantifier(), c.prop().mapAtoms(a -> new Atom(ref(a.ref(), newId, locName, regMap), value(a.value(), locName))), c.line()));
     }
 
     private static Value value(Value v, Map<String, String> locName) {
@@ -73,16 +73,6 @@ public final class LitmusTransform {
 
     private static Ref ref(Ref r, int[] newId, Map<String, String> locName, int[][] regMap) {
         return r instanceof RegRef rr ? new RegRef(newId[rr.thread()], regMap[rr.thread()][rr.reg()]) : new LocRef(locName.get(((LocRef) r).location()));
-    }
-
-    private static Prop prop(Prop p, int[] newId, Map<String, String> locName, int[][] regMap) {
-        return switch (p) {
-            case Atom a -> new Atom(ref(a.ref(), newId, locName, regMap), value(a.value(), locName));
-            case And a -> new And(prop(a.left(), newId, locName, regMap), prop(a.right(), newId, locName, regMap));
-            case Or o -> new Or(prop(o.left(), newId, locName, regMap), prop(o.right(), newId, locName, regMap));
-            case Not n -> new Not(prop(n.prop(), newId, locName, regMap));
-            case Const c -> c;
-        };
     }
 
     private static Addr addr(Addr a, int[] m) {
