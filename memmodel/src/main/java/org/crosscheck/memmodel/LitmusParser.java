@@ -165,7 +165,7 @@ public final class LitmusParser {
             int line = lineOf(at);
             Matcher m = REG_INIT.matcher(e);
             if (m.matches()) {
-                int t = Integer.parseInt(m.group(1));
+                int t = threadNumber(m.group(1), at);
                 int reg = register(m.group(2), at);
                 if (!seen.add(t + ":r" + reg)) throw error(at, "register " + t + ":r" + reg + " is initialised twice");
                 regInits.add(new RegInit(t, reg, value(m.group(3), at), line));
@@ -187,17 +187,26 @@ public final class LitmusParser {
         return s.matches("r(\\d|10)");
     }
 
+    private int threadNumber(String s, int at) {
+        if (s.length() > 4) throw error(at, "thread number " + s + " is out of range");
+        return Integer.parseInt(s);
+    }
+
     private int register(String s, int at) {
         if (!isRegister(s)) throw error(at, "unknown register '" + s + "' (registers are r0..r10)");
         return Integer.parseInt(s.substring(1));
     }
 
     private Value value(String s, int at) {
-        if (s.matches("[+-]?\\d+")) return new Num(Long.parseLong(s.startsWith("+") ? s.substring(1) : s));
-        if (s.matches("-?0[xX][0-9a-fA-F]+")) {
-            boolean neg = s.startsWith("-");
-            long v = Long.parseUnsignedLong(s.substring(neg ? 3 : 2), 16);
-            return new Num(neg ? -v : v);
+        try {
+            if (s.matches("[+-]?\\d+")) return new Num(Long.parseLong(s.startsWith("+") ? s.substring(1) : s));
+            if (s.matches("-?0[xX][0-9a-fA-F]+")) {
+                boolean neg = s.startsWith("-");
+                long v = Long.parseUnsignedLong(s.substring(neg ? 3 : 2), 16);
+                return new Num(neg ? -v : v);
+            }
+        } catch (NumberFormatException e) {
+            throw error(at, "number '" + s + "' does not fit in 64 bits");
         }
         if (s.matches("[A-Za-z_]\\w*") && !isRegister(s)) return new Sym(s);
         throw error(at, "bad value '" + s + "' (expected a number or a location name)");
@@ -344,7 +353,7 @@ public final class LitmusParser {
 
     /** The address operand whose register is group {@code g}, sign group g+1, offset group g+2. */
     private Addr addr(Matcher m, int g, int at) {
-        long off = m.group(g + 2) == null ? 0 : Long.parseLong(m.group(g + 2));
+        long off = m.group(g + 2) == null ? 0 : ((Num) value(m.group(g + 2), at)).value();
         return new Addr(register(m.group(g), at), "-".equals(m.group(g + 1)) ? -off : off);
     }
 
@@ -411,7 +420,7 @@ public final class LitmusParser {
             String tok = next("a register 'N:rX' or a location");
             if (tok.matches("\\d+")) {
                 expect(":", "after thread number " + tok);
-                int t = Integer.parseInt(tok);
+                int t = threadNumber(tok, at);
                 if (t >= n) throw error(at, "thread " + t + " does not exist (the test has " + n + " threads)");
                 return new RegRef(t, register(next("a register"), at));
             }
