@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "check",
         description = {
-            "Judges litmus tests with the axiomatic BPF memory model (herd's bpf.cat, FORMATS.md):",
-            "one line per test, '<name> Allowed|Forbidden|Required'. A test that cannot be read is",
-            "reported on stderr as 'FILE:LINE: problem' and the exit code is 2."
+            "Judges litmus tests with the BPF memory model: one line per test.",
+            "The model is herd's bpf.cat as FORMATS.md states it; each test prints",
+            "'<name> Allowed|Forbidden|Required'. A test that cannot be read is reported on",
+            "stderr as 'FILE:LINE: problem' and the exit code is 2."
         },
         footer = {"", "Examples:", "  crosscheck litmus check ../shared/litmus/bpf",
             "  crosscheck litmus check --verbose ../shared/litmus/bpf/MP+poonceonces.litmus",
