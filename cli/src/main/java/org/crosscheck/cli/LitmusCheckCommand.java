@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "check",
+        mixinStandardHelpOptions = true,
         description = {
             "Judges litmus tests with the BPF memory model: one line per test.",
             "The model is herd's bpf.cat as FORMATS.md states it; each test prints",

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "litmus",
+        mixinStandardHelpOptions = true,
         description = {
             "BPF litmus tests (herd's BPF dialect): check them against the BPF memory model."
         },
