@@ -60,7 +60,7 @@ final class ConformanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        List<Path> files = collect(paths);
+        List<Path> files = collect(paths, ".data");
         try (Runtime runtime = runtimeOptions.open()) {
             TestRunner runner = new TestRunner(runtime, runtimeOptions.limits(), groups, maxCpu);
             int passed = 0, failed = 0, skipped = 0, xfailed = 0;
@@ -84,12 +84,13 @@ final class ConformanceCommand implements Callable<Integer> {
         }
     }
 
-    static List<Path> collect(List<Path> paths) throws IOException {
+    /** The files named, and those ending in {@code suffix} under the directories named, sorted per directory. */
+    static List<Path> collect(List<Path> paths, String suffix) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(f -> f.toString().endsWith(".data") && Files.isRegularFile(f)).sorted().forEach(files::add);
+                    s.filter(f -> f.toString().endsWith(suffix) && Files.isRegularFile(f)).sorted().forEach(files::add);
                 }
             } else if (Files.isRegularFile(p)) {
                 files.add(p);
@@ -97,7 +98,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 throw new UserError(p + ": no such file or directory");
             }
         }
-        if (files.isEmpty()) throw new UserError("no .data files in " + paths);
+        if (files.isEmpty()) throw new UserError("no " + suffix + " files in " + paths);
         return files;
     }
 }

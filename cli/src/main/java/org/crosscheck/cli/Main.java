@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             TriageCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
+            LitmusCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

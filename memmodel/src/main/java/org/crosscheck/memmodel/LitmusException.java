@@ -1,0 +1,27 @@
+package org.crosscheck.memmodel;
+
+/** A litmus test that cannot be read or checked: names the file, the line (0 when none) and the problem. */
+public final class LitmusException extends RuntimeException {
+    private final String file;
+    private final int line;
+    private final String problem;
+
+    public LitmusException(String file, int line, String problem) {
+        super(file + (line > 0 ? ":" + line : "") + ": " + problem);
+        this.file = file;
+        this.line = line;
+        this.problem = problem;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    public String problem() {
+        return problem;
+    }
+}
