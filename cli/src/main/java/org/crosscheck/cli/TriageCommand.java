@@ -15,13 +15,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "triage",
-        description = {"Lists the findings of a workdir grouped by title: count, runtimes, first and last seen, minimization."},
+        description = {"Lists the findings of a workdir grouped by title: count, runtimes, first and last seen, minimization.",
+            "'triage export FINDING' writes one finding out for filing upstream."},
+        subcommands = TriageExportCommand.class,
         footer = {"", "Examples:", "  crosscheck triage crosscheck-work", "  crosscheck triage crosscheck-work --runtime kernel --json"})
 final class TriageCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKDIR", description = "A campaign's workdir (or its findings directory).")
+    @Parameters(paramLabel = "WORKDIR", arity = "0..1", description = "A campaign's workdir (or its findings directory).")
     Path dir;
 
     @Option(names = "--json", description = "One JSON object per finding.")
@@ -38,6 +40,7 @@ final class TriageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (dir == null) throw new UserError("triage: give a WORKDIR (or 'triage export FINDING')");
         Path work = dir.getFileName() != null && dir.getFileName().toString().equals("findings") ? dir.getParent() : dir;
         if (!Files.isDirectory(work.resolve("findings"))) throw new UserError(dir + ": no findings directory (is it a campaign workdir?)");
         Instant from = since == null ? Instant.EPOCH : parseSince(since);
