@@ -117,7 +117,9 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Campaign campaign;
         try {
-            campaign = new Campaign(cfg, rts, new FindingStore(workdir), metrics);
+            FindingStore store = new FindingStore(workdir);
+            campaign = new Campaign(cfg, rts, store, metrics);
+            if (server != null) server.addWebView(store, metrics);
         } catch (IOException e) {
             throw new UserError(e.getMessage());
         }
@@ -126,7 +128,7 @@ final class CampaignCommand implements Callable<Integer> {
         if (campaign.resumedAt() > 0) out.println("campaign: resuming in " + workdir + " at case " + campaign.resumedAt());
         out.println("campaign: seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes()) + " (reference "
                 + cfg.reference() + "), groups " + campaign.generator().config().groups() + ", cpu " + cv + ", workdir " + workdir
-                + (server != null ? ", metrics http://" + server.address().getHostString() + ":" + server.address().getPort() + "/metrics" : ""));
+                + (server != null ? ", live view http://" + server.address().getHostString() + ":" + server.address().getPort() + "/ (metrics at /metrics)" : ""));
         if (campaign.corpusSize() > 0) out.println("campaign: mutating " + campaign.corpusSize() + " corpus programs alongside generation");
         out.flush();
         try {

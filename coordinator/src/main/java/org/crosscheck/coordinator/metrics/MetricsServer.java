@@ -15,14 +15,17 @@ public final class MetricsServer implements AutoCloseable {
     public MetricsServer(InetSocketAddress address, Metrics metrics) throws IOException {
         server = HttpServer.create(address, 16);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-        server.createContext("/", ex -> respond(ex, ex.getRequestURI().getPath().equals("/") ? 200 : 404, "text/plain; charset=utf-8",
-                "crosscheck: metrics at /metrics\n"));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
             t.setDaemon(true);
             return t;
         }));
         server.start();
+    }
+
+    /** Adds the live web view (page at /, JSON under /api) over the given findings. */
+    public void addWebView(org.crosscheck.coordinator.findings.FindingStore store, Metrics metrics) {
+        org.crosscheck.coordinator.web.WebView.install(server, metrics, store);
     }
 
     /** The bound address (useful with port 0). */
