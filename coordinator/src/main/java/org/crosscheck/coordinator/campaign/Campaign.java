@@ -262,6 +262,7 @@ public final class Campaign {
         for (Map.Entry<String, Set<Op>> t : known.entrySet()) {
             if (ops.containsAll(t.getValue())) {
                 store.record(report(t.getKey(), d, c, c.program(), c.memory(), d.outcomes(), caseId, false));
+                metrics.sighting(t.getKey());
                 return;
             }
         }
@@ -277,6 +278,7 @@ public final class Campaign {
         Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved);
         String title = Title.of(d, small.program());
         known.put(title, Title.culprits(small.program()));
+        metrics.sighting(title);
         if (store.record(report(title, d, c, small.program(), small.memory(), smallOutcomes, caseId, true))) {
             newFindings.incrementAndGet();
             metrics.newFinding();

@@ -31,6 +31,7 @@ public final class Metrics {
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sightings = new ConcurrentHashMap<>();
     private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
     private final Counter newFindings;
 
@@ -83,6 +84,12 @@ public final class Metrics {
         deviations.computeIfAbsent(runtime + '\0' + id, k -> Counter.builder("crosscheck_deviations")
                 .description("Known, documented deviations of a runtime (counted, not reported)")
                 .tag("runtime", runtime).tag("deviation", id).register(registry)).increment();
+    }
+
+    /** One sighting of a finding, by title (as many series as findings). */
+    public void sighting(String title) {
+        sightings.computeIfAbsent(title, t -> Counter.builder("crosscheck_finding_sightings")
+                .description("Sightings of each finding, by title").tag("title", t).register(registry)).increment();
     }
 
     public void newFinding() {
