@@ -28,7 +28,8 @@ public final class Runtimes {
             return org.crosscheck.runtime.mutant.Mutants.runtime(name.substring(org.crosscheck.runtime.mutant.Mutants.PREFIX.length()));
         }
         Supplier<Runtime> s = KNOWN.get(name);
-        if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet()) + ")");
+        if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet())
+                + ", interp-mutant:<name> from 'crosscheck campaign --list-mutants')");
         return s.get();
     }
 }
