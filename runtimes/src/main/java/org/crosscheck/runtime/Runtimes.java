@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.crosscheck.runtime.interp.Interpreter;
+import org.crosscheck.runtime.jit.Jit;
 
 /** The runtimes crosscheck knows, by the names users type. */
 public final class Runtimes {
@@ -13,6 +14,7 @@ public final class Runtimes {
 
     static {
         KNOWN.put("interp", Interpreter::new);
+        KNOWN.put("jit", Jit::new);
     }
 
     /** Names of all known runtimes, in a stable order. */
