@@ -2,6 +2,7 @@ package org.crosscheck.runtime;
 
 import static org.crosscheck.runtime.Layout.*;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,12 @@ public final class MachineState {
     public long left;
     public final byte[] ram;
     public final int memOff, memLen, stackOff;
+    /**
+     * The same bytes as {@code ram} in an 8-byte-aligned off-heap segment, for code whose accesses
+     * need atomic JVM access modes (the JIT's shared-memory mode; heap byte arrays support only
+     * plain access in JDK 25). Null otherwise. Threads of a litmus test can share one.
+     */
+    public MemorySegment shared;
 
     public MachineState(byte[] ram, int memOff, int memLen, int stackOff) {
         this.ram = ram;

@@ -39,7 +39,6 @@ final class ChunkCompiler {
     private static final ClassDesc CD_SUPPORT = ClassDesc.of(JitSupport.class.getName());
     private static final ClassDesc CD_TRAP = ClassDesc.of(JitTrap.class.getName());
     private static final ClassDesc CD_SEM = ClassDesc.of(Semantics.class.getName());
-    private static final ClassDesc CD_BYTES = CD_byte.arrayType();
     private static final ClassDesc CD_GEN = ClassDesc.of("org.crosscheck.runtime.jit.BpfChunk");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_int);
     private static final MethodTypeDesc MTD_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
@@ -54,7 +53,7 @@ final class ChunkCompiler {
     private final Blocks blocks;
     private final int chunk;
     private final int[] chunkOf;
-    private final ClassDesc mem;
+    private final MemoryMode mode;
     private CodeBuilder cob;
     private final Map<Integer, Label> blockLabel = new HashMap<>();
     private final Map<Integer, Label> leaveTo = new HashMap<>();
@@ -66,7 +65,7 @@ final class ChunkCompiler {
         this.blocks = blocks;
         this.chunk = chunk;
         this.chunkOf = chunkOf;
-        this.mem = ClassDesc.of(mode.accessClass.getName());
+        this.mode = mode;
     }
 
     /** Class bytes of chunk {@code chunk}, entered at the block starts {@code entries}. */
@@ -88,7 +87,7 @@ final class ChunkCompiler {
         int first = blocks.firstBlock(chunk), end = blocks.endBlock(chunk);
         for (int k = first; k < end; k++) blockLabel.put(blocks.blocks.get(k).start(), cb.newLabel());
         // prologue: the state into locals
-        cb.aload(S).getfield(CD_STATE, "ram", CD_BYTES).astore(RAM);
+        cb.aload(S).getfield(CD_STATE, mode.field, mode.type).astore(RAM);
         cb.aload(S).getfield(CD_STATE, "retPc", CD_int.arrayType()).astore(RETPC);
         cb.aload(S).getfield(CD_STATE, "saved", CD_long.arrayType()).astore(SAVED);
         cb.aload(S).getfield(CD_STATE, "r", CD_long.arrayType()).astore(RARR);
@@ -237,11 +236,11 @@ final class ChunkCompiler {
 
     private void memCall(String name, ClassDesc ret, ClassDesc... extra) {
         ClassDesc[] params = new ClassDesc[3 + extra.length];
-        params[0] = CD_BYTES;
+        params[0] = mode.type;
         params[1] = CD_int;
         params[2] = CD_int;
         System.arraycopy(extra, 0, params, 3, extra.length);
-        cob.invokestatic(mem, name, MethodTypeDesc.of(ret, params));
+        cob.invokestatic(mode.accessClass, name, MethodTypeDesc.of(ret, params));
     }
 
     private void load(Insn i, int pc) {

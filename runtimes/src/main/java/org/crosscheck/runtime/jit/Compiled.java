@@ -1,5 +1,8 @@
 package org.crosscheck.runtime.jit;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
@@ -14,8 +17,10 @@ public final class Compiled {
     private final Chunk[] chunks;
     private final int[] chunkOf;
     private final String fallbackReason;
+    private final MemoryMode mode;
 
-    Compiled(Interpreter.Decoded decoded, int slots, Chunk[] chunks, int[] chunkOf, String fallbackReason) {
+    Compiled(Interpreter.Decoded decoded, MemoryMode mode, int slots, Chunk[] chunks, int[] chunkOf, String fallbackReason) {
+        this.mode = mode;
         this.decoded = decoded;
         this.slots = slots;
         this.chunks = chunks;
@@ -41,14 +46,37 @@ public final class Compiled {
     /** Runs from {@code s} (updating its ram in place); {@code budget} is the whole run's, {@code s.left} what remains. */
     public Outcome execute(MachineState s, long budget) {
         if (decoded.unsupported() != null || chunks == null) return INTERPRETER.resume(decoded, s, budget).outcome();
+        if (mode == MemoryMode.SHARED && s.shared == null) {
+            // one thread alone: run on an off-heap copy of ram, then put the bytes back
+            try (Arena arena = Arena.ofConfined()) {
+                s.shared = arena.allocate(Math.max(s.ram.length, 1), 8).copyFrom(MemorySegment.ofArray(s.ram));
+                try {
+                    return run(s, budget, () -> MemorySegment.copy(s.shared, ValueLayout.JAVA_BYTE, 0, s.ram, 0, s.ram.length));
+                } finally {
+                    s.shared = null;
+                }
+            }
+        }
+        return run(s, budget, () -> {});
+    }
+
+    /** The driver: runs chunk after chunk; {@code sync} makes {@code s.ram} current before anyone reads it. */
+    private Outcome run(MachineState s, long budget, Runnable sync) {
         int pc = s.pc;
         try {
             while (true) {
-                if (pc >= slots) return new Outcome.Trapped(TrapKind.FELL_OFF_END, pc, "no instruction at pc " + pc);
+                if (pc >= slots) {
+                    sync.run();
+                    return new Outcome.Trapped(TrapKind.FELL_OFF_END, pc, "no instruction at pc " + pc);
+                }
                 int next = chunks[chunkOf[pc]].run(s, pc);
-                if (next == Chunk.DONE) return new Outcome.Returned(s.r[0], s.memory());
+                if (next == Chunk.DONE) {
+                    sync.run();
+                    return new Outcome.Returned(s.r[0], s.memory());
+                }
                 if (next < Chunk.DONE) {
                     // less budget left than the next block needs: the interpreter finishes exactly
+                    sync.run();
                     s.pc = -next - 2;
                     return INTERPRETER.resume(decoded, s, budget).outcome();
                 }
@@ -56,6 +84,7 @@ public final class Compiled {
                 pc = next;
             }
         } catch (JitTrap t) {
+            sync.run();
             return new Outcome.Trapped(t.kind, t.pc, t.getMessage());
         }
     }

@@ -61,7 +61,7 @@ public final class Jit implements Runtime {
     public static Compiled compile(Program program, MemoryMode mode) {
         Interpreter.Decoded decoded = Interpreter.Decoded.of(program);
         int n = program.slotCount();
-        if (decoded.unsupported() != null || n == 0) return new Compiled(decoded, n, new Chunk[0], new int[n + 1], null);
+        if (decoded.unsupported() != null || n == 0) return new Compiled(decoded, mode, n, new Chunk[0], new int[n + 1], null);
         try {
             Blocks blocks = new Blocks(program);
             int chunks = blocks.chunkCount();
@@ -80,13 +80,13 @@ public final class Jit implements Runtime {
                 MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
                 code[c] = (Chunk) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
             }
-            return new Compiled(decoded, n, code, chunkOf, null);
+            return new Compiled(decoded, mode, n, code, chunkOf, null);
         } catch (Throwable e) {
             if (e instanceof Error err && !(err instanceof LinkageError)) throw err; // out of memory etc.
             String why = "could not compile (" + e + "); running on the interpreter";
             FALLBACKS.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "jit: program of " + program.insns().size() + " instructions " + why);
-            return new Compiled(decoded, n, null, null, why);
+            return new Compiled(decoded, mode, n, null, null, why);
         }
     }
 

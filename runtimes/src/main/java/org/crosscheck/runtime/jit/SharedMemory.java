@@ -1,15 +1,13 @@
 package org.crosscheck.runtime.jit;
 
-import static org.crosscheck.runtime.jit.PlainMemory.I16;
-import static org.crosscheck.runtime.jit.PlainMemory.I32;
-import static org.crosscheck.runtime.jit.PlainMemory.I64;
-
-import java.lang.invoke.MethodHandles;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.crosscheck.isa.Semantics;
 
 /**
- * Memory accesses when threads share one ram array (litmus tests on real threads): the mapping of
+ * Memory accesses when threads share one memory segment (litmus tests on real threads): the mapping of
  * BPF access kinds to JVM {@link VarHandle} access modes. Each mode gives at least the ordering
  * the BPF memory model (herd's bpf.cat, FORMATS.md) requires of that kind:
  *
@@ -39,131 +37,148 @@ import org.crosscheck.isa.Semantics;
  *     (happens-before is transitive), as {@code A-cumul} asks of a release.
  * </ul>
  *
- * Byte-array views allow these modes only on naturally aligned indexes; a misaligned access has
- * no single-copy atomicity in BPF either (the kernel rejects misaligned atomics), so it falls back
- * to {@link PlainMemory}.
+ * The memory is an 8-byte-aligned off-heap {@link MemorySegment} ({@code MachineState.shared}):
+ * in JDK 25 byte-array views support plain access only. The atomic modes need natural alignment;
+ * a misaligned access has no single-copy atomicity in BPF either (the kernel rejects misaligned
+ * atomics), so it is a plain unaligned access (a read-modify-write of two plain accesses).
  */
 public final class SharedMemory {
     private SharedMemory() {}
 
-    private static final VarHandle I8 = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VarHandle I8 = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle I16 = ValueLayout.JAVA_SHORT.withOrder(LE).varHandle();
+    private static final VarHandle I32 = ValueLayout.JAVA_INT.withOrder(LE).varHandle();
+    private static final VarHandle I64 = ValueLayout.JAVA_LONG.withOrder(LE).varHandle();
     private static final long M32 = Semantics.MASK32;
-    /** Address of ram[0] modulo 8, found by probing: view alignment is of addresses, not indexes. */
-    private static final int BASE = baseMisalignment();
 
-    private static int baseMisalignment() {
-        byte[] probe = new byte[16];
-        for (int k = 0; k < 8; k++) {
-            try {
-                I64.getAcquire(probe, k);
-                return (8 - k) & 7;
-            } catch (IllegalStateException misaligned) {
-                // try the next index
-            }
+    private static boolean aligned(int i, int size) {
+        return (i & (size - 1)) == 0;
+    }
+
+    /** Plain, possibly misaligned access (zero-extended). */
+    private static long plainLoad(MemorySegment m, int i, int size) {
+        return switch (size) {
+            case 1 -> m.get(ValueLayout.JAVA_BYTE, i) & 0xffL;
+            case 2 -> m.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), i) & 0xffffL;
+            case 4 -> m.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), i) & M32;
+            default -> m.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE), i);
+        };
+    }
+
+    private static void plainStore(MemorySegment m, int i, int size, long v) {
+        switch (size) {
+            case 1 -> m.set(ValueLayout.JAVA_BYTE, i, (byte) v);
+            case 2 -> m.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), i, (short) v);
+            case 4 -> m.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), i, (int) v);
+            default -> m.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE), i, v);
         }
-        throw new IllegalStateException("no 8-byte aligned index in a byte array");
     }
 
-    static boolean aligned(int i, int size) {
-        return ((i + BASE) & (size - 1)) == 0;
+    public static long load(MemorySegment m, int i, int size) {
+        return loadAcquire(m, i, size);
     }
 
-    public static long load(byte[] ram, int i, int size) {
-        return loadAcquire(ram, i, size);
-    }
-
-    public static void store(byte[] ram, int i, int size, long v) {
+    public static void store(MemorySegment m, int i, int size, long v) {
         if (!aligned(i, size)) {
-            PlainMemory.store(ram, i, size, v);
+            plainStore(m, i, size, v);
             return;
         }
         switch (size) {
-            case 1 -> I8.setOpaque(ram, i, (byte) v);
-            case 2 -> I16.setOpaque(ram, i, (short) v);
-            case 4 -> I32.setOpaque(ram, i, (int) v);
-            default -> I64.setOpaque(ram, i, v);
+            case 1 -> I8.setOpaque(m, (long) i, (byte) v);
+            case 2 -> I16.setOpaque(m, (long) i, (short) v);
+            case 4 -> I32.setOpaque(m, (long) i, (int) v);
+            default -> I64.setOpaque(m, (long) i, v);
         }
     }
 
-    public static void atomic(byte[] ram, int i, int size, int imm, long src) {
+    public static void atomic(MemorySegment m, int i, int size, int imm, long src) {
         if (!aligned(i, size)) {
-            PlainMemory.atomic(ram, i, size, imm, src);
+            plainStore(m, i, size, Semantics.atomicApply(imm, plainLoad(m, i, size), src));
             return;
         }
         if (size == 4) {
             int s = (int) src;
             switch (imm) {
-                case 0x00 -> I32.getAndAddRelease(ram, i, s);
-                case 0x40 -> I32.getAndBitwiseOrRelease(ram, i, s);
-                case 0x50 -> I32.getAndBitwiseAndRelease(ram, i, s);
-                default -> I32.getAndBitwiseXorRelease(ram, i, s);
+                case 0x00 -> I32.getAndAddRelease(m, (long) i, s);
+                case 0x40 -> I32.getAndBitwiseOrRelease(m, (long) i, s);
+                case 0x50 -> I32.getAndBitwiseAndRelease(m, (long) i, s);
+                default -> I32.getAndBitwiseXorRelease(m, (long) i, s);
             }
         } else {
             switch (imm) {
-                case 0x00 -> I64.getAndAddRelease(ram, i, src);
-                case 0x40 -> I64.getAndBitwiseOrRelease(ram, i, src);
-                case 0x50 -> I64.getAndBitwiseAndRelease(ram, i, src);
-                default -> I64.getAndBitwiseXorRelease(ram, i, src);
+                case 0x00 -> I64.getAndAddRelease(m, (long) i, src);
+                case 0x40 -> I64.getAndBitwiseOrRelease(m, (long) i, src);
+                case 0x50 -> I64.getAndBitwiseAndRelease(m, (long) i, src);
+                default -> I64.getAndBitwiseXorRelease(m, (long) i, src);
             }
         }
     }
 
-    public static long fetch(byte[] ram, int i, int size, int imm, long src) {
-        if (!aligned(i, size)) return PlainMemory.fetch(ram, i, size, imm, src);
+    public static long fetch(MemorySegment m, int i, int size, int imm, long src) {
+        if (!aligned(i, size)) {
+            long old = plainLoad(m, i, size);
+            plainStore(m, i, size, Semantics.atomicApply(imm, old, src));
+            return old;
+        }
         VarHandle.fullFence();
         long old;
         if (size == 4) {
             int s = (int) src;
             old = switch (imm & ~1) {
-                case 0x00 -> (int) I32.getAndAdd(ram, i, s);
-                case 0x40 -> (int) I32.getAndBitwiseOr(ram, i, s);
-                case 0x50 -> (int) I32.getAndBitwiseAnd(ram, i, s);
-                case 0xa0 -> (int) I32.getAndBitwiseXor(ram, i, s);
-                default -> (int) I32.getAndSet(ram, i, s);
+                case 0x00 -> (int) I32.getAndAdd(m, (long) i, s);
+                case 0x40 -> (int) I32.getAndBitwiseOr(m, (long) i, s);
+                case 0x50 -> (int) I32.getAndBitwiseAnd(m, (long) i, s);
+                case 0xa0 -> (int) I32.getAndBitwiseXor(m, (long) i, s);
+                default -> (int) I32.getAndSet(m, (long) i, s);
             } & M32;
         } else {
             old = switch (imm & ~1) {
-                case 0x00 -> (long) I64.getAndAdd(ram, i, src);
-                case 0x40 -> (long) I64.getAndBitwiseOr(ram, i, src);
-                case 0x50 -> (long) I64.getAndBitwiseAnd(ram, i, src);
-                case 0xa0 -> (long) I64.getAndBitwiseXor(ram, i, src);
-                default -> (long) I64.getAndSet(ram, i, src);
+                case 0x00 -> (long) I64.getAndAdd(m, (long) i, src);
+                case 0x40 -> (long) I64.getAndBitwiseOr(m, (long) i, src);
+                case 0x50 -> (long) I64.getAndBitwiseAnd(m, (long) i, src);
+                case 0xa0 -> (long) I64.getAndBitwiseXor(m, (long) i, src);
+                default -> (long) I64.getAndSet(m, (long) i, src);
             };
         }
         VarHandle.fullFence();
         return old;
     }
 
-    public static long cmpxchg(byte[] ram, int i, int size, long r0, long src) {
-        if (!aligned(i, size)) return PlainMemory.cmpxchg(ram, i, size, r0, src);
+    public static long cmpxchg(MemorySegment m, int i, int size, long r0, long src) {
+        if (!aligned(i, size)) {
+            long old = plainLoad(m, i, size);
+            if (old == (size == 4 ? r0 & M32 : r0)) plainStore(m, i, size, src);
+            return old;
+        }
         VarHandle.fullFence();
         long old = size == 4
-                ? (int) I32.compareAndExchange(ram, i, (int) r0, (int) src) & M32
-                : (long) I64.compareAndExchange(ram, i, r0, src);
+                ? (int) I32.compareAndExchange(m, (long) i, (int) r0, (int) src) & M32
+                : (long) I64.compareAndExchange(m, (long) i, r0, src);
         VarHandle.fullFence();
         return old;
     }
 
-    public static long loadAcquire(byte[] ram, int i, int size) {
-        if (!aligned(i, size)) return PlainMemory.load(ram, i, size);
+    public static long loadAcquire(MemorySegment m, int i, int size) {
+        if (!aligned(i, size)) return plainLoad(m, i, size);
         return switch (size) {
-            case 1 -> (byte) I8.getAcquire(ram, i) & 0xffL;
-            case 2 -> (short) I16.getAcquire(ram, i) & 0xffffL;
-            case 4 -> (int) I32.getAcquire(ram, i) & M32;
-            default -> (long) I64.getAcquire(ram, i);
+            case 1 -> (byte) I8.getAcquire(m, (long) i) & 0xffL;
+            case 2 -> (short) I16.getAcquire(m, (long) i) & 0xffffL;
+            case 4 -> (int) I32.getAcquire(m, (long) i) & M32;
+            default -> (long) I64.getAcquire(m, (long) i);
         };
     }
 
-    public static void storeRelease(byte[] ram, int i, int size, long v) {
+    public static void storeRelease(MemorySegment m, int i, int size, long v) {
         if (!aligned(i, size)) {
-            PlainMemory.store(ram, i, size, v);
+            plainStore(m, i, size, v);
             return;
         }
         switch (size) {
-            case 1 -> I8.setRelease(ram, i, (byte) v);
-            case 2 -> I16.setRelease(ram, i, (short) v);
-            case 4 -> I32.setRelease(ram, i, (int) v);
-            default -> I64.setRelease(ram, i, v);
+            case 1 -> I8.setRelease(m, (long) i, (byte) v);
+            case 2 -> I16.setRelease(m, (long) i, (short) v);
+            case 4 -> I32.setRelease(m, (long) i, (int) v);
+            default -> I64.setRelease(m, (long) i, v);
         }
     }
 }
