@@ -44,10 +44,10 @@ final class ChunkCompiler {
     private static final MethodTypeDesc MTD_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MTD_JI_J = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final long M32 = Semantics.MASK32;
+    private static final ClassFile CLASS_FILE = ClassFile.of();
 
-    // JVM local slots of run()
-    private static final int S = 1, PC = 2, RAM = 3, RETPC = 4, SAVED = 5, DEPTH = 6, RET = 7,
-            MEMOFF = 8, MEMLEN = 9, STACKOFF = 10, IT = 11, RARR = 12, STACKLOW = 13, LEFT = 15, R0 = 17;
+    // JVM local slots of run(); the call depth stays in the state (memory accesses read it there)
+    private static final int S = 1, PC = 2, RETPC = 3, SAVED = 4, RET = 5, IT = 6, RARR = 7, LEFT = 8, R0 = 10;
 
     private final Program p;
     private final Blocks blocks;
@@ -71,7 +71,7 @@ final class ChunkCompiler {
     /** Class bytes of chunk {@code chunk}, entered at the block starts {@code entries}. */
     static byte[] build(Blocks blocks, int chunk, int[] chunkOf, SortedSet<Integer> entries, MemoryMode mode) {
         ChunkCompiler c = new ChunkCompiler(blocks, chunk, chunkOf, mode);
-        return ClassFile.of().build(CD_GEN, clb -> clb
+        return CLASS_FILE.build(CD_GEN, clb -> clb
                 .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
                 .withInterfaceSymbols(CD_CHUNK)
                 .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
@@ -87,15 +87,9 @@ final class ChunkCompiler {
         int first = blocks.firstBlock(chunk), end = blocks.endBlock(chunk);
         for (int k = first; k < end; k++) blockLabel.put(blocks.blocks.get(k).start(), cb.newLabel());
         // prologue: the state into locals
-        cb.aload(S).getfield(CD_STATE, mode.field, mode.type).astore(RAM);
         cb.aload(S).getfield(CD_STATE, "retPc", CD_int.arrayType()).astore(RETPC);
         cb.aload(S).getfield(CD_STATE, "saved", CD_long.arrayType()).astore(SAVED);
         cb.aload(S).getfield(CD_STATE, "r", CD_long.arrayType()).astore(RARR);
-        cb.aload(S).getfield(CD_STATE, "depth", CD_int).istore(DEPTH);
-        cb.aload(S).getfield(CD_STATE, "memOff", CD_int).istore(MEMOFF);
-        cb.aload(S).getfield(CD_STATE, "memLen", CD_int).istore(MEMLEN);
-        cb.aload(S).getfield(CD_STATE, "stackOff", CD_int).istore(STACKOFF);
-        cb.aload(S).invokevirtual(CD_STATE, "stackLow", MethodTypeDesc.of(CD_long)).lstore(STACKLOW);
         cb.aload(S).getfield(CD_STATE, "left", CD_long).lstore(LEFT);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).laload().lstore(reg(i));
         cb.iconst_0().istore(RET).iconst_0().istore(IT);
@@ -111,7 +105,6 @@ final class ChunkCompiler {
         cb.loadConstant(Chunk.DONE).istore(RET);
         cb.labelBinding(leave);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).lload(reg(i)).lastore();
-        cb.aload(S).iload(DEPTH).putfield(CD_STATE, "depth", CD_int);
         cb.aload(S).lload(LEFT).putfield(CD_STATE, "left", CD_long);
         cb.iload(RET).ireturn();
         for (int k = 0; k < stubs.size(); k++) stubs.get(k).accept(cb); // stubs may add stubs
@@ -221,25 +214,28 @@ final class ChunkCompiler {
         st(i.dst());
     }
 
-    /** Pushes ram and the ram index of {@code size} bytes at r[base] + off (traps at pc when out of bounds). */
+    /**
+     * Pushes the operands every memory access starts with: the state, the address r[base] + off,
+     * the size and the pc (for the trap). Short on purpose: class loading time grows with bytecode size.
+     */
     private void address(int base, int off, int size, int pc) {
-        cob.aload(RAM).iload(MEMOFF).iload(MEMLEN).iload(STACKOFF).lload(STACKLOW);
+        cob.aload(S);
         ld(base);
         if (off != 0) {
             lconst(off);
             cob.ladd();
         }
         cob.loadConstant(size).loadConstant(pc);
-        cob.invokestatic(CD_SUPPORT, "index", MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int, CD_long, CD_long, CD_int, CD_int));
-        cob.loadConstant(size);
     }
 
+    /** Calls the memory mode's access method {@code name(MachineState, long address, int size, int pc, extra...)}. */
     private void memCall(String name, ClassDesc ret, ClassDesc... extra) {
-        ClassDesc[] params = new ClassDesc[3 + extra.length];
-        params[0] = mode.type;
-        params[1] = CD_int;
+        ClassDesc[] params = new ClassDesc[4 + extra.length];
+        params[0] = CD_STATE;
+        params[1] = CD_long;
         params[2] = CD_int;
-        System.arraycopy(extra, 0, params, 3, extra.length);
+        params[3] = CD_int;
+        System.arraycopy(extra, 0, params, 4, extra.length);
         cob.invokestatic(mode.accessClass, name, MethodTypeDesc.of(ret, params));
     }
 
@@ -519,33 +515,30 @@ final class ChunkCompiler {
             }
             case CALL_RUNTIME -> trap("badKfunc", MTD_BAD_CALL, cb -> cb.loadConstant(i.imm()).loadConstant(pc));
             case CALL_LOCAL -> {
-                cob.iload(DEPTH).loadConstant(MAX_FRAMES - 1).if_icmpge(stub(cb -> cb.loadConstant(pc)
+                cob.aload(S).getfield(CD_STATE, "depth", CD_int).dup().istore(IT);
+                cob.loadConstant(MAX_FRAMES - 1).if_icmpge(stub(cb -> cb.loadConstant(pc)
                         .invokestatic(CD_SUPPORT, "callDepth", MethodTypeDesc.of(CD_TRAP, CD_int)).athrow()));
-                cob.iload(DEPTH).iconst_5().imul().istore(IT);
+                cob.aload(RETPC).iload(IT).loadConstant(pc).iastore();
+                cob.aload(S).iload(IT).iconst_1().iadd().putfield(CD_STATE, "depth", CD_int);
+                cob.iload(IT).iconst_5().imul().istore(IT);
                 for (int k = 0; k < 5; k++) cob.aload(SAVED).iload(IT).loadConstant(k).iadd().lload(reg(6 + k)).lastore();
-                cob.aload(RETPC).iload(DEPTH).loadConstant(pc).iastore();
-                cob.iinc(DEPTH, 1);
                 ld(10);
                 lconst(FRAME_SIZE);
                 cob.lsub();
                 st(10);
-                cob.lload(STACKLOW);
-                lconst(FRAME_SIZE);
-                cob.lsub().lstore(STACKLOW);
                 cob.goto_(target(pc + 1 + i.jumpOffset()));
             }
             case EXIT -> {
-                cob.iload(DEPTH).ifeq(done);
-                cob.iinc(DEPTH, -1);
-                cob.iload(DEPTH).iconst_5().imul().istore(IT);
+                cob.aload(S).getfield(CD_STATE, "depth", CD_int).ifeq(done);
+                cob.aload(S).getfield(CD_STATE, "depth", CD_int).iconst_1().isub().istore(IT);
+                cob.aload(S).iload(IT).putfield(CD_STATE, "depth", CD_int);
+                cob.aload(RETPC).iload(IT).iaload().iconst_1().iadd().istore(PC);
+                cob.iload(IT).iconst_5().imul().istore(IT);
                 for (int k = 0; k < 5; k++) {
                     cob.aload(SAVED).iload(IT).loadConstant(k).iadd().laload();
                     st(6 + k);
                 }
-                cob.lload(STACKLOW);
-                lconst(FRAME_SIZE);
-                cob.ladd().lstore(STACKLOW);
-                cob.aload(RETPC).iload(DEPTH).iaload().iconst_1().iadd().istore(PC).goto_(dispatch);
+                cob.goto_(dispatch);
             }
             // ---- 64-bit immediate (pseudo forms never run: the program is Unsupported)
             case LDDW, LDDW_MAP_FD, LDDW_MAP_VALUE, LDDW_VAR_ADDR, LDDW_CODE_ADDR, LDDW_MAP_IDX, LDDW_MAP_IDX_VALUE -> {
@@ -555,16 +548,22 @@ final class ChunkCompiler {
             // ---- legacy packet access: big-endian load into r0; outside the packet the program returns 0
             case LD_ABS_B, LD_ABS_H, LD_ABS_W, LD_IND_B, LD_IND_H, LD_IND_W -> {
                 int size = i.op().size();
-                cob.iload(MEMOFF).iload(MEMLEN);
+                cob.aload(S);
                 lconst(i.imm());
                 if (i.op().shape == Shape.LD_IND) {
                     ld(s);
                     cob.l2i().i2l().ladd();
                 }
                 cob.loadConstant(size);
-                cob.invokestatic(CD_SUPPORT, "packetIndex", MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_long, CD_int));
-                cob.istore(IT).iload(IT).iflt(stub(cb -> cb.lconst_0().lstore(reg(0)).goto_(done)));
-                cob.aload(RAM).iload(IT).loadConstant(size);
+                cob.invokestatic(CD_SUPPORT, "inPacket", MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_int));
+                cob.ifeq(stub(cb -> cb.lconst_0().lstore(reg(0)).goto_(done)));
+                cob.aload(S);
+                lconst(MEM_BASE + i.imm());
+                if (i.op().shape == Shape.LD_IND) {
+                    ld(s);
+                    cob.l2i().i2l().ladd();
+                }
+                cob.loadConstant(size).loadConstant(pc);
                 memCall("load", CD_long);
                 if (size > 1) {
                     cob.loadConstant(size * 8);

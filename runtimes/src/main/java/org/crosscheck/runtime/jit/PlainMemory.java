@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import org.crosscheck.isa.Semantics;
+import org.crosscheck.runtime.MachineState;
 
 /**
  * Memory accesses of a single-threaded run (the {@code jit} runtime): every access is a plain
@@ -19,7 +20,7 @@ public final class PlainMemory {
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long M32 = Semantics.MASK32;
 
-    public static long load(byte[] ram, int i, int size) {
+    static long get(byte[] ram, int i, int size) {
         return switch (size) {
             case 1 -> ram[i] & 0xffL;
             case 2 -> (short) I16.get(ram, i) & 0xffffL;
@@ -28,7 +29,7 @@ public final class PlainMemory {
         };
     }
 
-    public static void store(byte[] ram, int i, int size, long v) {
+    static void set(byte[] ram, int i, int size, long v) {
         switch (size) {
             case 1 -> ram[i] = (byte) v;
             case 2 -> I16.set(ram, i, (short) v);
@@ -37,30 +38,40 @@ public final class PlainMemory {
         }
     }
 
+    public static long load(MachineState s, long a, int size, int pc) {
+        return get(s.ram, JitSupport.index(s, a, size, pc), size);
+    }
+
+    public static void store(MachineState s, long a, int size, int pc, long v) {
+        set(s.ram, JitSupport.index(s, a, size, pc), size, v);
+    }
+
     /** Atomic add/or/and/xor without fetch. */
-    public static void atomic(byte[] ram, int i, int size, int imm, long src) {
-        store(ram, i, size, Semantics.atomicApply(imm, load(ram, i, size), src));
+    public static void atomic(MachineState s, long a, int size, int pc, int imm, long src) {
+        fetch(s, a, size, pc, imm, src);
     }
 
     /** Fetch forms and xchg: returns the old value. */
-    public static long fetch(byte[] ram, int i, int size, int imm, long src) {
-        long old = load(ram, i, size);
-        store(ram, i, size, Semantics.atomicApply(imm, old, src));
+    public static long fetch(MachineState s, long a, int size, int pc, int imm, long src) {
+        int i = JitSupport.index(s, a, size, pc);
+        long old = get(s.ram, i, size);
+        set(s.ram, i, size, Semantics.atomicApply(imm, old, src));
         return old;
     }
 
     /** cmpxchg: stores src when the old value equals r0 (its low 32 bits for size 4); returns the old value. */
-    public static long cmpxchg(byte[] ram, int i, int size, long r0, long src) {
-        long old = load(ram, i, size);
-        if (old == (size == 4 ? r0 & M32 : r0)) store(ram, i, size, src);
+    public static long cmpxchg(MachineState s, long a, int size, int pc, long r0, long src) {
+        int i = JitSupport.index(s, a, size, pc);
+        long old = get(s.ram, i, size);
+        if (old == (size == 4 ? r0 & M32 : r0)) set(s.ram, i, size, src);
         return old;
     }
 
-    public static long loadAcquire(byte[] ram, int i, int size) {
-        return load(ram, i, size);
+    public static long loadAcquire(MachineState s, long a, int size, int pc) {
+        return load(s, a, size, pc);
     }
 
-    public static void storeRelease(byte[] ram, int i, int size, long v) {
-        store(ram, i, size, v);
+    public static void storeRelease(MachineState s, long a, int size, int pc, long v) {
+        store(s, a, size, pc, v);
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import org.crosscheck.isa.Semantics;
+import org.crosscheck.runtime.MachineState;
 
 /**
  * Memory accesses when threads share one memory segment (litmus tests on real threads): the mapping of
@@ -75,11 +76,13 @@ public final class SharedMemory {
         }
     }
 
-    public static long load(MemorySegment m, int i, int size) {
-        return loadAcquire(m, i, size);
+    public static long load(MachineState s, long a, int size, int pc) {
+        return loadAcquire(s, a, size, pc);
     }
 
-    public static void store(MemorySegment m, int i, int size, long v) {
+    public static void store(MachineState s, long a, int size, int pc, long v) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, v);
             return;
@@ -92,18 +95,20 @@ public final class SharedMemory {
         }
     }
 
-    public static void atomic(MemorySegment m, int i, int size, int imm, long src) {
+    public static void atomic(MachineState s, long a, int size, int pc, int imm, long src) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, Semantics.atomicApply(imm, plainLoad(m, i, size), src));
             return;
         }
         if (size == 4) {
-            int s = (int) src;
+            int v = (int) src;
             switch (imm) {
-                case 0x00 -> I32.getAndAddRelease(m, (long) i, s);
-                case 0x40 -> I32.getAndBitwiseOrRelease(m, (long) i, s);
-                case 0x50 -> I32.getAndBitwiseAndRelease(m, (long) i, s);
-                default -> I32.getAndBitwiseXorRelease(m, (long) i, s);
+                case 0x00 -> I32.getAndAddRelease(m, (long) i, v);
+                case 0x40 -> I32.getAndBitwiseOrRelease(m, (long) i, v);
+                case 0x50 -> I32.getAndBitwiseAndRelease(m, (long) i, v);
+                default -> I32.getAndBitwiseXorRelease(m, (long) i, v);
             }
         } else {
             switch (imm) {
@@ -115,7 +120,9 @@ public final class SharedMemory {
         }
     }
 
-    public static long fetch(MemorySegment m, int i, int size, int imm, long src) {
+    public static long fetch(MachineState s, long a, int size, int pc, int imm, long src) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) {
             long old = plainLoad(m, i, size);
             plainStore(m, i, size, Semantics.atomicApply(imm, old, src));
@@ -124,13 +131,13 @@ public final class SharedMemory {
         VarHandle.fullFence();
         long old;
         if (size == 4) {
-            int s = (int) src;
+            int v = (int) src;
             old = switch (imm & ~1) {
-                case 0x00 -> (int) I32.getAndAdd(m, (long) i, s);
-                case 0x40 -> (int) I32.getAndBitwiseOr(m, (long) i, s);
-                case 0x50 -> (int) I32.getAndBitwiseAnd(m, (long) i, s);
-                case 0xa0 -> (int) I32.getAndBitwiseXor(m, (long) i, s);
-                default -> (int) I32.getAndSet(m, (long) i, s);
+                case 0x00 -> (int) I32.getAndAdd(m, (long) i, v);
+                case 0x40 -> (int) I32.getAndBitwiseOr(m, (long) i, v);
+                case 0x50 -> (int) I32.getAndBitwiseAnd(m, (long) i, v);
+                case 0xa0 -> (int) I32.getAndBitwiseXor(m, (long) i, v);
+                default -> (int) I32.getAndSet(m, (long) i, v);
             } & M32;
         } else {
             old = switch (imm & ~1) {
@@ -145,7 +152,9 @@ public final class SharedMemory {
         return old;
     }
 
-    public static long cmpxchg(MemorySegment m, int i, int size, long r0, long src) {
+    public static long cmpxchg(MachineState s, long a, int size, int pc, long r0, long src) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) {
             long old = plainLoad(m, i, size);
             if (old == (size == 4 ? r0 & M32 : r0)) plainStore(m, i, size, src);
@@ -159,7 +168,9 @@ public final class SharedMemory {
         return old;
     }
 
-    public static long loadAcquire(MemorySegment m, int i, int size) {
+    public static long loadAcquire(MachineState s, long a, int size, int pc) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) return plainLoad(m, i, size);
         return switch (size) {
             case 1 -> (byte) I8.getAcquire(m, (long) i) & 0xffL;
@@ -169,7 +180,9 @@ public final class SharedMemory {
         };
     }
 
-    public static void storeRelease(MemorySegment m, int i, int size, long v) {
+    public static void storeRelease(MachineState s, long a, int size, int pc, long v) {
+        MemorySegment m = s.shared;
+        int i = JitSupport.index(s, a, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, v);
             return;
