@@ -25,8 +25,10 @@ import org.crosscheck.runtime.MachineState;
 /**
  * Emits one chunk of a program as a class implementing {@link Chunk}, with java.lang.classfile.
  *
- * <p>Shape of the generated {@code run(MachineState s, int pc)}: load r0-r10 and the rest of the
- * state into JVM locals; switch on pc to the entry block; then the blocks in pc order. Each block
+ * <p>Shape of the generated {@code run(MachineState s, int pc)}: load r0-r10 and the budget left
+ * into JVM locals; switch on pc to the entry block; then the blocks in pc order. Memory accesses
+ * call the memory mode's static methods with the state (they read ram, its layout and the call
+ * depth from it; small, so HotSpot inlines them and hoists those reads out of loops). Each block
  * first charges its instruction count to the budget; when less is left it leaves with {@code -pc-2}
  * so the interpreter finishes exactly. Jumps inside the chunk are JVM gotos; a jump out of the chunk,
  * program exit and budget hand-over store the locals back into the state ("leave"). Local calls push

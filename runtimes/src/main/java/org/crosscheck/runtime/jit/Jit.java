@@ -80,6 +80,7 @@ public final class Jit implements Runtime {
                 MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
                 code[c] = (Chunk) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
             }
+            if (chunks > 1) LOG.log(System.Logger.Level.DEBUG, "jit: program of " + program.insns().size() + " instructions split into " + chunks + " chunks");
             return new Compiled(decoded, mode, n, code, chunkOf, null);
         } catch (Throwable e) {
             if (e instanceof Error err && !(err instanceof LinkageError)) throw err; // out of memory etc.
