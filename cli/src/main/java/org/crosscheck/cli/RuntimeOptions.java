@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs programs: which runtime, and its bounds. */
 final class RuntimeOptions {
     @Option(names = {"-r", "--runtime"}, defaultValue = "interp", paramLabel = "NAME",
-            description = "Runtime to run on (default: ${DEFAULT-VALUE}); one of: interp, kernel.")
+            description = "Runtime to run on (default: ${DEFAULT-VALUE}); one of: interp, jit, kernel, interp-mutant:<name>.")
     String runtime;
 
     @Option(names = "--budget", defaultValue = "1000000", paramLabel = "N",

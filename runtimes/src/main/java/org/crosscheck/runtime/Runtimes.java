@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.crosscheck.runtime.interp.Interpreter;
+import org.crosscheck.runtime.jit.Jit;
 import org.crosscheck.runtime.kernel.KernelRuntime;
 
 /** The runtimes crosscheck knows, by the names users type. */
@@ -14,6 +15,7 @@ public final class Runtimes {
 
     static {
         KNOWN.put("interp", Interpreter::new);
+        KNOWN.put("jit", Jit::new);
         KNOWN.put("kernel", KernelRuntime::new);
     }
 

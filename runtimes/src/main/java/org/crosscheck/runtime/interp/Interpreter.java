@@ -5,7 +5,6 @@ import static org.crosscheck.runtime.Layout.*;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +16,7 @@ import org.crosscheck.isa.Semantics;
 import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Kfunc;
 import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
 import org.crosscheck.runtime.Runtime;
@@ -72,7 +72,7 @@ public final class Interpreter implements Runtime {
 
     /** Runs with a tracer called before each instruction (slower; for sampled coverage runs). */
     public Result trace(Program program, byte[] memory, Limits limits, Tracer tracer) {
-        Machine m = new Machine(Decoded.of(program), memory, limits.instructionBudget(), kfuncs);
+        Machine m = new Machine(Decoded.of(program), MachineState.initial(memory, limits.instructionBudget()), limits.instructionBudget(), kfuncs);
         m.tracer = tracer;
         return m.run();
     }
@@ -81,7 +81,7 @@ public final class Interpreter implements Runtime {
     public record Result(Outcome outcome, long executed) {}
 
     public Result execute(Program program, byte[] memory, Limits limits) {
-        return new Machine(Decoded.of(program), memory, limits.instructionBudget(), kfuncs).run();
+        return execute(Decoded.of(program), memory, limits.instructionBudget());
     }
 
     /** Flat per-slot arrays of a program, built once so the hot loop reads no records. */
@@ -122,6 +122,11 @@ public final class Interpreter implements Runtime {
         public static Decoded of(Program p) {
             return new Decoded(p);
         }
+
+        /** Why no runtime of ours can run the program (a pseudo lddw), or null. */
+        public String unsupported() {
+            return unsupported;
+        }
     }
 
     /** Raised inside the loop; caught where the pc is known. No stack trace: traps are ordinary. */
@@ -136,35 +141,48 @@ public final class Interpreter implements Runtime {
 
     /** Runs a pre-decoded program; reusable by benchmarks. */
     public Result execute(Decoded d, byte[] memory, long budget) {
-        return new Machine(d, memory, budget, kfuncs).run();
+        return resume(d, MachineState.initial(memory, budget), budget);
+    }
+
+    /**
+     * Continues a run from {@code state} (updating its {@code ram} in place) until it ends. The JIT
+     * hands its state over here when the remaining budget is smaller than its next basic block,
+     * so budget traps land on exactly the right instruction. {@code budget} is the run's whole
+     * budget (for {@link Result#executed()}); {@code state.left} what is left of it.
+     */
+    public Result resume(Decoded d, MachineState state, long budget) {
+        return new Machine(d, state, budget, kfuncs).run();
     }
 
     private static final class Machine implements Kfunc.Memory {
         final Decoded d;
         final Map<Integer, Kfunc> kfuncs;
-        final byte[] ram;     // [0, STACK_SIZE) stack frames, then the input memory
-        final int memLen;
+        final MachineState s;
+        final byte[] ram;     // stack frames at stackOff, the input memory at memOff
+        final int memLen, memOff, stackOff;
         final long budget;
         long stackLow;        // lowest valid stack address: bottom of the current frame
         final byte[] packet;  // legacy packet loads read the input as it was at entry (as Linux's skb copy)
         Tracer tracer;        // null except in coverage runs
 
-        Machine(Decoded d, byte[] memory, long budget, Map<Integer, Kfunc> kfuncs) {
+        Machine(Decoded d, MachineState s, long budget, Map<Integer, Kfunc> kfuncs) {
             this.d = d;
             this.kfuncs = kfuncs;
-            this.memLen = memory.length;
-            this.ram = new byte[STACK_SIZE + memory.length];
-            System.arraycopy(memory, 0, ram, STACK_SIZE, memory.length);
+            this.s = s;
+            this.ram = s.ram;
+            this.memLen = s.memLen;
+            this.memOff = s.memOff;
+            this.stackOff = s.stackOff;
             this.budget = budget;
-            this.packet = d.packet ? memory.clone() : null;
+            this.packet = d.packet ? (s.packet != null ? s.packet : s.memory()) : null;
         }
 
         /** Index into ram of an access of {@code size} bytes at virtual address a, or a trap. */
         int at(long a, int size) {
             long o = a - MEM_BASE;
-            if (o >= 0 && o <= memLen - size) return (int) o + STACK_SIZE;
+            if (o >= 0 && o <= memLen - size) return (int) o + memOff;
             o = a - stackLow;
-            if (o >= 0 && o <= STACK_TOP - stackLow - size) return (int) (a - STACK_BASE);
+            if (o >= 0 && o <= STACK_TOP - stackLow - size) return (int) (a - STACK_BASE) + stackOff;
             throw new Trap(TrapKind.OUT_OF_BOUNDS, size + "-byte access at 0x" + Long.toHexString(a));
         }
 
@@ -191,7 +209,7 @@ public final class Interpreter implements Runtime {
         }
 
         byte[] finalMemory() {
-            return Arrays.copyOfRange(ram, STACK_SIZE, ram.length);
+            return s.memory();
         }
 
         Result run() {
@@ -201,16 +219,13 @@ public final class Interpreter implements Runtime {
             final int[] off = d.off;
             final long[] imm = d.imm;
             final int n = ops.length;
-            final long[] r = new long[11];
-            final int[] retPc = new int[MAX_FRAMES];
-            final long[] saved = new long[MAX_FRAMES * 5]; // r6-r9 and r10 per frame
-            int depth = 0;
-            r[1] = MEM_BASE;
-            r[2] = memLen;
-            r[10] = STACK_TOP;
-            stackLow = STACK_TOP - FRAME_SIZE;
-            long left = budget;
-            int pc = 0;
+            final long[] r = s.r;
+            final int[] retPc = s.retPc;
+            final long[] saved = s.saved; // r6-r9 and r10 per frame
+            int depth = s.depth;
+            stackLow = s.stackLow();
+            long left = s.left;
+            int pc = s.pc;
             final Tracer tr = tracer;
             try {
                 while (true) {
