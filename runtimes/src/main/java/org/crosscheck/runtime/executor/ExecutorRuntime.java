@@ -31,6 +31,10 @@ public final class ExecutorRuntime implements Runtime {
     /** What the parent knows without starting a child; {@code poisons}: programs after which a child is not reused. */
     public record Spec(String name, Set<Group> groups, Set<Op> unsupportedOps, boolean loops, Predicate<Program> poisons) {}
 
+    /** The JVM's fatal error banner: {@code #  SIGSEGV (0xb) at pc=0x..., pid=..., tid=...} and the problematic frame. */
+    private static final java.util.regex.Pattern FATAL_SIGNAL = java.util.regex.Pattern.compile(
+            "#\\s+(SIG[A-Z]+) \\(0x[0-9a-f]+\\)[^\\n]*\\n(?:[^\\n]*\\n)*?# Problematic frame:\\n#([^\\n]*)");
+
     /** How long a child may take to start and say hello. */
     static final long START_MILLIS = 60_000;
 
@@ -128,8 +132,9 @@ public final class ExecutorRuntime implements Runtime {
     static List<String> command(String runtime) {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-Xshare:auto",
-                // a native crash must end the child at once: no hs_err file, no core, no message on the frame stream
-                "-XX:+SuppressFatalErrorMessage", "-XX:-CreateCoredumpOnCrash",
+                // JVM messages never on the frame stream; a native crash writes its report there instead of
+                // an hs_err file (the parent reads the signal from it) and leaves no core file
+                "-Xlog:disable", "-Xlog:all=error:stderr", "-XX:+ErrorFileToStdout", "-XX:-CreateCoredumpOnCrash",
                 "-cp", System.getProperty("java.class.path"), ExecutorMain.class.getName(), runtime);
     }
 
@@ -177,10 +182,25 @@ public final class ExecutorRuntime implements Runtime {
                 d.close();
                 healthy = false;
                 if (d.fired()) return new Outcome.TimedOut(limits.wallClockMillis());
+                String how = ex instanceof Framing.ProtocolException ? nativeCrash() : "";
                 process.destroyForcibly();
-                String how = ex instanceof Framing.ProtocolException ? "broke the executor protocol (" + ex.getMessage() + "), " : "";
                 return new Outcome.Crashed(name() + " executor " + how + Processes.death(process) + lastWords(this));
             }
+        }
+
+        /**
+         * After a frame that is not one: the JVM's fatal error report (written to stdout by
+         * -XX:+ErrorFileToStdout) names the signal and where it hit; read a bounded part of it.
+         */
+        String nativeCrash() {
+            Processes.Capture rest = Processes.capture(in, 64 * 1024, false);
+            try (Processes.Deadline d = Processes.deadline(process, 3000)) {
+                rest.await(4000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            java.util.regex.Matcher m = FATAL_SIGNAL.matcher(rest.text());
+            return m.find() ? "hit " + m.group(1) + " in native code (" + m.group(2).strip() + "), " : "broke the executor protocol, ";
         }
 
         void destroy() {
