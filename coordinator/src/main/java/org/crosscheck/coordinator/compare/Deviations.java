@@ -52,15 +52,16 @@ public final class Deviations {
     }
 
     /**
-     * The reference run divides by zero at pc P (executed once: no loop around it), and DPDK either
-     * refused the program for it, or returned what the program returns when P is replaced by
-     * {@code r0 = 0; exit} (same r0, same memory).
+     * DPDK's loader refused the program for a division by zero, or the reference run divides by zero
+     * at pc P (executed once: no loop around it) and DPDK returned what the program returns when P
+     * is replaced by {@code r0 = 0; exit} (same r0, same memory).
      */
     static boolean dpdkDivisionByZero(Program program, byte[] memory, Outcome reference, Outcome outcome) {
-        int pc = firstZeroDivision(program, memory);
-        if (pc < 0) return false;
+        // DPDK's validator names the refusal itself (on any path, taken by the reference or not)
         if (outcome instanceof Outcome.Rejected r) return r.stage() == Outcome.Stage.LOADER && r.reason().contains("division by 0");
         if (!(outcome instanceof Outcome.Returned)) return false;
+        int pc = firstZeroDivision(program, memory);
+        if (pc < 0) return false;
         List<Insn> insns = new ArrayList<>(program.insns());
         insns.set(program.indexAt(pc), Insn.of(Op.JA).withJumpOffset(program.slotCount() - pc - 1));
         insns.add(Insn.imm(Op.MOV64_IMM, 0, 0));

@@ -15,6 +15,7 @@ import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
@@ -30,7 +31,8 @@ import org.crosscheck.runtime.executor.ExecutorRuntime;
  * r3-r9 = 0 (DPDK sets only r1 and r10); r1 points at a native copy of the input memory, which
  * DPDK's validator knows to be {@code memory.length} bytes long (it refuses accesses it cannot
  * prove inside it or the 512-byte stack). Pcs in DPDK's messages are those of the program, without
- * the prologue.
+ * the prologue. An r0 pointing into the input memory is translated to the reference's address
+ * ({@link Layout#MEM_BASE} + offset); stack addresses cannot be (DPDK's stack is a native frame).
  */
 public final class DpdkRuntime implements Runtime {
     /** Which DPDK engine runs the loaded program. */
@@ -154,6 +156,9 @@ public final class DpdkRuntime implements Runtime {
             } else {
                 r0 = RteBpf.exec(bpf, mem);
             }
+            // a pointer into the input memory as r0 is reported in the reference's address space, as the reference would
+            long base = mem.address();
+            if (r0 >= base && r0 <= base + memory.length) r0 = Layout.MEM_BASE + (r0 - base);
             return new Outcome.Returned(r0, mem.asSlice(0, memory.length).toArray(ValueLayout.JAVA_BYTE));
         } finally {
             RteBpf.destroy(bpf);

@@ -107,8 +107,20 @@ public final class ExecutorRuntime implements Runtime {
             idle.push(e);
         } else {
             e.destroy();
+            if (!closed) Thread.ofVirtual().start(this::prestart); // the next run need not wait for a JVM to start
         }
         return o;
+    }
+
+    /** Starts an executor into the idle pool (a failure is left for the next run to report). */
+    private void prestart() {
+        try {
+            Executor e = start();
+            if (closed) e.destroy();
+            else idle.push(e);
+        } catch (IOException ignored) {
+            // run() starts one itself and reports why it cannot
+        }
     }
 
     private Executor start() throws IOException {
