@@ -55,6 +55,19 @@ class ExternalRuntimesTest {
         return Long.parseLong(summary.replaceAll("campaign: ([\\d,]+) programs.*", "$1").replace(",", ""));
     }
 
+    /** Every test passes, is skipped for an encoding DPDK lacks (with the reason), or is a listed deviation. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dpdk-interp", "dpdk-jit"})
+    void dpdkConformance(String runtime) throws Exception {
+        try (Runtime r = Runtimes.create(runtime)) {
+            assumeTrue(r.unavailableReason().isEmpty(), () -> "DPDK missing: " + r.unavailableReason().orElse(""));
+        }
+        Cli c = Cli.run("conformance", "--runtime", runtime, Cli.shared().resolve("bpf_conformance/tests").toString());
+        assertEquals(0, c.exit(), c.out());
+        assertTrue(c.out().contains("SKIP " + Cli.shared().resolve("bpf_conformance/tests/lock_fetch_add.data") + ": dpdk does not load lock fetch add (pc 4)"), c.out());
+        assertTrue(c.lastLine().matches("conformance: " + runtime + " passed 15\\d failed 0 skipped 15\\d"), c.lastLine());
+    }
+
     @Test
     void ourOwnPluginCommandIsAPluginThatAgreesWithTheReference() throws Exception {
         Cli c = Cli.run("campaign", "--runtimes", "interp,plugin:self", "--programs", "8", "--batch-size", "2", "--seed", "4",
