@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Measures programs per second of a runtime for 16-instruction programs (for the kernel:",
             "load + run + read back + close), on 1 and on 2 threads. For the kernel it also builds and",
-            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side."
+            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side.",
+            "For dpdk-interp and dpdk-jit each program goes through the executor process."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench interp --seconds 2 --threads 1"})
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -76,7 +77,8 @@ final class BenchCommand implements Callable<Integer> {
             });
             Path cBinary = runtimeName.equals("kernel") && !noC ? buildC(out) : null;
             out.printf("bench %s: 16-instruction programs with 16 bytes of memory (%s), best of %d rounds of %.1f s after 1 s warm-up%n",
-                    runtimeName, runtimeName.equals("kernel") ? "load + run + read back + close" : "run", rounds, seconds);
+                    runtimeName, runtimeName.equals("kernel") ? "load + run + read back + close"
+                    : runtimeName.startsWith("dpdk-") ? "executor round trip + rte_bpf_load + run + destroy" : "run", rounds, seconds);
             out.println(cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
             out.flush();
             for (int t : threads) {

@@ -76,6 +76,16 @@ final class CampaignCommand implements Callable<Integer> {
             description = "Directories of .data programs to mutate alongside generation (default: ./corpus when present); the workdir's reproducers are always added.")
     List<Path> corpus;
 
+    @Option(names = "--allow-missing-exit", description = "Let the generator drop the final exit of one program in "
+            + org.crosscheck.coordinator.generate.Generator.MISSING_EXIT_SHARE + " (finds loaders that trust it, such as DPDK's).")
+    boolean allowMissingExit;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS", description = "Wall-clock limit per run for external runtimes (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions;
+
     @Option(names = "--list-mutants", description = "Print the names of the interp-mutant:<name> runtimes and exit.")
     boolean listMutants;
 
@@ -86,6 +96,7 @@ final class CampaignCommand implements Callable<Integer> {
             Mutants.names().forEach(out::println);
             return 0;
         }
+        pluginOptions.define();
         List<Runtime> rts = openRuntimes();
         Set<Group> gs;
         CpuVersion cv;
@@ -102,7 +113,8 @@ final class CampaignCommand implements Callable<Integer> {
         try {
             cfg = new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
                     maxPrograms, workdir, nThreads, batchSize, maxUnits,
-                    corpus != null ? corpus : java.nio.file.Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of());
+                    corpus != null ? corpus : java.nio.file.Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
+                    allowMissingExit, timeoutMillis);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -152,7 +164,9 @@ final class CampaignCommand implements Callable<Integer> {
     private List<Runtime> openRuntimes() {
         List<String> names = new ArrayList<>();
         if (runtimes == null) {
-            for (String n : Runtimes.names()) names.add(n);
+            for (String n : Runtimes.names()) {
+                if (!n.startsWith("dpdk-")) names.add(n); // DPDK narrows what the generator may use: only when asked for
+            }
         } else {
             for (String n : runtimes.split(",")) if (!n.isBlank()) names.add(n.strip());
         }

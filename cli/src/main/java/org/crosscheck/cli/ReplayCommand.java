@@ -38,6 +38,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes (default: the finding's reference and runtimes, else interp and every available one).")
     String runtimes;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions;
+
     @Option(names = "--original", description = "Replay original.data instead of the minimized repro.data.")
     boolean original;
 
@@ -60,6 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
         } else {
             names.addAll(Runtimes.names());
         }
+        pluginOptions.define();
         PrintWriter out = spec.commandLine().getOut();
         out.println("# " + file);
         out.print(Disassembler.llvm(p));

@@ -3,6 +3,7 @@ package org.crosscheck.runtime;
 import java.util.Optional;
 import java.util.Set;
 import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 
 /**
@@ -15,6 +16,19 @@ public interface Runtime extends AutoCloseable {
 
     /** Conformance groups this runtime can execute. */
     Set<Group> groups();
+
+    /**
+     * Encodings inside {@link #groups()} this runtime cannot load (DPDK lacks most v4 ones); a
+     * campaign's generator leaves them out, so every program it sends can load.
+     */
+    default Set<Op> unsupportedOps() {
+        return Set.of();
+    }
+
+    /** False when the runtime refuses backward jumps (DPDK): the generator then makes no loops. */
+    default boolean loops() {
+        return true;
+    }
 
     /** Empty when the runtime can run here, else why not (and what to install or change). */
     default Optional<String> unavailableReason() {

@@ -1,11 +1,16 @@
 package org.crosscheck.runtime;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.crosscheck.runtime.dpdk.DpdkRuntime;
+import org.crosscheck.runtime.executor.ExecutorRuntime;
 import org.crosscheck.runtime.interp.Interpreter;
 import org.crosscheck.runtime.jit.Jit;
 import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.plugin.PluginRuntime;
 
 /** The runtimes crosscheck knows, by the names users type. */
 public final class Runtimes {
@@ -17,6 +22,45 @@ public final class Runtimes {
         KNOWN.put("interp", Interpreter::new);
         KNOWN.put("jit", Jit::new);
         KNOWN.put("kernel", KernelRuntime::new);
+        KNOWN.put("dpdk-interp", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.INTERP)));
+        KNOWN.put("dpdk-jit", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.JIT)));
+    }
+
+    /** The in-process implementations of runtimes that run in an executor child ({@code ExecutorMain}). */
+    private static final Map<String, Supplier<Runtime>> IN_EXECUTOR = Map.of(
+            "dpdk-interp", () -> new DpdkRuntime(DpdkRuntime.Mode.INTERP),
+            "dpdk-jit", () -> new DpdkRuntime(DpdkRuntime.Mode.JIT));
+
+    /** Creates the in-process side of an isolated runtime: only an executor child should call this. */
+    public static Runtime inExecutor(String name) {
+        Supplier<Runtime> s = IN_EXECUTOR.get(name);
+        if (s == null) throw new IllegalArgumentException("no executor runtime '" + name + "' (known: " + String.join(", ", IN_EXECUTOR.keySet()) + ")");
+        return s.get();
+    }
+
+    public static final String PLUGIN_PREFIX = "plugin:";
+    /** Plugin command lines by name ({@code --plugin name='command line'}). */
+    private static final Map<String, List<String>> PLUGINS = new ConcurrentHashMap<>();
+
+    /** Defines (or redefines) runtime {@code plugin:<name>}; a bad name or command line is an IllegalArgumentException. */
+    public static void definePlugin(String name, List<String> command) {
+        if (!name.matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("plugin name '" + name + "': use letters, digits, '_', '.', '-'");
+        if (command.isEmpty()) throw new IllegalArgumentException("plugin " + name + ": empty command line");
+        PLUGINS.put(name, List.copyOf(command));
+    }
+
+    /** Defines a plugin from {@code name=command line} (the command line split as a shell would for simple cases). */
+    public static String definePlugin(String definition) {
+        int eq = definition.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("--plugin: expected name='command line', got '" + definition + "'");
+        String name = definition.substring(0, eq).strip();
+        definePlugin(name, PluginRuntime.split(definition.substring(eq + 1)));
+        return name;
+    }
+
+    /** Whether {@code plugin:<name>} is defined. */
+    public static boolean hasPlugin(String name) {
+        return PLUGINS.containsKey(name);
     }
 
     /** Names of all known runtimes, in a stable order. */
@@ -28,6 +72,15 @@ public final class Runtimes {
     public static Runtime create(String name) {
         if (name.startsWith(org.crosscheck.runtime.mutant.Mutants.PREFIX)) {
             return org.crosscheck.runtime.mutant.Mutants.runtime(name.substring(org.crosscheck.runtime.mutant.Mutants.PREFIX.length()));
+        }
+        if (name.startsWith(PLUGIN_PREFIX)) {
+            String p = name.substring(PLUGIN_PREFIX.length());
+            List<String> cmd = PLUGINS.get(p);
+            if (cmd == null) {
+                throw new IllegalArgumentException("unknown plugin '" + p + "' (define it with --plugin " + p + "='command line'"
+                        + (PLUGINS.isEmpty() ? "" : "; defined: " + String.join(", ", new java.util.TreeSet<>(PLUGINS.keySet()))) + ")");
+            }
+            return new PluginRuntime(p, cmd);
         }
         Supplier<Runtime> s = KNOWN.get(name);
         if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet())

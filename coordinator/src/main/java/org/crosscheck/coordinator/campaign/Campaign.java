@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.crosscheck.coordinator.compare.Comparator;
+import org.crosscheck.coordinator.compare.Deviations;
 import org.crosscheck.coordinator.compare.Divergence;
 import org.crosscheck.coordinator.compare.Title;
 import org.crosscheck.coordinator.findings.FindingStore;
@@ -44,7 +45,7 @@ public final class Campaign {
     private final FindingStore store;
     private final Metrics metrics;
     private final CampaignState state;
-    private final Limits limits = Limits.DEFAULT;
+    private final Limits limits;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final LongAdder programs = new LongAdder();
     private final LongAdder divergences = new LongAdder();
@@ -61,16 +62,23 @@ public final class Campaign {
 
     public Campaign(CampaignConfig config, List<Runtime> runtimes, FindingStore store, Metrics metrics) throws IOException {
         this.config = config;
+        this.limits = new Limits(Limits.DEFAULT_BUDGET, config.timeoutMillis());
         this.runtimes = List.copyOf(runtimes);
         this.store = store;
         this.metrics = metrics;
         this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed());
+        // the generator only uses instructions every selected runtime supports (by group, then by op),
+        // and loops only when every runtime accepts backward jumps
         Set<Op> excluded = EnumSet.noneOf(Op.class);
-        // the generator only uses instructions every selected runtime supports (by group)
         Set<Group> groups = EnumSet.copyOf(config.groups());
-        for (Runtime r : runtimes) groups.retainAll(r.groups());
+        boolean loops = true;
+        for (Runtime r : runtimes) {
+            groups.retainAll(r.groups());
+            excluded.addAll(r.unsupportedOps());
+            loops &= r.loops();
+        }
         groups.add(Group.BASE32);
-        this.generator = new Generator(new Generator.Config(groups, config.cpu(), excluded, config.maxUnits()));
+        this.generator = new Generator(new Generator.Config(groups, config.cpu(), excluded, config.maxUnits(), loops, config.allowMissingExit()));
         for (Runtime r : runtimes) perRuntime.put(r.name(), new LongAdder());
         metrics.gauge("crosscheck_findings", "Findings stored in the workdir", Map.of(), () -> {
             try {
@@ -224,11 +232,26 @@ public final class Campaign {
                 for (String rt : d.odd()) metrics.deviation(rt, "verifier-rejects-mutated-corpus-program");
                 continue;
             }
+            d = withoutDeviations(c.program(), c.memory(), d, true);
+            if (d == null) continue;
             divergences.increment();
             metrics.divergence(d.kind().name().toLowerCase());
             report(c, d);
         }
         return ds.size();
+    }
+
+    /** The divergence without the runtimes a declared deviation explains (counted), or null when none is left. */
+    private Divergence withoutDeviations(Program p, byte[] memory, Divergence d, boolean count) {
+        List<String> odd = new ArrayList<>();
+        Outcome ref = d.outcomes().get(d.reference());
+        for (String rt : d.odd()) {
+            Deviations.Deviation dev = Deviations.explain(rt, p, memory, ref, d.outcomes().get(rt));
+            if (dev == null) odd.add(rt);
+            else if (count) metrics.deviation(rt, dev.id());
+        }
+        if (odd.isEmpty()) return null;
+        return odd.size() == d.odd().size() ? d : new Divergence(d.kind(), d.detail(), List.copyOf(odd), d.reference(), d.outcomes());
     }
 
     private static Set<Op> opsOf(Program p) {
@@ -270,7 +293,8 @@ public final class Campaign {
         for (Runtime r : runtimes) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
         Minimizer m = new Minimizer((p, mem) -> {
             for (Divergence e : Comparator.compare(d.reference(), runAll(p, mem, involved))) {
-                if (e.signature().equals(d.signature())) return true;
+                e = withoutDeviations(p, mem, e, false);
+                if (e != null && e.signature().equals(d.signature())) return true;
             }
             return false;
         }, 3000, 10_000);

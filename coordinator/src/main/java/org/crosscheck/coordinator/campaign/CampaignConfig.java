@@ -9,14 +9,24 @@ import org.crosscheck.isa.Group;
 
 /**
  * What a campaign runs: which runtimes (the first is the reference every other is compared
- * against), which groups and CPU version the generator may use, for how long, from which seed.
+ * against), which groups and CPU version the generator may use, for how long, from which seed;
+ * {@code allowMissingExit} lets the generator drop the final exit of some programs (loader crash hunting);
+ * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime.
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
-        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus) {
+        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
+
+    /** Without programs that lack their final exit, default wall-clock limit (the usual campaign). */
+    public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
+            long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus) {
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, false,
+                org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis());
+    }
 
     public CampaignConfig {
         if (runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
+        if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
         runtimes = List.copyOf(runtimes);
         groups = Set.copyOf(groups);

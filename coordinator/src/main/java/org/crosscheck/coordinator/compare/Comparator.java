@@ -37,9 +37,10 @@ public final class Comparator {
     /**
      * A verifier that refuses a program the reference traps on (out of bounds, endless loop, falling
      * off the end) agrees with it: both say the program is unsafe, one statically, one at run time.
+     * So does a loader that validates (DPDK's), and a plugin's error exit (its protocol has no kinds).
      */
     static boolean bothRefuse(Outcome ref, Outcome other) {
-        return ref instanceof Outcome.Trapped && other instanceof Outcome.Rejected r && r.stage() == Outcome.Stage.VERIFIER;
+        return ref instanceof Outcome.Trapped && other instanceof Outcome.Rejected r && r.stage() != Outcome.Stage.JIT;
     }
 
     /** What tells divergences of one kind apart: the rejection reason class, or the two trap kinds. */

@@ -35,9 +35,15 @@ public final class Generator {
 
     /**
      * What to generate. {@code groups} are widened as RFC 9669 defines (base32 always, base64 includes
-     * base32, atomic64 atomic32, divmul64 divmul32); {@code excluded} removes ops a runtime lacks.
+     * base32, atomic64 atomic32, divmul64 divmul32); {@code excluded} removes ops a runtime lacks;
+     * {@code loops} false makes no backward jumps (DPDK refuses them); {@code missingExit} true drops
+     * the final exit of one program in {@link #MISSING_EXIT_SHARE} (to find loaders that trust it).
      */
-    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits) {
+    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit) {
+        public Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits) {
+            this(groups, cpu, excluded, maxUnits, true, false);
+        }
+
         public Config {
             EnumSet<Group> g = EnumSet.copyOf(groups.isEmpty() ? EnumSet.of(Group.BASE32) : groups);
             g.add(Group.BASE32);
@@ -66,6 +72,9 @@ public final class Generator {
             this(seed, index, program, memory, false);
         }
     }
+
+    /** With {@link Config#missingExit}, one program in this many ends without its exit. */
+    public static final int MISSING_EXIT_SHARE = 8;
 
     private static final int STACK_WINDOW = 64; // bytes below r10 zeroed by the prologue
     private static final int LOOP = 9;
@@ -140,7 +149,8 @@ public final class Generator {
             int units = 1 + rnd.nextInt(config.maxUnits());
             for (int u = 0; u < units; u++) unit(main, false, 2);
             epilogue(main, mainScalars);
-            main.add(Insn.of(Op.EXIT));
+            // drawn after everything else, so that the other programs stay as they were
+            if (!(config.missingExit() && rnd.nextInt(MISSING_EXIT_SHARE) == 0)) main.add(Insn.of(Op.EXIT));
             // lay out: main, then the functions; patch the offsets of the calls (all in main)
             List<Insn> all = new ArrayList<>(main);
             List<Integer> starts = new ArrayList<>();
@@ -380,7 +390,7 @@ public final class Generator {
 
         /** A counted loop on r9 (main only, not nested): straight-line body, 1-5 iterations. */
         boolean loop(List<Insn> out, boolean callee) {
-            if (callee || loopDepth > 0) return false;
+            if (callee || loopDepth > 0 || !config.loops()) return false;
             Op dec = config.allows(Op.ADD64_IMM) ? Op.ADD64_IMM : Op.ADD32_IMM;
             Op jne = config.allows(Op.JNE_IMM) ? Op.JNE_IMM : config.allows(Op.JNE32_IMM) ? Op.JNE32_IMM : null;
             if (jne == null) return false;

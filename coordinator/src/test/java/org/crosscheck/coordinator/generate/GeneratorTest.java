@@ -75,4 +75,23 @@ class GeneratorTest {
         }
         assertEquals(20_000, returned);
     }
+
+    /** What DPDK asks for: none of its unsupported ops, no backward jumps; and, when allowed, some programs without their exit. */
+    @Test
+    void excludedOpsNoLoopsAndMissingExitsAsConfigured() {
+        Set<Op> excluded = EnumSet.of(Op.JNE32_IMM, Op.SDIV64_REG, Op.CALL_LOCAL);
+        Generator gen = new Generator(new Generator.Config(Group.rfc(), CpuVersion.V4, excluded, 24, false, true));
+        Generator usual = new Generator(new Generator.Config(Group.rfc(), CpuVersion.V4, excluded, 24));
+        int missing = 0;
+        for (int i = 0; i < 4000; i++) {
+            var insns = gen.generate(11, i).program().insns();
+            for (Insn insn : insns) {
+                assertTrue(!excluded.contains(insn.op()), insn.op() + " is excluded");
+                assertTrue(!insn.op().shape.isJump() || insn.jumpOffset() >= 0, "backward jump " + insn);
+            }
+            if (insns.getLast().op() != Op.EXIT) missing++;
+            assertEquals(Op.EXIT, usual.generate(11, i).program().insns().getLast().op());
+        }
+        assertTrue(missing > 4000 / Generator.MISSING_EXIT_SHARE / 2 && missing < 4000 * 2 / Generator.MISSING_EXIT_SHARE, "missing exits: " + missing);
+    }
 }

@@ -1,0 +1,111 @@
+package org.crosscheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.isa.DataFile;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Campaigns with runtimes outside the JVM: DPDK in executors, plugins as processes. Each bounded to seconds. */
+class ExternalRuntimesTest {
+    @TempDir
+    Path work;
+
+    static List<FindingStore.Summary> findings(Path workdir) throws Exception {
+        return new FindingStore(workdir).list();
+    }
+
+    @Test
+    void dpdkLoaderCrashOnAMissingExitIsAMinimizedCrashFindingAndTheCampaignGoesOn() throws Exception {
+        try (Runtime r = Runtimes.create("dpdk-jit")) {
+            assumeTrue(r.unavailableReason().isEmpty(), () -> "DPDK missing: " + r.unavailableReason().orElse(""));
+        }
+        Cli c = Cli.run("campaign", "--runtimes", "interp,dpdk-interp,dpdk-jit", "--allow-missing-exit", "--programs", "40",
+                "--batch-size", "20", "--seed", "3", "--threads", "2", "--max-units", "6", "--workdir", work.toString(), "--metrics", "off");
+        assertEquals(0, c.exit(), c.err() + c.out());
+        assertTrue(c.lastLine().contains("ISA coverage"), c.out());
+        FindingStore.Summary crash = findings(work).stream()
+                .filter(s -> s.kind().equals("crash") && s.runtimes().containsAll(List.of("dpdk-interp", "dpdk-jit")))
+                .findFirst().orElseThrow(() -> new AssertionError("no loader crash finding in " + c.out()));
+        assertTrue(crash.minimized(), crash.title());
+        List<Insn> repro = DataFile.read(crash.dir().resolve("repro.data")).program().program().insns();
+        assertTrue(repro.getLast().op() != Op.EXIT, "the reproducer ends in exit: " + repro);
+        assertTrue(repro.size() <= 4, "not minimized: " + repro);
+        String outcomes = Files.readString(crash.dir().resolve("outcomes"));
+        assertTrue(outcomes.contains("interp: trap FELL_OFF_END"), outcomes);
+        // the corruption is the same every time; whether glibc notices it at once depends on the heap's state
+        assertTrue(outcomes.contains("executor killed by signal 6 (SIGABRT)"), outcomes);
+        assertTrue(programs(c) >= 40, c.out());
+    }
+
+    /** Programs run, from the campaign's summary line. */
+    static long programs(Cli c) {
+        String summary = c.out().lines().filter(l -> l.startsWith("campaign: ") && l.contains(" programs in ")).findFirst().orElseThrow();
+        return Long.parseLong(summary.replaceAll("campaign: ([\\d,]+) programs.*", "$1").replace(",", ""));
+    }
+
+    /** Every test passes, is skipped for an encoding DPDK lacks (with the reason), or is a listed deviation. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dpdk-interp", "dpdk-jit"})
+    void dpdkConformance(String runtime) throws Exception {
+        try (Runtime r = Runtimes.create(runtime)) {
+            assumeTrue(r.unavailableReason().isEmpty(), () -> "DPDK missing: " + r.unavailableReason().orElse(""));
+        }
+        Cli c = Cli.run("conformance", "--runtime", runtime, Cli.shared().resolve("bpf_conformance/tests").toString());
+        assertEquals(0, c.exit(), c.out());
+        assertTrue(c.out().contains("SKIP " + Cli.shared().resolve("bpf_conformance/tests/lock_fetch_add.data") + ": dpdk does not load lock fetch add (pc 4)"), c.out());
+        assertTrue(c.lastLine().matches("conformance: " + runtime + " passed 15\\d failed 0 skipped 15\\d"), c.lastLine());
+    }
+
+    @Test
+    void ourOwnPluginCommandIsAPluginThatAgreesWithTheReference() throws Exception {
+        Cli c = Cli.run("campaign", "--runtimes", "interp,plugin:self", "--programs", "8", "--batch-size", "2", "--seed", "4",
+                "--threads", "2", "--max-units", "4", "--workdir", work.toString(), "--metrics", "off");
+        assertEquals(0, c.exit(), c.err() + c.out());
+        assertTrue(programs(c) >= 8, c.out());
+        assertEquals(List.of(), findings(work).stream().map(FindingStore.Summary::title).toList());
+    }
+
+    Path script(String name, String body) throws Exception {
+        Path f = work.resolve(name + ".sh");
+        Files.writeString(f, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return f;
+    }
+
+    @Test
+    void misbehavingPluginsBecomeTypedFindingsAndTheCampaignGoesOn() throws Exception {
+        Cli c = Cli.run("campaign", "--runtimes", "interp,plugin:sleeper,plugin:garbage,plugin:killer",
+                "--plugin", "sleeper=" + script("sleeper", "sleep 1000"),
+                "--plugin", "garbage='" + script("garbage", "echo 'not hex'") + "'",
+                "--plugin", "killer=" + script("killer", "kill -KILL $$"),
+                "--timeout-ms", "300", "--programs", "4", "--batch-size", "2", "--seed", "5", "--threads", "2", "--max-units", "2",
+                "--workdir", work.resolve("w").toString(), "--metrics", "off");
+        assertEquals(0, c.exit(), c.err() + c.out());
+        assertTrue(programs(c) >= 4, c.out());
+        List<String> titles = findings(work.resolve("w")).stream().map(s -> s.kind() + " " + s.runtimes()).sorted().toList();
+        assertEquals(List.of("crash [plugin:garbage, plugin:killer]", "timeout [plugin:sleeper]"), titles);
+    }
+
+    @Test
+    void badPluginDefinitionsAreOneLineErrors() {
+        String test = Cli.shared().resolve("bpf_conformance/tests/add.data").toString();
+        Cli c = Cli.run("run", "--runtime", "plugin:nope", "--plugin", "x='unterminated", test);
+        assertEquals(2, c.exit());
+        assertEquals("crosscheck: unterminated ' quote in command line: 'unterminated\n", c.err());
+        Cli d = Cli.run("replay", test, "--runtimes", "plugin:nope");
+        assertEquals(2, d.exit(), d.err());
+        assertTrue(d.err().startsWith("crosscheck: unknown plugin 'nope' (define it with --plugin nope='command line'"), d.err());
+    }
+}

@@ -1,0 +1,103 @@
+package org.crosscheck.coordinator.compare;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.interp.Interpreter;
+
+/**
+ * Known, documented deviations of runtimes from RFC 9669 (as the reference interpreter implements
+ * it), declared as data: a campaign counts a divergence a deviation explains
+ * ({@code crosscheck_deviations_total{runtime, deviation}}) instead of reporting it as a finding.
+ * Each has the runtimes it applies to (a name pattern), an id for metrics, a description for people,
+ * and a matcher deciding from the program, its input, the reference outcome and the runtime's
+ * outcome whether the deviation explains the difference. Matchers are exact where they can be: they
+ * compute what the deviating runtime must have produced and compare.
+ */
+public final class Deviations {
+    private Deviations() {}
+
+    /** Decides whether a deviation explains {@code outcome} where the reference gave {@code reference}. */
+    @FunctionalInterface
+    public interface Matcher {
+        boolean explains(Program program, byte[] memory, Outcome reference, Outcome outcome);
+    }
+
+    public record Deviation(Pattern runtime, String id, String description, Matcher matcher) {}
+
+    public static final List<Deviation> KNOWN = List.of(
+            new Deviation(Pattern.compile("dpdk-.*"), "dpdk-division-by-zero",
+                    "DPDK ends the run with r0 = 0 at a division or modulo by zero (RFC 9669: x / 0 = 0, x % 0 = x), "
+                            + "and its validator refuses a program dividing by a register it knows to be zero",
+                    Deviations::dpdkDivisionByZero),
+            new Deviation(Pattern.compile("plugin:.*"), "plugin-memory-not-reported",
+                    "the bpf_conformance plugin protocol reports r0 only, so a plugin's final memory is unknown "
+                            + "(it is shown as the input memory)",
+                    (p, mem, ref, o) -> ref instanceof Outcome.Returned r && o instanceof Outcome.Returned q
+                            && r.r0() == q.r0() && Arrays.equals(q.memory(), mem)));
+
+    /** The first deviation of {@code runtime} that explains its outcome, or null. */
+    public static Deviation explain(String runtime, Program program, byte[] memory, Outcome reference, Outcome outcome) {
+        for (Deviation d : KNOWN) {
+            if (d.runtime().matcher(runtime).matches() && d.matcher().explains(program, memory, reference, outcome)) return d;
+        }
+        return null;
+    }
+
+    /**
+     * DPDK's loader refused the program for a division by zero, or the reference run divides by zero
+     * at pc P (executed once: no loop around it) and DPDK returned what the program returns when P
+     * is replaced by {@code r0 = 0; exit} (same r0, same memory).
+     */
+    static boolean dpdkDivisionByZero(Program program, byte[] memory, Outcome reference, Outcome outcome) {
+        // DPDK's validator names the refusal itself (on any path, taken by the reference or not)
+        if (outcome instanceof Outcome.Rejected r) return r.stage() == Outcome.Stage.LOADER && r.reason().contains("division by 0");
+        if (!(outcome instanceof Outcome.Returned)) return false;
+        int pc = firstZeroDivision(program, memory);
+        if (pc < 0) return false;
+        List<Insn> insns = new ArrayList<>(program.insns());
+        insns.set(program.indexAt(pc), Insn.of(Op.JA).withJumpOffset(program.slotCount() - pc - 1));
+        insns.add(Insn.imm(Op.MOV64_IMM, 0, 0));
+        insns.add(Insn.of(Op.EXIT));
+        try {
+            return new Interpreter().run(Program.of(insns), memory, Limits.DEFAULT).sameAs(outcome);
+        } catch (DecodeException e) {
+            return false;
+        }
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The pc of the first division or modulo by zero the interpreter executes, -1 if none (or if that pc ran before). */
+    static int firstZeroDivision(Program program, byte[] memory) {
+        int[] found = {-1};
+        boolean[] seen = new boolean[program.slotCount()];
+        try {
+            new Interpreter().trace(program, memory, Limits.DEFAULT, (pc, r) -> {
+                Insn i = program.at(pc);
+                boolean again = seen[pc];
+                seen[pc] = true;
+                if (i == null || !i.op().mnemonic.matches("(div|mod|sdiv|smod)(32)?")) return;
+                long divisor = i.op().shape == org.crosscheck.isa.Shape.ALU_REG ? r[i.src()] : i.imm();
+                if (i.op().is32()) divisor &= 0xffff_ffffL;
+                if (divisor != 0) return;
+                found[0] = again ? -1 : pc;
+                throw new Stop();
+            });
+        } catch (Stop stop) {
+            return found[0];
+        }
+        return -1;
+    }
+}

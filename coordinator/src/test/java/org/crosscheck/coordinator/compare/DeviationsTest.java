@@ -1,0 +1,62 @@
+package org.crosscheck.coordinator.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.HexFormat;
+import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.interp.Interpreter;
+import org.junit.jupiter.api.Test;
+
+class DeviationsTest {
+    static final HexFormat HEX = HexFormat.of();
+
+    /** r3 = mem[0..8]; mem[8] = 7; r0 /= r3; mem[8] = 9; r0 = 5; exit. */
+    static Program divides() throws Exception {
+        return Program.of(Insn.of(Op.LDXDW, 3, 1, 0, 0), Insn.of(Op.STB, 1, 0, 8, 7), Insn.reg(Op.DIV64_REG, 0, 3),
+                Insn.of(Op.STB, 1, 0, 8, 9), Insn.imm(Op.MOV64_IMM, 0, 5), Insn.of(Op.EXIT));
+    }
+
+    static Outcome ref(Program p, byte[] mem) {
+        return new Interpreter().run(p, mem, Limits.DEFAULT);
+    }
+
+    @Test
+    void dpdkDivisionByZeroExplainsExactlyTheStateAtTheDivision() throws Exception {
+        byte[] mem = new byte[9];
+        Program p = divides();
+        Outcome ref = ref(p, mem);
+        assertEquals(new Outcome.Returned(5, HEX.parseHex("000000000000000009")), ref);
+        Outcome dpdk = new Outcome.Returned(0, HEX.parseHex("000000000000000007"));
+        assertEquals("dpdk-division-by-zero", Deviations.explain("dpdk-jit", p, mem, ref, dpdk).id());
+        // not for another runtime, another r0, or memory written after the division
+        assertNull(Deviations.explain("kernel", p, mem, ref, dpdk));
+        assertNull(Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(1, HEX.parseHex("000000000000000007"))));
+        assertNull(Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(0, HEX.parseHex("000000000000000009"))));
+        // no division by zero in this run: no deviation
+        byte[] one = HEX.parseHex("010000000000000000");
+        assertNull(Deviations.explain("dpdk-jit", p, one, ref(p, one), new Outcome.Returned(0, HEX.parseHex("010000000000000007"))));
+    }
+
+    @Test
+    void dpdkValidatorRefusingAKnownZeroDivisorIsTheSameDeviation() throws Exception {
+        Program p = Program.of(Insn.imm(Op.MOV64_IMM, 3, 0), Insn.reg(Op.DIV64_REG, 0, 3), Insn.of(Op.EXIT));
+        Outcome no = new Outcome.Rejected(Outcome.Stage.LOADER, "evaluate: division by 0 at pc: 1", "");
+        assertEquals("dpdk-division-by-zero", Deviations.explain("dpdk-interp", p, new byte[0], ref(p, new byte[0]), no).id());
+        Outcome other = new Outcome.Rejected(Outcome.Stage.LOADER, "evaluate: destination is not a pointer at pc: 1", "");
+        assertNull(Deviations.explain("dpdk-interp", p, new byte[0], ref(p, new byte[0]), other));
+    }
+
+    @Test
+    void pluginsReportNoMemory() throws Exception {
+        byte[] mem = new byte[9];
+        Program p = divides();
+        Outcome ref = ref(p, mem);
+        assertEquals("plugin-memory-not-reported", Deviations.explain("plugin:x", p, mem, ref, new Outcome.Returned(5, mem.clone())).id());
+        assertNull(Deviations.explain("plugin:x", p, mem, ref, new Outcome.Returned(6, mem.clone())));
+    }
+}
