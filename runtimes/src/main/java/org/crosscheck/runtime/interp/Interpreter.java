@@ -57,6 +57,8 @@ public final class Interpreter implements Runtime {
      * static check fails the class at load if the table and these names ever disagree.
      */
     static final int[] KEY = new int[Op.values().length];
+    /** Key of the slot after the last instruction. */
+    static final int END = 0x1ff;
 
     static final int K_LDDW_MAP_FD = 0x100;
     static final int K_LDDW_MAP_VALUE = 0x101;
@@ -175,12 +177,14 @@ public final class Interpreter implements Runtime {
 
         private Decoded(Program p) {
             int n = p.slotCount();
-            ops = new Op[n];
-            key = new int[n];
-            dst = new byte[n];
-            src = new byte[n];
-            off = new int[n];
-            imm = new long[n];
+            // one slot more than the program: its key is END, so running off the end needs no check per instruction
+            ops = new Op[n + 1];
+            key = new int[n + 1];
+            dst = new byte[n + 1];
+            src = new byte[n + 1];
+            off = new int[n + 1];
+            imm = new long[n + 1];
+            key[n] = END;
             String why = null;
             boolean pk = false;
             for (int pc = 0; pc < n; pc++) {
@@ -301,7 +305,7 @@ public final class Interpreter implements Runtime {
             final byte[] dst = d.dst, src = d.src;
             final int[] off = d.off;
             final long[] imm = d.imm;
-            final int n = ops.length;
+            final int n = ops.length - 1;
             final long[] r = s.r;
             final int[] retPc = s.retPc;
             final long[] saved = s.saved; // r6-r9 and r10 per frame
@@ -312,11 +316,17 @@ public final class Interpreter implements Runtime {
             final Tracer tr = tracer;
             try {
                 while (true) {
-                    if (pc >= n) throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
-                    if (--left < 0) throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
+                    if (--left < 0) { // falling off the end is checked first, as the END slot would
+                        if (pc == n) throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
+                        throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
+                    }
                     if (tr != null) tr.step(pc, r);
                     final int ds = dst[pc];
                     switch (key[pc]) {
+                        case END -> {
+                            left++; // nothing was executed here
+                            throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
+                        }
                         // ---- ALU64
                         case 0x07 -> r[ds] += imm[pc];
                         case 0x0f -> r[ds] += r[src[pc]];
