@@ -37,6 +37,11 @@ public final class Corpus {
         return new Corpus(List.of());
     }
 
+    /** The corpus a worker received from its coordinator. */
+    public static Corpus of(List<Entry> entries) {
+        return new Corpus(entries);
+    }
+
     /** Reads every .data file under the given directories (missing ones are skipped); unreadable files are reported to {@code warn}. */
     public static Corpus load(List<Path> dirs, Generator.Config config, java.util.function.Consumer<String> warn) throws IOException {
         List<Entry> out = new ArrayList<>();
