@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.crosscheck.coordinator.compare.Comparator;
 import org.crosscheck.coordinator.compare.Divergence;
 import org.crosscheck.coordinator.compare.Title;
@@ -40,6 +39,12 @@ public final class CaseRunner {
         public final Map<String, Long> deviations = new TreeMap<>();
         public long verifierRuns, verifierAccepts;
         public final List<FindingStore.Report> findings = new ArrayList<>();
+        /**
+         * Titles known per signature in this batch, with the ops that name them: attributes repeats without
+         * minimizing again. Per batch, so that a case's title depends on its batch alone, never on which
+         * thread or worker ran what before: a campaign finds the same findings on one node or fifty.
+         */
+        final Map<String, Map<String, Set<Op>>> titlesBySignature = new java.util.HashMap<>();
 
         public void deviation(String runtime, String id) {
             deviations.merge(runtime + "/" + id, 1L, Long::sum);
@@ -58,8 +63,6 @@ public final class CaseRunner {
     private final IsaCoverage coverage;
     private final Interpreter coverageInterp = new Interpreter();
     private final Limits limits = Limits.DEFAULT;
-    /** Titles known per signature, with the ops that name them: attributes repeats without minimizing again. */
-    private final Map<String, Map<String, Set<Op>>> titlesBySignature = new ConcurrentHashMap<>();
 
     /** {@code metrics} gets this node's per-run detail (outcome kinds, run times); campaign totals travel in tallies. */
     public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
@@ -149,7 +152,7 @@ public final class CaseRunner {
     /** Attributes a divergence to a known title when its program has that title's instructions, else minimizes. */
     private void report(Generator.Case c, Divergence d, List<Runtime> which, Tally tally) {
         String caseId = seed + ":" + c.index();
-        Map<String, Set<Op>> known = titlesBySignature.computeIfAbsent(d.signature(), k -> new ConcurrentHashMap<>());
+        Map<String, Set<Op>> known = tally.titlesBySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>());
         Set<Op> ops = opsOf(c.program());
         for (Map.Entry<String, Set<Op>> t : known.entrySet()) {
             if (ops.containsAll(t.getValue())) {
