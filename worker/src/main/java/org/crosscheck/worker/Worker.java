@@ -60,7 +60,7 @@ public final class Worker {
     private volatile String refusal;
     private volatile String workerId;
     private volatile CaseRunner runner;
-    private volatile String campaignId;
+    private volatile org.crosscheck.proto.CampaignSpec spec;
 
     public Worker(ActorSystem<?> system, ActorRef<Object> coordinator, Identity identity, List<Runtime> runtimes, int threads,
             Metrics metrics, IsaCoverage coverage, Duration lostAfter) {
@@ -129,11 +129,10 @@ public final class Worker {
         });
         switch (reply) {
             case Welcome w -> {
-                if (runner == null || !w.getSpec().getCampaignId().equals(campaignId)) {
-                    var spec = w.getSpec();
+                if (!w.getSpec().equals(spec)) { // the first, or a coordinator that restarted
+                    spec = w.getSpec();
                     runner = new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
                             Wire.corpus(spec.getCorpusList()), metrics, coverage);
-                    campaignId = spec.getCampaignId();
                 }
                 workerId = w.getWorkerId();
                 return true;

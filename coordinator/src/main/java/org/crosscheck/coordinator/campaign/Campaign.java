@@ -91,7 +91,7 @@ public final class Campaign {
             metrics.gauge("crosscheck_isa_coverage_cells", "Cells of a group the reference has run",
                     Map.of("group", g.id()), () -> coverage.count(g, generator.config()::allows)[0]);
         }
-        this.corpus = Corpus.load(config.corpusDirs(), generator.config(), msg -> System.err.println("crosscheck: " + msg));
+        this.corpus = Corpus.frozen(config.workdir(), config.corpusDirs(), generator.config(), msg -> System.err.println("crosscheck: " + msg));
     }
 
     public CampaignConfig config() {
