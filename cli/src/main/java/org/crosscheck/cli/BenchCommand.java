@@ -30,9 +30,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Measures programs per second of a runtime for 16-instruction programs (for the kernel:",
             "load + run + read back + close), on 1 and on 2 threads. For the kernel it also builds and",
-            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side."
+            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side.",
+            "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results",
+            "absorbed from no-op workers on a second node, in programs per second."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench interp --seconds 2 --threads 1"})
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench coordinator --seconds 5", "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -55,6 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     static final class Names extends ArrayList<String> {
         Names() {
             super(Runtimes.names());
+            add("coordinator");
         }
     }
 
@@ -64,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
+        if (runtimeName.equals("coordinator")) {
+            // the coordinator alone, with 16 no-op worker threads (as 8 two-core workers would ask)
+            org.crosscheck.worker.CoordinatorBench.run(out, seconds, 16, 256);
+            return 0;
+        }
         Runtime runtime;
         try {
             runtime = Runtimes.create(runtimeName);

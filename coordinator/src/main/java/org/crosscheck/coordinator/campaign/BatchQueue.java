@@ -103,6 +103,7 @@ public final class BatchQueue {
         Open o = open.get(start);
         Set<String> part = new HashSet<>(runtimes);
         part.remove(reference);
+        if (o != null && state.isDone(start)) open.remove(start); // cannot happen: done batches are never issued
         if (o == null || o.end != end || part.isEmpty() || !o.remaining.containsAll(part) || state.isDone(start)) return Result.DUPLICATE;
         o.remaining.removeAll(part);
         o.leases.removeIf(l -> l.runtimes().stream().anyMatch(part::contains));

@@ -84,6 +84,7 @@ public final class CampaignState {
 
     /** Whether every case below {@code limit} is issued or done. */
     public synchronized boolean exhausted(long limit) {
+        nextIssue = Math.max(nextIssue, watermark); // everything below the watermark is done
         for (Map.Entry<Long, long[]> d = doneAbove.floorEntry(nextIssue); d != null && d.getValue()[0] > nextIssue;
                 d = doneAbove.floorEntry(nextIssue)) {
             nextIssue = d.getValue()[0];
