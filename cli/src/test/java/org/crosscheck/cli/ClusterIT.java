@@ -74,14 +74,20 @@ class ClusterIT {
         return out;
     }
 
+    /** The single-node run's findings, computed once for both tests (the run is deterministic). */
+    static Map<String, Long> singleNodeFindings;
+
     Map<String, Long> singleNode() throws Exception {
+        if (singleNodeFindings != null) return singleNodeFindings;
         List<String> args = new ArrayList<>(List.of("campaign", "--workdir", tmp.resolve("single").toString(), "--metrics", "off", "--threads", "2"));
         args.addAll(CAMPAIGN);
         Process p = start("single", args);
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "single-node run did not finish");
         assertEquals(0, p.exitValue(), log("single"));
         assertTrue(log("single").contains("campaign: " + String.format("%,d", PROGRAMS) + " programs"), log("single"));
-        return findings(tmp.resolve("single"));
+        singleNodeFindings = findings(tmp.resolve("single"));
+        assertTrue(singleNodeFindings.size() >= 2, "the mutants give findings: " + singleNodeFindings);
+        return singleNodeFindings;
     }
 
     final int port = freePortUnchecked(), http = freePortUnchecked();
