@@ -31,9 +31,12 @@ import picocli.CommandLine.Spec;
             "Measures programs per second of a runtime for 16-instruction programs (for the kernel:",
             "load + run + read back + close), on 1 and on 2 threads. For the kernel it also builds and",
             "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side.",
-            "For dpdk-interp and dpdk-jit each program goes through the executor process."
+            "For dpdk-interp and dpdk-jit each program goes through the executor process.",
+            "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results",
+            "absorbed from no-op workers on a second node, in programs per second."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench interp --seconds 2 --threads 1"})
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5",
+            "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -56,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     static final class Names extends ArrayList<String> {
         Names() {
             super(Runtimes.names());
+            add("coordinator");
         }
     }
 
@@ -65,6 +69,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
+        if (runtimeName.equals("coordinator")) {
+            // the coordinator alone, with 16 no-op worker threads (as 8 two-core workers would ask)
+            org.crosscheck.worker.CoordinatorBench.run(out, seconds, 16, 256);
+            return 0;
+        }
         Runtime runtime;
         try {
             runtime = Runtimes.create(runtimeName);

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             DisasmCommand.class,
             PluginCommand.class,
             CampaignCommand.class,
+            CoordinatorCommand.class,
+            WorkerCommand.class,
             TriageCommand.class,
             ReplayCommand.class,
             BenchCommand.class,

@@ -4,16 +4,16 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.crosscheck.coordinator.findings.AtomicFiles;
 
 /**
- * The part of a campaign that survives a crash: the seed and the watermark below which every
- * batch is done, with the counters of exactly those batches. A resumed campaign starts again at the
- * watermark; batches above it that were already run before the crash run again, and findings,
- * keyed by content and case, count them once.
+ * The part of a campaign that survives a crash: the seed, the watermark below which every batch is
+ * done with the counters of exactly those batches, and the batches done above it. A resumed campaign
+ * issues again every case not done (a batch in flight at the crash runs again; findings, keyed by
+ * content and case, count it once), never one that is done, so each program is counted once.
  */
 public final class CampaignState {
     private final Path file;
@@ -22,7 +22,6 @@ public final class CampaignState {
     private final TreeMap<Long, long[]> doneAbove = new TreeMap<>(); // batch start -> {end, programs, divergences}
     private long programs;
     private long divergences;
-    private final TreeSet<Long> issued = new TreeSet<>();
     private long nextIssue;
 
     private CampaignState(Path file, long seed, long watermark, long programs, long divergences) {
@@ -51,9 +50,15 @@ public final class CampaignState {
                 throw new IOException(f + ": this workdir holds a campaign with seed " + s + ", not " + seed
                         + " (use another --workdir or drop --seed to resume)");
             }
-            return new CampaignState(f, s, Long.parseLong(p.getProperty("watermark", "0")),
+            CampaignState st = new CampaignState(f, s, Long.parseLong(p.getProperty("watermark", "0")),
                     Long.parseLong(p.getProperty("programs", "0")), Long.parseLong(p.getProperty("divergences", "0")));
-        } catch (NumberFormatException | NullPointerException e) {
+            for (String b : p.getProperty("done_above", "").split(",")) {
+                if (b.isBlank()) continue;
+                String[] v = b.split(":");
+                st.doneAbove.put(Long.parseLong(v[0]), new long[] {Long.parseLong(v[1]), Long.parseLong(v[2]), Long.parseLong(v[3])});
+            }
+            return st;
+        } catch (NumberFormatException | NullPointerException | ArrayIndexOutOfBoundsException e) {
             throw new IOException(f + ": corrupt campaign state (" + e.getMessage() + ")");
         }
     }
@@ -62,17 +67,33 @@ public final class CampaignState {
         return seed;
     }
 
-    /** Hands out the next batch [start, start + size). */
+    /** Hands out the next batch [start, start + size), skipping batches already done. */
     public synchronized long[] issue(int size) {
+        return issue(size, Long.MAX_VALUE);
+    }
+
+    /** Like {@link #issue(int)} but never past case {@code limit}; null when every case below it is issued. */
+    public synchronized long[] issue(int size, long limit) {
+        if (exhausted(limit)) return null;
         long start = nextIssue;
-        nextIssue += size;
-        issued.add(start);
-        return new long[] {start, start + size};
+        Long next = doneAbove.higherKey(start);
+        long end = Math.min(Math.min(start + size, limit), next == null ? Long.MAX_VALUE : next);
+        nextIssue = end;
+        return new long[] {start, end};
+    }
+
+    /** Whether every case below {@code limit} is issued or done. */
+    public synchronized boolean exhausted(long limit) {
+        nextIssue = Math.max(nextIssue, watermark); // everything below the watermark is done
+        for (Map.Entry<Long, long[]> d = doneAbove.floorEntry(nextIssue); d != null && d.getValue()[0] > nextIssue;
+                d = doneAbove.floorEntry(nextIssue)) {
+            nextIssue = d.getValue()[0];
+        }
+        return nextIssue >= limit;
     }
 
     /** Marks a batch done with its counts; advances the watermark over every finished prefix. */
     public synchronized void done(long start, long end, long batchPrograms, long batchDivergences) {
-        issued.remove(start);
         doneAbove.put(start, new long[] {end, batchPrograms, batchDivergences});
         while (!doneAbove.isEmpty() && doneAbove.firstKey() == watermark) {
             long[] b = doneAbove.pollFirstEntry().getValue();
@@ -82,17 +103,26 @@ public final class CampaignState {
         }
     }
 
+    /** Whether batch {@code start} is done (counted): below the watermark or recorded above it. */
+    public synchronized boolean isDone(long start) {
+        return start < watermark || doneAbove.containsKey(start);
+    }
+
     public synchronized long watermark() {
         return watermark;
     }
 
-    /** Programs of the batches below the watermark (the durable count). */
+    /** Programs of every batch done (the durable count). */
     public synchronized long programs() {
-        return programs;
+        long n = programs;
+        for (long[] b : doneAbove.values()) n += b[1];
+        return n;
     }
 
     public synchronized long divergences() {
-        return divergences;
+        long n = divergences;
+        for (long[] b : doneAbove.values()) n += b[2];
+        return n;
     }
 
     public synchronized void save() throws IOException {
@@ -101,6 +131,11 @@ public final class CampaignState {
         sb.append("watermark=").append(watermark).append('\n');
         sb.append("programs=").append(programs).append('\n');
         sb.append("divergences=").append(divergences).append('\n');
+        StringBuilder above = new StringBuilder();
+        doneAbove.forEach((s, b) -> above.append(above.isEmpty() ? "" : ",").append(s).append(':').append(b[0]).append(':')
+                .append(b[1]).append(':').append(b[2]));
+        sb.append("# batches done above the watermark: start:end:programs:divergences\n");
+        sb.append("done_above=").append(above).append('\n');
         AtomicFiles.write(file, sb.toString());
     }
 }

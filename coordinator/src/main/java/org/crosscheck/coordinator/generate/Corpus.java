@@ -37,6 +37,11 @@ public final class Corpus {
         return new Corpus(List.of());
     }
 
+    /** The corpus a worker received from its coordinator. */
+    public static Corpus of(List<Entry> entries) {
+        return new Corpus(entries);
+    }
+
     /** Reads every .data file under the given directories (missing ones are skipped); unreadable files are reported to {@code warn}. */
     public static Corpus load(List<Path> dirs, Generator.Config config, java.util.function.Consumer<String> warn) throws IOException {
         List<Entry> out = new ArrayList<>();
@@ -57,6 +62,33 @@ public final class Corpus {
             }
         }
         return new Corpus(out);
+    }
+
+    /**
+     * The corpus of a campaign, fixed when it starts: the first start copies the programs of {@code dirs}
+     * into WORKDIR/campaign-corpus (numbered, in load order), and every later start (a resume, a
+     * restarted coordinator) reads that copy, so case (seed, index) stays the same program for the whole
+     * campaign, on every node. Reproducers found meanwhile join the corpus of the next campaign.
+     */
+    public static Corpus frozen(Path workdir, List<Path> dirs, Generator.Config config, java.util.function.Consumer<String> warn)
+            throws IOException {
+        Path snap = workdir.resolve("campaign-corpus");
+        if (!Files.isRegularFile(snap.resolve("complete"))) {
+            Corpus c = load(dirs, config, warn);
+            if (Files.isDirectory(snap)) {
+                try (Stream<Path> s = Files.list(snap)) {
+                    for (Path f : s.toList()) Files.delete(f); // a copy a crash left half done
+                }
+            }
+            Files.createDirectories(snap);
+            for (int i = 0; i < c.entries.size(); i++) {
+                Entry e = c.entries.get(i);
+                org.crosscheck.coordinator.findings.AtomicFiles.write(snap.resolve(String.format("%06d.data", i)),
+                        DataFile.write(e.program(), e.memory(), null, "corpus of this campaign, from " + e.source()));
+            }
+            org.crosscheck.coordinator.findings.AtomicFiles.write(snap.resolve("complete"), c.entries.size() + "\n");
+        }
+        return load(List.of(snap), config, warn);
     }
 
     public int size() {

@@ -53,14 +53,18 @@ public final class Metrics {
         return registry.scrape();
     }
 
-    public void generated() {
-        generated.increment();
+    public void generated(long n) {
+        generated.increment(n);
     }
 
-    /** One run of one program on one runtime, with its outcome. */
-    public void executed(String runtime, Outcome o, long nanos) {
+    /** Campaign totals: {@code n} programs run on a runtime (counted by the coordinator from batch results). */
+    public void executed(String runtime, long n) {
         executed.computeIfAbsent(runtime, r -> Counter.builder("crosscheck_programs_executed")
-                .description("Programs run, per runtime").tag("runtime", r).register(registry)).increment();
+                .description("Programs run, per runtime").tag("runtime", r).register(registry)).increment(n);
+    }
+
+    /** One run of one program on one runtime on this node, with its outcome and time (per-node detail). */
+    public void ran(String runtime, Outcome o, long nanos) {
         String kind = kind(o);
         outcomes.computeIfAbsent(runtime + '\0' + kind, k -> Counter.builder("crosscheck_outcomes")
                 .description("Outcomes by kind, per runtime").tag("runtime", runtime).tag("kind", kind).register(registry)).increment();
@@ -75,15 +79,26 @@ public final class Metrics {
         }
     }
 
-    public void divergence(String kind) {
+    public void divergence(String kind, long n) {
         divergences.computeIfAbsent(kind, k -> Counter.builder("crosscheck_divergences").description("Divergences, by kind")
-                .tag("kind", k).register(registry)).increment();
+                .tag("kind", k).register(registry)).increment(n);
     }
 
     public void deviation(String runtime, String id) {
+        deviation(runtime, id, 1);
+    }
+
+    public void deviation(String runtime, String id, long n) {
         deviations.computeIfAbsent(runtime + '\0' + id, k -> Counter.builder("crosscheck_deviations")
                 .description("Known, documented deviations of a runtime (counted, not reported)")
-                .tag("runtime", runtime).tag("deviation", id).register(registry)).increment();
+                .tag("runtime", runtime).tag("deviation", id).register(registry)).increment(n);
+    }
+
+    private final Map<String, Counter> counts = new ConcurrentHashMap<>();
+
+    /** A plain counter of this node (worker programs, batch seconds...). */
+    public void count(String name, String description, double n) {
+        counts.computeIfAbsent(name, k -> Counter.builder(k).description(description).register(registry)).increment(n);
     }
 
     /** One sighting of a finding, by title (as many series as findings). */

@@ -1,4 +1,4 @@
-package org.crosscheck.coordinator.web;
+package org.crosscheck.worker;
 
 import java.io.IOException;
 import java.net.URI;

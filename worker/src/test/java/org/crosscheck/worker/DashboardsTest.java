@@ -1,4 +1,4 @@
-package org.crosscheck.coordinator.metrics;
+package org.crosscheck.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.coordinator.metrics.MetricsServer;
 import org.crosscheck.coordinator.campaign.CampaignConfig;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.isa.CpuVersion;
@@ -97,7 +99,7 @@ class DashboardsTest {
                     """.formatted(dashboards().toAbsolutePath().resolve("alerts.yml"), server.address().getPort()));
             Thread runner = Thread.ofPlatform().start(() -> {
                 try {
-                    campaign.run(null);
+                    LocalCampaign.run(campaign, rts, 1, null);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }

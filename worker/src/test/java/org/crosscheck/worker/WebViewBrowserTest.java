@@ -1,4 +1,4 @@
-package org.crosscheck.coordinator.web;
+package org.crosscheck.worker;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.crosscheck.coordinator.campaign.Campaign;
-import org.crosscheck.coordinator.campaign.CampaignConfig;
-import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.coordinator.metrics.MetricsServer;
+import org.crosscheck.coordinator.campaign.CampaignConfig;
+import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.runtime.Runtimes;
@@ -35,12 +35,13 @@ class WebViewBrowserTest {
         FindingStore store = new FindingStore(work);
         var cfg = new CampaignConfig(List.of("interp", "interp-mutant:add32-zext"), Group.rfc(), CpuVersion.V4, 3,
                 Duration.ofSeconds(60), 0, work, 1, 64, 24, List.of());
-        Campaign campaign = new Campaign(cfg, List.of(Runtimes.create("interp"), Runtimes.create("interp-mutant:add32-zext")), store, metrics);
+        List<org.crosscheck.runtime.Runtime> rts = List.of(Runtimes.create("interp"), Runtimes.create("interp-mutant:add32-zext"));
+        Campaign campaign = new Campaign(cfg, rts, store, metrics);
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics)) {
             server.addWebView(store, metrics);
             Thread runner = Thread.ofPlatform().start(() -> {
                 try {
-                    campaign.run(null);
+                    LocalCampaign.run(campaign, rts, 1, null);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }

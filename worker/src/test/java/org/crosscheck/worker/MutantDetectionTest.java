@@ -1,4 +1,4 @@
-package org.crosscheck.coordinator.campaign;
+package org.crosscheck.worker;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.campaign.CampaignConfig;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.isa.CpuVersion;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Injected bugs are found: a campaign of interp against each interp-mutant must store, within 60 s,
+ * Injected bugs are found: a single-node campaign (coordinator and worker in this JVM) of interp against each interp-mutant must store, within 60 s,
  * a finding whose title names the mutated instruction. Prints the time to detection.
  */
 class MutantDetectionTest {
@@ -37,13 +39,14 @@ class MutantDetectionTest {
         var cfg = new CampaignConfig(List.of("interp", name), Group.rfc(), CpuVersion.V4, 1, Duration.ofSeconds(60), 0,
                 work, 2, 64, 24, List.of());
         var store = new FindingStore(work);
-        var campaign = new Campaign(cfg, List.of(Runtimes.create("interp"), Runtimes.create(name)), store, new Metrics());
+        var runtimes = List.of(Runtimes.create("interp"), Runtimes.create(name));
+        var campaign = new Campaign(cfg, runtimes, store, new Metrics());
         Set<String> mnemonics = new java.util.HashSet<>();
         for (Op op : Mutants.get(mutant).ops()) mnemonics.add(org.crosscheck.coordinator.compare.Title.name(op));
         long t0 = System.nanoTime();
         Thread runner = Thread.ofPlatform().start(() -> {
             try {
-                campaign.run(null);
+                LocalCampaign.run(campaign, runtimes, 2, null);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }

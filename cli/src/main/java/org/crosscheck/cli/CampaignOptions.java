@@ -1,0 +1,138 @@
+package org.crosscheck.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.crosscheck.coordinator.campaign.CampaignConfig;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import picocli.CommandLine.Option;
+
+/** The options of a campaign, shared by {@code campaign} (one machine) and {@code coordinator} (a cluster). */
+final class CampaignOptions {
+    @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes, the reference first (default: interp and every other available built-in runtime).")
+    String runtimes;
+
+    @Option(names = "--groups", paramLabel = "G,G", description = "Conformance groups to generate (default: all RFC groups the runtimes support).")
+    String groups;
+
+    @Option(names = "--cpu", defaultValue = "v4", paramLabel = "v1..v4", description = "Newest CPU version to generate (default: ${DEFAULT-VALUE}).")
+    String cpu;
+
+    @Option(names = "--duration", paramLabel = "D", description = "How long to run: 90s, 10m, 2h, 7d (default: until Ctrl-C).")
+    String duration;
+
+    @Option(names = "--programs", defaultValue = "0", paramLabel = "N", description = "Stop after exactly N programs (0: no limit).")
+    long maxPrograms;
+
+    @Option(names = "--workdir", defaultValue = "crosscheck-work", paramLabel = "DIR", description = "Where findings and campaign state live (default: ${DEFAULT-VALUE}).")
+    Path workdir;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of a new campaign (default: random; a resumed campaign keeps its own).")
+    Long seed;
+
+    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N", description = "Cases per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-units", defaultValue = "24", paramLabel = "N", description = "Largest program, in generator units (default: ${DEFAULT-VALUE}).")
+    int maxUnits;
+
+    @Option(names = "--corpus", paramLabel = "DIR", split = ",",
+            description = "Directories of .data programs to mutate alongside generation (default: ./corpus when present); the workdir's reproducers are always added.")
+    List<Path> corpus;
+
+    @Option(names = "--allow-missing-exit", description = "Let the generator drop the final exit of one program in "
+            + org.crosscheck.coordinator.generate.Generator.MISSING_EXIT_SHARE + " (finds loaders that trust it, such as DPDK's).")
+    boolean allowMissingExit;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS", description = "Wall-clock limit per run for external runtimes (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions;
+
+    /**
+     * The runtimes by name. {@code mustRun}: this process runs them (an unavailable one named is an
+     * error, one of the default set is skipped); else only their names and groups are needed.
+     */
+    List<Runtime> runtimes(boolean mustRun) {
+        return open(runtimes, mustRun, 2);
+    }
+
+    static List<Runtime> open(String list, boolean mustRun, int atLeast) {
+        List<String> names = new ArrayList<>();
+        if (list == null) {
+            for (String n : Runtimes.names()) {
+                if (!n.startsWith("dpdk-")) names.add(n); // DPDK narrows what the generator may use: only when asked for
+            }
+        } else {
+            for (String n : list.split(",")) if (!n.isBlank()) names.add(n.strip());
+        }
+        List<Runtime> out = new ArrayList<>();
+        for (String n : names) {
+            Runtime r;
+            try {
+                r = Runtimes.create(n);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            var why = r.unavailableReason();
+            if (why.isPresent() && (mustRun || list == null)) {
+                if (list != null) throw new UserError("runtime " + n + " is not available here: " + why.get());
+                continue; // default set: skip what this machine lacks
+            }
+            out.add(r);
+        }
+        if (out.size() < atLeast) throw new UserError("a campaign needs at least " + atLeast + " runtimes, got " + names);
+        return out;
+    }
+
+    CampaignConfig config(List<Runtime> rts, int threads) {
+        Set<Group> gs;
+        CpuVersion cv;
+        Duration d;
+        try {
+            gs = groups == null ? Group.rfc() : Group.parseList(groups);
+            cv = CpuVersion.parse(cpu);
+            d = duration == null ? null : parseDuration(duration);
+            return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
+                    maxPrograms, workdir, threads, batchSize, maxUnits,
+                    corpus != null ? corpus : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
+                    allowMissingExit, timeoutMillis);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static Duration parseDuration(String s) {
+        String t = s.strip().toLowerCase(Locale.ROOT);
+        try {
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(Long.parseLong(t));
+            };
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--duration: expected a number with s, m, h or d (90s, 10m, 2h), got '" + s + "'");
+        }
+    }
+
+    /** Opens the workdir's campaign; its errors (another seed, a corrupt state) are the user's. */
+    static void checkWorkdir(Path workdir) {
+        try {
+            Files.createDirectories(workdir);
+        } catch (IOException e) {
+            throw new UserError("--workdir " + workdir + ": " + e.getMessage());
+        }
+    }
+}

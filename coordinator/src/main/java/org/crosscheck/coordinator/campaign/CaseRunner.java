@@ -1,0 +1,209 @@
+package org.crosscheck.coordinator.campaign;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.crosscheck.coordinator.compare.Comparator;
+import org.crosscheck.coordinator.compare.Deviations;
+import org.crosscheck.coordinator.compare.Divergence;
+import org.crosscheck.coordinator.compare.Title;
+import org.crosscheck.coordinator.coverage.IsaCoverage;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.generate.Corpus;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.coordinator.minimize.Minimizer;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.interp.Interpreter;
+
+/**
+ * What a worker does with a batch: generates each case (or mutates a corpus program), runs it on the
+ * batch's runtimes, compares with the reference, and turns divergences into titled, minimized finding
+ * reports. Deterministic in (seed, index), so any node computes the same cases. Thread-safe: the
+ * worker's threads share one runner, each batch has its own {@link Tally}.
+ */
+public final class CaseRunner {
+    /** The counters and finding reports of one batch: what the worker sends to the coordinator. */
+    public static final class Tally {
+        public long programs;
+        public final Map<String, Long> executed = new TreeMap<>();
+        public final Map<String, Long> divergences = new TreeMap<>();
+        /** "runtime/deviation id" -> count */
+        public final Map<String, Long> deviations = new TreeMap<>();
+        public long verifierRuns, verifierAccepts;
+        public final List<FindingStore.Report> findings = new ArrayList<>();
+        /**
+         * Titles known per signature in this batch, with the ops that name them: attributes repeats without
+         * minimizing again. Per batch, so that a case's title depends on its batch alone, never on which
+         * thread or worker ran what before: a campaign finds the same findings on one node or fifty.
+         */
+        final Map<String, Map<String, Set<Op>>> titlesBySignature = new java.util.HashMap<>();
+
+        public void deviation(String runtime, String id) {
+            deviations.merge(runtime + "/" + id, 1L, Long::sum);
+        }
+    }
+
+    /** One case in COVERAGE_SAMPLE runs again on a tracing interpreter to record ISA coverage. */
+    private static final int COVERAGE_SAMPLE = 16;
+
+    private final long seed;
+    private final String reference;
+    private final Map<String, Runtime> runtimes = new LinkedHashMap<>();
+    private final Generator generator;
+    private final Corpus corpus;
+    private final Metrics metrics;
+    private final IsaCoverage coverage;
+    private final Interpreter coverageInterp = new Interpreter();
+    private final Limits limits;
+
+    /**
+     * {@code metrics} gets this node's per-run detail (outcome kinds, run times); campaign totals travel in
+     * tallies. {@code timeoutMillis} bounds one run on an external runtime.
+     */
+    public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
+            IsaCoverage coverage, long timeoutMillis) {
+        this.limits = new Limits(Limits.DEFAULT_BUDGET, timeoutMillis);
+        this.seed = seed;
+        this.reference = reference;
+        for (Runtime r : runtimes) this.runtimes.put(r.name(), r);
+        if (!this.runtimes.containsKey(reference)) throw new IllegalArgumentException("no reference runtime " + reference);
+        this.generator = new Generator(config);
+        this.corpus = corpus;
+        this.metrics = metrics;
+        this.coverage = coverage;
+    }
+
+    public Generator generator() {
+        return generator;
+    }
+
+    /** Runs cases [start, end) on the named runtimes (the reference among them). */
+    public Tally run(long start, long end, List<String> names) {
+        List<Runtime> which = new ArrayList<>();
+        for (String n : names) {
+            Runtime r = runtimes.get(n);
+            if (r == null) throw new IllegalArgumentException("this node has no runtime " + n);
+            which.add(r);
+        }
+        Tally t = new Tally();
+        for (long i = start; i < end; i++) runCase(next(i), which, t);
+        return t;
+    }
+
+    /** Case i: a mutant of a corpus program (a fifth of the time, when there is a corpus) or a new program. */
+    Generator.Case next(long i) {
+        if (corpus.size() > 0) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + i ^ 0x5DEECE66DL);
+            if (rnd.nextInt(5) == 0) {
+                Corpus.Entry e = corpus.mutate(rnd, generator.config());
+                return new Generator.Case(seed, i, e.program(), e.memory(), true);
+            }
+        }
+        return generator.generate(seed, i);
+    }
+
+    /** Runs one case everywhere; returns the number of divergences. */
+    int runCase(Generator.Case c, List<Runtime> which, Tally tally) {
+        Map<String, Outcome> outcomes = runAll(c.program(), c.memory(), which, tally);
+        tally.programs++;
+        if (coverage != null && c.index() % COVERAGE_SAMPLE == 0) coverageInterp.trace(c.program(), c.memory(), limits, coverage.tracer(c.program()));
+        List<Divergence> ds = Comparator.compare(reference, outcomes);
+        for (Divergence d : ds) {
+            if (c.mutated() && d.kind() == Divergence.Kind.VERIFIER && d.outcomes().get(d.reference()) instanceof Outcome.Returned) {
+                // mutation keeps a program's shape, not what the verifier can prove about it: a documented deviation
+                for (String rt : d.odd()) tally.deviation(rt, "verifier-rejects-mutated-corpus-program");
+                continue;
+            }
+            d = withoutDeviations(c.program(), c.memory(), d, tally);
+            if (d == null) continue;
+            tally.divergences.merge(d.kind().name().toLowerCase(), 1L, Long::sum);
+            report(c, d, which, tally);
+        }
+        return ds.size();
+    }
+
+    /**
+     * The divergence without the runtimes a declared deviation explains (counted in {@code tally} when
+     * not null), or null when none is left.
+     */
+    private static Divergence withoutDeviations(Program p, byte[] memory, Divergence d, Tally tally) {
+        List<String> odd = new ArrayList<>();
+        Outcome ref = d.outcomes().get(d.reference());
+        for (String rt : d.odd()) {
+            Deviations.Deviation dev = Deviations.explain(rt, p, memory, ref, d.outcomes().get(rt));
+            if (dev == null) odd.add(rt);
+            else if (tally != null) tally.deviation(rt, dev.id());
+        }
+        if (odd.isEmpty()) return null;
+        return odd.size() == d.odd().size() ? d : new Divergence(d.kind(), d.detail(), List.copyOf(odd), d.reference(), d.outcomes());
+    }
+
+    private static Set<Op> opsOf(Program p) {
+        Set<Op> s = EnumSet.noneOf(Op.class);
+        for (var i : p.insns()) s.add(i.op());
+        return s;
+    }
+
+    /** Runs on each runtime; {@code tally} null for the minimizer's runs (not counted as campaign programs). */
+    private Map<String, Outcome> runAll(Program p, byte[] memory, List<Runtime> which, Tally tally) {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (Runtime r : which) {
+            long t0 = System.nanoTime();
+            Outcome o = r.run(p, memory, limits);
+            metrics.ran(r.name(), o, System.nanoTime() - t0);
+            if (tally != null) {
+                tally.executed.merge(r.name(), 1L, Long::sum);
+                if (!r.name().equals(reference) && r.name().startsWith("kernel")) {
+                    tally.verifierRuns++;
+                    if (!(o instanceof Outcome.Rejected)) tally.verifierAccepts++;
+                }
+            }
+            outcomes.put(r.name(), o);
+        }
+        return outcomes;
+    }
+
+    /** Attributes a divergence to a known title when its program has that title's instructions, else minimizes. */
+    private void report(Generator.Case c, Divergence d, List<Runtime> which, Tally tally) {
+        String caseId = seed + ":" + c.index();
+        Map<String, Set<Op>> known = tally.titlesBySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>());
+        Set<Op> ops = opsOf(c.program());
+        for (Map.Entry<String, Set<Op>> t : known.entrySet()) {
+            if (ops.containsAll(t.getValue())) {
+                tally.findings.add(report(t.getKey(), d, c, c.program(), c.memory(), d.outcomes(), caseId, false));
+                return;
+            }
+        }
+        List<Runtime> involved = new ArrayList<>();
+        for (Runtime r : which) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
+        Minimizer m = new Minimizer((p, mem) -> {
+            for (Divergence e : Comparator.compare(d.reference(), runAll(p, mem, involved, null))) {
+                e = withoutDeviations(p, mem, e, null);
+                if (e != null && e.signature().equals(d.signature())) return true;
+            }
+            return false;
+        }, 3000, 10_000);
+        Minimizer.Case small = m.minimize(c.program(), c.memory());
+        Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved, null);
+        String title = Title.of(d, small.program());
+        known.put(title, Title.culprits(small.program()));
+        tally.findings.add(report(title, d, c, small.program(), small.memory(), smallOutcomes, caseId, true));
+    }
+
+    private FindingStore.Report report(String title, Divergence d, Generator.Case c, Program repro, byte[] reproMemory,
+            Map<String, Outcome> outcomes, String caseId, boolean minimized) {
+        Set<Op> culprits = Title.culprits(repro);
+        String group = culprits.isEmpty() ? "" : culprits.iterator().next().group.id();
+        return new FindingStore.Report(title, d.kind().label, d.odd(), d.reference(), group, c.program(), c.memory(),
+                repro, reproMemory, outcomes, caseId, c.seed(), c.index(), Generator.VERSION, minimized);
+    }
+}

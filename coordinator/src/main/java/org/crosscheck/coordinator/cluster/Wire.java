@@ -1,0 +1,143 @@
+package org.crosscheck.coordinator.cluster;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.generate.Corpus;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
+import org.crosscheck.proto.BatchResult;
+import org.crosscheck.proto.FindingReport;
+import org.crosscheck.proto.GeneratorConfig;
+import org.crosscheck.proto.ProgramCase;
+import org.crosscheck.runtime.Outcome;
+
+/** Conversions between the campaign's types and the protobuf messages of {@code proto/}: written once, used by both ends. */
+public final class Wire {
+    private Wire() {}
+
+    /** Bumped whenever a node of the previous version would misread a message; registration refuses another version. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    public static GeneratorConfig generator(Generator.Config c) {
+        GeneratorConfig.Builder b = GeneratorConfig.newBuilder().setCpu(c.cpu().toString()).setMaxUnits(c.maxUnits())
+                .setGeneratorVersion(Generator.VERSION).setLoops(c.loops()).setMissingExit(c.missingExit());
+        for (Group g : c.groups()) b.addGroups(g.id());
+        for (Op op : c.excluded()) b.addExcludedOps(op.name());
+        return b.build();
+    }
+
+    public static Generator.Config generator(GeneratorConfig c) {
+        Set<Group> groups = EnumSet.noneOf(Group.class);
+        for (String g : c.getGroupsList()) groups.add(Group.parse(g));
+        Set<Op> excluded = EnumSet.noneOf(Op.class);
+        for (String op : c.getExcludedOpsList()) excluded.add(Op.valueOf(op));
+        return new Generator.Config(groups, CpuVersion.parse(c.getCpu()), excluded, c.getMaxUnits(), c.getLoops(), c.getMissingExit());
+    }
+
+    public static ProgramCase program(Program p, byte[] memory) {
+        return ProgramCase.newBuilder().setProgram(ByteString.copyFrom(p.encode())).setMemory(ByteString.copyFrom(memory)).build();
+    }
+
+    public static Program program(ProgramCase c) {
+        try {
+            return Program.decode(c.getProgram().toByteArray());
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("undecodable program in a message: " + e.getMessage(), e);
+        }
+    }
+
+    public static List<ProgramCase> corpus(Corpus corpus) {
+        List<ProgramCase> out = new ArrayList<>();
+        for (Corpus.Entry e : corpus.entries()) out.add(program(e.program(), e.memory()));
+        return out;
+    }
+
+    public static Corpus corpus(List<ProgramCase> cases) {
+        List<Corpus.Entry> out = new ArrayList<>();
+        for (ProgramCase c : cases) out.add(new Corpus.Entry(program(c), c.getMemory().toByteArray(), "coordinator"));
+        return Corpus.of(out);
+    }
+
+    public static org.crosscheck.proto.Outcome outcome(Outcome o) {
+        var b = org.crosscheck.proto.Outcome.newBuilder();
+        switch (o) {
+            case Outcome.Returned r -> b.setReturned(org.crosscheck.proto.Outcome.Returned.newBuilder().setR0(r.r0())
+                    .setMemory(ByteString.copyFrom(r.memory())));
+            case Outcome.Trapped t -> b.setTrapped(org.crosscheck.proto.Outcome.Trapped.newBuilder().setKind(t.kind().name()).setPc(t.pc())
+                    .setDetail(t.detail() == null ? "" : t.detail()));
+            case Outcome.Rejected r -> b.setRejected(org.crosscheck.proto.Outcome.Rejected.newBuilder().setStage(r.stage().name())
+                    .setKind(r.kind().name()).setReason(nonNull(r.reason())).setLog(nonNull(r.log())));
+            case Outcome.Crashed c -> b.setCrashed(nonNull(c.detail()));
+            case Outcome.TimedOut t -> b.setTimedOut(t.millis());
+            case Outcome.Unsupported u -> b.setUnsupported(nonNull(u.what()));
+        }
+        return b.build();
+    }
+
+    public static Outcome outcome(org.crosscheck.proto.Outcome o) {
+        return switch (o.getKindCase()) {
+            case RETURNED -> new Outcome.Returned(o.getReturned().getR0(), o.getReturned().getMemory().toByteArray());
+            case TRAPPED -> new Outcome.Trapped(Outcome.TrapKind.valueOf(o.getTrapped().getKind()), o.getTrapped().getPc(), o.getTrapped().getDetail());
+            case REJECTED -> new Outcome.Rejected(Outcome.Stage.valueOf(o.getRejected().getStage()),
+                    Outcome.RejectKind.valueOf(o.getRejected().getKind()), o.getRejected().getReason(), o.getRejected().getLog());
+            case CRASHED -> new Outcome.Crashed(o.getCrashed());
+            case TIMED_OUT -> new Outcome.TimedOut(o.getTimedOut());
+            case UNSUPPORTED -> new Outcome.Unsupported(o.getUnsupported());
+            case KIND_NOT_SET -> throw new IllegalArgumentException("an outcome without a kind in a message");
+        };
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    public static FindingReport report(FindingStore.Report r) {
+        FindingReport.Builder b = FindingReport.newBuilder().setTitle(r.title()).setKind(r.kind()).addAllRuntimes(r.runtimes())
+                .setReference(r.reference()).setGroup(r.group()).setOriginal(program(r.original(), r.originalMemory()))
+                .setRepro(program(r.repro(), r.reproMemory())).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
+                .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized());
+        r.reproOutcomes().forEach((rt, o) -> b.putReproOutcomes(rt, outcome(o)));
+        return b.build();
+    }
+
+    public static FindingStore.Report report(FindingReport r) {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        r.getReproOutcomesMap().forEach((rt, o) -> outcomes.put(rt, outcome(o)));
+        return new FindingStore.Report(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getReference(), r.getGroup(),
+                program(r.getOriginal()), r.getOriginal().getMemory().toByteArray(), program(r.getRepro()),
+                r.getRepro().getMemory().toByteArray(), outcomes, r.getCaseId(), r.getSeed(), r.getIndex(), r.getGeneratorVersion(),
+                r.getMinimized());
+    }
+
+    /** The result of a batch part as a worker sends it. */
+    public static BatchResult result(String workerId, long start, long end, List<String> runtimes, CaseRunner.Tally t) {
+        BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
+                .setPrograms(t.programs).putAllExecuted(t.executed).putAllDivergences(t.divergences).putAllDeviations(t.deviations)
+                .setVerifierRuns(t.verifierRuns).setVerifierAccepts(t.verifierAccepts);
+        for (FindingStore.Report r : t.findings) b.addFindings(report(r));
+        return b.build();
+    }
+
+    public static CaseRunner.Tally tally(BatchResult r) {
+        CaseRunner.Tally t = new CaseRunner.Tally();
+        t.programs = r.getPrograms();
+        t.executed.putAll(r.getExecutedMap());
+        t.divergences.putAll(r.getDivergencesMap());
+        t.deviations.putAll(r.getDeviationsMap());
+        t.verifierRuns = r.getVerifierRuns();
+        t.verifierAccepts = r.getVerifierAccepts();
+        for (FindingReport f : r.getFindingsList()) t.findings.add(report(f));
+        return t;
+    }
+}

@@ -1,0 +1,69 @@
+package org.crosscheck.coordinator.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.NotSerializableException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.proto.BatchResult;
+import org.crosscheck.runtime.Outcome;
+import org.junit.jupiter.api.Test;
+
+/** What crosses the wire comes back equal: outcomes of every kind, finding reports, generator configs, batch results. */
+class WireTest {
+    static final List<Outcome> OUTCOMES = List.of(new Outcome.Returned(-1L, new byte[] {1, 2}),
+            new Outcome.Trapped(Outcome.TrapKind.BUDGET, 7, "budget"),
+            new Outcome.Rejected(Outcome.Stage.VERIFIER, Outcome.RejectKind.TOO_LARGE, "too big", "log\nlines"),
+            new Outcome.Crashed("signal 11"), new Outcome.TimedOut(250), new Outcome.Unsupported("lddw map"));
+
+    @Test
+    void outcomesRoundTrip() {
+        for (Outcome o : OUTCOMES) {
+            Outcome back = Wire.outcome(Wire.outcome(o));
+            assertEquals(o, back);
+        }
+    }
+
+    @Test
+    void generatorConfigRoundTrip() {
+        var c = new Generator.Config(Group.rfc(), CpuVersion.V3, java.util.EnumSet.of(org.crosscheck.isa.Op.values()[3]), 17);
+        assertEquals(c, Wire.generator(Wire.generator(c)));
+    }
+
+    @Test
+    void batchResultThroughTheSerializer() throws Exception {
+        Generator.Case c = new Generator(Generator.Config.of(Group.rfc(), CpuVersion.V4)).generate(5, 9);
+        Map<String, Outcome> outs = new LinkedHashMap<>();
+        outs.put("interp", OUTCOMES.get(0));
+        outs.put("kernel", OUTCOMES.get(2));
+        CaseRunner.Tally t = new CaseRunner.Tally();
+        t.programs = 128;
+        t.executed.put("interp", 128L);
+        t.divergences.put("r0", 3L);
+        t.deviation("kernel", "some-deviation");
+        t.findings.add(new FindingStore.Report("r0 mismatch: kernel vs interp [base64 add]", "r0 mismatch", List.of("kernel"), "interp",
+                "base64", c.program(), c.memory(), c.program(), c.memory(), outs, "5:9", 5, 9, Generator.VERSION, true));
+        BatchResult r = Wire.result("w1", 256, 384, List.of("interp", "kernel"), t);
+        ProtoSerializer ser = new ProtoSerializer(null);
+        BatchResult back = (BatchResult) ser.fromBinary(ser.toBinary(r), ser.manifest(r));
+        assertEquals(r, back);
+        CaseRunner.Tally t2 = Wire.tally(back);
+        assertEquals(t.executed, t2.executed);
+        assertEquals(t.deviations, t2.deviations);
+        FindingStore.Report f = t2.findings.get(0);
+        assertEquals(t.findings.get(0).title(), f.title());
+        assertArrayEquals(c.program().encode(), f.repro().encode());
+        assertEquals(outs, f.reproOutcomes());
+        var e = assertThrows(NotSerializableException.class, () -> ser.fromBinary(new byte[0], "crosscheck.cluster.Nope"));
+        assertTrue(e.getMessage().contains("unknown crosscheck message type 'crosscheck.cluster.Nope'"), e.getMessage());
+    }
+}
