@@ -102,7 +102,15 @@ public final class Worker {
                 String id = workerId;
                 Object reply = ask(replyTo -> RequestWork.newBuilder().setWorkerId(id).setReplyTo(ref(replyTo)).build());
                 switch (reply) {
-                    case Batch b -> runBatch(id, b);
+                    case Batch b -> {
+                        try {
+                            runBatch(id, b);
+                        } catch (RuntimeException e) { // a bug of ours: say so; the batch returns to the queue when its lease ends
+                            System.err.println("crosscheck: worker failed on cases [" + b.getStart() + ", " + b.getEnd() + "): " + e
+                                    + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
+                            if (System.getenv("CROSSCHECK_DEBUG") != null) e.printStackTrace();
+                        }
+                    }
                     case NoWork n when n.getFinished() -> end.compareAndSet(null, End.FINISHED);
                     case Refused r -> refused(r, id);
                     case null, default -> { } // no work for now, or no answer: ask again

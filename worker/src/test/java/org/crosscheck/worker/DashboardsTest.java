@@ -74,8 +74,8 @@ class DashboardsTest {
             queries.put("alert " + a.group(1) + " signal", a.group(3).replace("\\\"", "\""));
             alertCount++;
         }
-        assertTrue(queries.size() >= 15 + 2 * 3, "parsed " + queries.keySet());
-        assertEquals(3, alertCount);
+        assertTrue(queries.size() >= 19 + 2 * 4, "parsed " + queries.keySet());
+        assertEquals(4, alertCount);
 
         // a live campaign with every kind of series: two real runtimes, an injected bug, mutated corpus programs
         Path work = tmp.resolve("work");

@@ -320,7 +320,7 @@ public final class Interpreter implements Runtime {
                         if (pc == n) throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
                         throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
                     }
-                    if (tr != null) tr.step(pc, r);
+                    if (tr != null && pc < n) tr.step(pc, r);
                     final int ds = dst[pc];
                     switch (key[pc]) {
                         case END -> {
