@@ -70,37 +70,13 @@ public final class Wire {
     }
 
     public static org.crosscheck.proto.Outcome outcome(Outcome o) {
-        var b = org.crosscheck.proto.Outcome.newBuilder();
-        switch (o) {
-            case Outcome.Returned r -> b.setReturned(org.crosscheck.proto.Outcome.Returned.newBuilder().setR0(r.r0())
-                    .setMemory(ByteString.copyFrom(r.memory())));
-            case Outcome.Trapped t -> b.setTrapped(org.crosscheck.proto.Outcome.Trapped.newBuilder().setKind(t.kind().name()).setPc(t.pc())
-                    .setDetail(t.detail() == null ? "" : t.detail()));
-            case Outcome.Rejected r -> b.setRejected(org.crosscheck.proto.Outcome.Rejected.newBuilder().setStage(r.stage().name())
-                    .setKind(r.kind().name()).setReason(nonNull(r.reason())).setLog(nonNull(r.log())));
-            case Outcome.Crashed c -> b.setCrashed(nonNull(c.detail()));
-            case Outcome.TimedOut t -> b.setTimedOut(t.millis());
-            case Outcome.Unsupported u -> b.setUnsupported(nonNull(u.what()));
-        }
-        return b.build();
+        return org.crosscheck.runtime.OutcomeMessages.toMessage(o);
     }
 
     public static Outcome outcome(org.crosscheck.proto.Outcome o) {
-        return switch (o.getKindCase()) {
-            case RETURNED -> new Outcome.Returned(o.getReturned().getR0(), o.getReturned().getMemory().toByteArray());
-            case TRAPPED -> new Outcome.Trapped(Outcome.TrapKind.valueOf(o.getTrapped().getKind()), o.getTrapped().getPc(), o.getTrapped().getDetail());
-            case REJECTED -> new Outcome.Rejected(Outcome.Stage.valueOf(o.getRejected().getStage()),
-                    Outcome.RejectKind.valueOf(o.getRejected().getKind()), o.getRejected().getReason(), o.getRejected().getLog());
-            case CRASHED -> new Outcome.Crashed(o.getCrashed());
-            case TIMED_OUT -> new Outcome.TimedOut(o.getTimedOut());
-            case UNSUPPORTED -> new Outcome.Unsupported(o.getUnsupported());
-            case KIND_NOT_SET -> throw new IllegalArgumentException("an outcome without a kind in a message");
-        };
+        return org.crosscheck.runtime.OutcomeMessages.fromMessage(o);
     }
 
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
-    }
 
     public static FindingReport report(FindingStore.Report r) {
         FindingReport.Builder b = FindingReport.newBuilder().setTitle(r.title()).setKind(r.kind()).addAllRuntimes(r.runtimes())

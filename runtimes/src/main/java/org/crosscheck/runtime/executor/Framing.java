@@ -1,33 +1,25 @@
 package org.crosscheck.runtime.executor;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import org.crosscheck.proto.ExecutorMessage;
+import org.crosscheck.proto.ExecutorRun;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.OutcomeMessages;
 
 /**
  * The executor protocol between the parent ({@link ExecutorRuntime}) and its child
- * ({@link ExecutorMain}) over the child's stdin/stdout: the one place that knows the bytes, so that
- * protobuf messages can replace it later by changing only this class.
- *
- * <p>A frame is a 4-byte big-endian payload length (at most {@link #MAX_FRAME}) and the payload.
- * The payload's first byte is its type; integers are big-endian, {@code bytes} and {@code string}
- * (UTF-8) are a 4-byte length and the bytes, enums are their names as strings:
- * <ul>
- *   <li>{@code 'H' string unavailable} child to parent, once at start ("" when the runtime can run);</li>
- *   <li>{@code 'R' bytes program, bytes memory, long budget, long wallClockMillis} parent to child;</li>
- *   <li>{@code 'O' outcome} child to parent, one per 'R': a tag byte then the record's fields:
- *       {@code 'r' long r0, bytes memory} | {@code 't' string kind, int pc, string detail} |
- *       {@code 'j' string stage, string kind, string reason, string log} | {@code 'c' string detail} |
- *       {@code 'o' long millis} | {@code 'u' string what}.</li>
- * </ul>
+ * ({@link ExecutorMain}) over the child's stdin/stdout: length-delimited protobuf. A frame is a
+ * 4-byte big-endian payload length (at most {@link #MAX_FRAME}) and an {@code ExecutorMessage}
+ * (proto/…/executor.proto): the child's {@code hello} once at start ("" when it can run
+ * programs), then one {@code run} from the parent and one {@code outcome} from the child per program.
+ * A fixed-size length (not protobuf's varint) makes garbage on the pipe — a JVM crash report, say —
+ * fail fast as a bad frame length.
  */
 public final class Framing {
     private Framing() {}
@@ -37,7 +29,7 @@ public final class Framing {
     /** A run request as the child receives it. */
     public record Run(byte[] program, byte[] memory, Limits limits) {}
 
-    /** Broken framing: garbage, a truncated frame, an unknown type. */
+    /** Broken framing: garbage, a truncated frame, an unexpected message. */
     public static final class ProtocolException extends IOException {
         ProtocolException(String message) {
             super(message);
@@ -45,153 +37,83 @@ public final class Framing {
     }
 
     public static void writeHello(OutputStream out, String unavailable) throws IOException {
-        frame(out, d -> {
-            d.writeByte('H');
-            string(d, unavailable);
-        });
+        write(out, ExecutorMessage.newBuilder().setHello(unavailable == null ? "" : unavailable).build());
     }
 
     /** The child's availability: "" when it can run programs, else why not. */
     public static String readHello(InputStream in) throws IOException {
-        DataInputStream d = payload(in, 'H');
-        return string(d);
+        return expect(read(in), ExecutorMessage.KindCase.HELLO).getHello();
     }
 
     public static void writeRun(OutputStream out, byte[] program, byte[] memory, Limits limits) throws IOException {
-        frame(out, d -> {
-            d.writeByte('R');
-            bytes(d, program);
-            bytes(d, memory);
-            d.writeLong(limits.instructionBudget());
-            d.writeLong(limits.wallClockMillis());
-        });
+        write(out, ExecutorMessage.newBuilder().setRun(ExecutorRun.newBuilder().setProgram(ByteString.copyFrom(program))
+                .setMemory(ByteString.copyFrom(memory)).setBudget(limits.instructionBudget())
+                .setWallClockMillis(limits.wallClockMillis())).build());
     }
 
     /** The next request, or null at end of input (the parent closed the pipe). */
     public static Run readRun(InputStream in) throws IOException {
-        DataInputStream d = payloadOrEnd(in, 'R');
-        if (d == null) return null;
-        byte[] program = bytes(d), memory = bytes(d);
-        long budget = d.readLong(), wall = d.readLong();
+        ExecutorMessage m = readOrEnd(in);
+        if (m == null) return null;
+        ExecutorRun r = expect(m, ExecutorMessage.KindCase.RUN).getRun();
         try {
-            return new Run(program, memory, new Limits(budget, wall));
+            return new Run(r.getProgram().toByteArray(), r.getMemory().toByteArray(), new Limits(r.getBudget(), r.getWallClockMillis()));
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(e.getMessage());
         }
     }
 
     public static void writeOutcome(OutputStream out, Outcome o) throws IOException {
-        frame(out, d -> {
-            d.writeByte('O');
-            switch (o) {
-                case Outcome.Returned r -> {
-                    d.writeByte('r');
-                    d.writeLong(r.r0());
-                    bytes(d, r.memory());
-                }
-                case Outcome.Trapped t -> {
-                    d.writeByte('t');
-                    string(d, t.kind().name());
-                    d.writeInt(t.pc());
-                    string(d, t.detail());
-                }
-                case Outcome.Rejected j -> {
-                    d.writeByte('j');
-                    string(d, j.stage().name());
-                    string(d, j.kind().name());
-                    string(d, j.reason());
-                    string(d, j.log());
-                }
-                case Outcome.Crashed c -> {
-                    d.writeByte('c');
-                    string(d, c.detail());
-                }
-                case Outcome.TimedOut t -> {
-                    d.writeByte('o');
-                    d.writeLong(t.millis());
-                }
-                case Outcome.Unsupported u -> {
-                    d.writeByte('u');
-                    string(d, u.what());
-                }
-            }
-        });
+        write(out, ExecutorMessage.newBuilder().setOutcome(OutcomeMessages.toMessage(o)).build());
     }
 
     public static Outcome readOutcome(InputStream in) throws IOException {
-        DataInputStream d = payload(in, 'O');
-        int tag = d.readByte();
+        ExecutorMessage m = expect(read(in), ExecutorMessage.KindCase.OUTCOME);
         try {
-            return switch (tag) {
-                case 'r' -> new Outcome.Returned(d.readLong(), bytes(d));
-                case 't' -> new Outcome.Trapped(Outcome.TrapKind.valueOf(string(d)), d.readInt(), string(d));
-                case 'j' -> new Outcome.Rejected(Outcome.Stage.valueOf(string(d)), Outcome.RejectKind.valueOf(string(d)), string(d), string(d));
-                case 'c' -> new Outcome.Crashed(string(d));
-                case 'o' -> new Outcome.TimedOut(d.readLong());
-                case 'u' -> new Outcome.Unsupported(string(d));
-                default -> throw new ProtocolException("unknown outcome tag " + tag);
-            };
+            return OutcomeMessages.fromMessage(m.getOutcome());
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("bad outcome: " + e.getMessage());
         }
     }
 
-    // ------------------------------------------------------------ frames and fields
+    // ------------------------------------------------------------ frames
 
-    private interface Body {
-        void write(DataOutputStream d) throws IOException;
-    }
-
-    private static void frame(OutputStream out, Body body) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
-        DataOutputStream d = new DataOutputStream(buf);
-        d.writeInt(0); // length, patched below
-        body.write(d);
-        byte[] b = buf.toByteArray();
-        int n = b.length - 4;
-        b[0] = (byte) (n >>> 24);
-        b[1] = (byte) (n >>> 16);
-        b[2] = (byte) (n >>> 8);
-        b[3] = (byte) n;
-        out.write(b);
+    private static void write(OutputStream out, ExecutorMessage m) throws IOException {
+        byte[] body = m.toByteArray();
+        int n = body.length;
+        byte[] frame = new byte[4 + n];
+        frame[0] = (byte) (n >>> 24);
+        frame[1] = (byte) (n >>> 16);
+        frame[2] = (byte) (n >>> 8);
+        frame[3] = (byte) n;
+        System.arraycopy(body, 0, frame, 4, n);
+        out.write(frame);
         out.flush();
     }
 
-    private static DataInputStream payload(InputStream in, char type) throws IOException {
-        DataInputStream d = payloadOrEnd(in, type);
-        if (d == null) throw new EOFException("executor closed its output");
-        return d;
+    private static ExecutorMessage read(InputStream in) throws IOException {
+        ExecutorMessage m = readOrEnd(in);
+        if (m == null) throw new EOFException("executor closed its output");
+        return m;
     }
 
-    private static DataInputStream payloadOrEnd(InputStream in, char type) throws IOException {
+    private static ExecutorMessage readOrEnd(InputStream in) throws IOException {
         byte[] len = in.readNBytes(4);
         if (len.length == 0) return null;
         if (len.length < 4) throw new ProtocolException("truncated frame length");
         int n = (len[0] & 0xff) << 24 | (len[1] & 0xff) << 16 | (len[2] & 0xff) << 8 | (len[3] & 0xff);
-        if (n < 1 || n > MAX_FRAME) throw new ProtocolException("bad frame length " + Integer.toUnsignedString(n));
+        if (n < 0 || n > MAX_FRAME) throw new ProtocolException("bad frame length " + Integer.toUnsignedString(n));
         byte[] body = in.readNBytes(n);
         if (body.length < n) throw new ProtocolException("truncated frame (" + body.length + " of " + n + " bytes)");
-        if (body[0] != type) throw new ProtocolException("expected a '" + type + "' frame, got type " + (body[0] & 0xff));
-        DataInputStream d = new DataInputStream(new ByteArrayInputStream(body, 1, n - 1));
-        return d;
+        try {
+            return ExecutorMessage.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("not an executor message: " + e.getMessage());
+        }
     }
 
-    private static void bytes(DataOutputStream d, byte[] b) throws IOException {
-        d.writeInt(b.length);
-        d.write(b);
-    }
-
-    private static byte[] bytes(DataInputStream d) throws IOException {
-        int n = d.readInt();
-        if (n < 0 || n > d.available()) throw new ProtocolException("bad field length " + n);
-        return d.readNBytes(n);
-    }
-
-    private static void string(DataOutputStream d, String s) throws IOException {
-        bytes(d, (s == null ? "" : s).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String string(DataInputStream d) throws IOException {
-        return new String(bytes(d), StandardCharsets.UTF_8);
+    private static ExecutorMessage expect(ExecutorMessage m, ExecutorMessage.KindCase kind) throws ProtocolException {
+        if (m.getKindCase() != kind) throw new ProtocolException("expected " + kind + ", got " + m.getKindCase());
+        return m;
     }
 }
