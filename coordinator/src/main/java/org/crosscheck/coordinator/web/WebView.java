@@ -138,20 +138,7 @@ public final class WebView {
     }
 
     static String q(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '<' -> sb.append("\\u003c");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.string(s);
     }
 
     static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
