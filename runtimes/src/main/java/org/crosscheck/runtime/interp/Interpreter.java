@@ -306,7 +306,8 @@ public final class Interpreter implements Runtime {
             final int[] off = d.off;
             final long[] imm = d.imm;
             final int n = ops.length - 1;
-            final long[] r = s.r;
+            final long[] r = new long[16]; // a local array of known length: masked indices need no bounds checks
+            System.arraycopy(s.r, 0, r, 0, 11);
             final int[] retPc = s.retPc;
             final long[] saved = s.saved; // r6-r9 and r10 per frame
             int depth = s.depth;
@@ -321,7 +322,7 @@ public final class Interpreter implements Runtime {
                         throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
                     }
                     if (tr != null && pc < n) tr.step(pc, r);
-                    final int ds = dst[pc];
+                    final int ds = dst[pc] & 15;
                     switch (key[pc]) {
                         case END -> {
                             left++; // nothing was executed here
@@ -329,119 +330,119 @@ public final class Interpreter implements Runtime {
                         }
                         // ---- ALU64
                         case 0x07 -> r[ds] += imm[pc];
-                        case 0x0f -> r[ds] += r[src[pc]];
+                        case 0x0f -> r[ds] += r[src[pc] & 15];
                         case 0x17 -> r[ds] -= imm[pc];
-                        case 0x1f -> r[ds] -= r[src[pc]];
+                        case 0x1f -> r[ds] -= r[src[pc] & 15];
                         case 0x27 -> r[ds] *= imm[pc];
-                        case 0x2f -> r[ds] *= r[src[pc]];
+                        case 0x2f -> r[ds] *= r[src[pc] & 15];
                         case 0x37 -> r[ds] = Semantics.div64(r[ds], imm[pc]);
-                        case 0x3f -> r[ds] = Semantics.div64(r[ds], r[src[pc]]);
+                        case 0x3f -> r[ds] = Semantics.div64(r[ds], r[src[pc] & 15]);
                         case K_SDIV64_IMM -> r[ds] = Semantics.sdiv64(r[ds], imm[pc]);
-                        case K_SDIV64_REG -> r[ds] = Semantics.sdiv64(r[ds], r[src[pc]]);
+                        case K_SDIV64_REG -> r[ds] = Semantics.sdiv64(r[ds], r[src[pc] & 15]);
                         case 0x47 -> r[ds] |= imm[pc];
-                        case 0x4f -> r[ds] |= r[src[pc]];
+                        case 0x4f -> r[ds] |= r[src[pc] & 15];
                         case 0x57 -> r[ds] &= imm[pc];
-                        case 0x5f -> r[ds] &= r[src[pc]];
+                        case 0x5f -> r[ds] &= r[src[pc] & 15];
                         case 0x67 -> r[ds] <<= imm[pc];
-                        case 0x6f -> r[ds] <<= r[src[pc]];
+                        case 0x6f -> r[ds] <<= r[src[pc] & 15];
                         case 0x77 -> r[ds] >>>= imm[pc];
-                        case 0x7f -> r[ds] >>>= r[src[pc]];
+                        case 0x7f -> r[ds] >>>= r[src[pc] & 15];
                         case 0x97 -> r[ds] = Semantics.mod64(r[ds], imm[pc]);
-                        case 0x9f -> r[ds] = Semantics.mod64(r[ds], r[src[pc]]);
+                        case 0x9f -> r[ds] = Semantics.mod64(r[ds], r[src[pc] & 15]);
                         case K_SMOD64_IMM -> r[ds] = Semantics.smod64(r[ds], imm[pc]);
-                        case K_SMOD64_REG -> r[ds] = Semantics.smod64(r[ds], r[src[pc]]);
+                        case K_SMOD64_REG -> r[ds] = Semantics.smod64(r[ds], r[src[pc] & 15]);
                         case 0xa7 -> r[ds] ^= imm[pc];
-                        case 0xaf -> r[ds] ^= r[src[pc]];
+                        case 0xaf -> r[ds] ^= r[src[pc] & 15];
                         case 0xb7 -> r[ds] = imm[pc];
-                        case 0xbf -> r[ds] = r[src[pc]];
+                        case 0xbf -> r[ds] = r[src[pc] & 15];
                         case 0xc7 -> r[ds] >>= imm[pc];
-                        case 0xcf -> r[ds] >>= r[src[pc]];
+                        case 0xcf -> r[ds] >>= r[src[pc] & 15];
                         case 0x87 -> r[ds] = -r[ds];
-                        case K_MOVSX8_64 -> r[ds] = (byte) r[src[pc]];
-                        case K_MOVSX16_64 -> r[ds] = (short) r[src[pc]];
-                        case K_MOVSX32_64 -> r[ds] = (int) r[src[pc]];
+                        case K_MOVSX8_64 -> r[ds] = (byte) r[src[pc] & 15];
+                        case K_MOVSX16_64 -> r[ds] = (short) r[src[pc] & 15];
+                        case K_MOVSX32_64 -> r[ds] = (int) r[src[pc] & 15];
                         // ---- ALU (32-bit, zero-extending)
                         case 0x04 -> r[ds] = (int) (r[ds] + imm[pc]) & M32;
-                        case 0x0c -> r[ds] = (int) (r[ds] + r[src[pc]]) & M32;
+                        case 0x0c -> r[ds] = (int) (r[ds] + r[src[pc] & 15]) & M32;
                         case 0x14 -> r[ds] = (int) (r[ds] - imm[pc]) & M32;
-                        case 0x1c -> r[ds] = (int) (r[ds] - r[src[pc]]) & M32;
+                        case 0x1c -> r[ds] = (int) (r[ds] - r[src[pc] & 15]) & M32;
                         case 0x24 -> r[ds] = ((int) r[ds] * (int) imm[pc]) & M32;
-                        case 0x2c -> r[ds] = ((int) r[ds] * (int) r[src[pc]]) & M32;
+                        case 0x2c -> r[ds] = ((int) r[ds] * (int) r[src[pc] & 15]) & M32;
                         case 0x34 -> r[ds] = Semantics.div32(r[ds], imm[pc]);
-                        case 0x3c -> r[ds] = Semantics.div32(r[ds], r[src[pc]]);
+                        case 0x3c -> r[ds] = Semantics.div32(r[ds], r[src[pc] & 15]);
                         case K_SDIV32_IMM -> r[ds] = Semantics.sdiv32(r[ds], imm[pc]);
-                        case K_SDIV32_REG -> r[ds] = Semantics.sdiv32(r[ds], r[src[pc]]);
+                        case K_SDIV32_REG -> r[ds] = Semantics.sdiv32(r[ds], r[src[pc] & 15]);
                         case 0x44 -> r[ds] = (r[ds] | imm[pc]) & M32;
-                        case 0x4c -> r[ds] = (r[ds] | r[src[pc]]) & M32;
+                        case 0x4c -> r[ds] = (r[ds] | r[src[pc] & 15]) & M32;
                         case 0x54 -> r[ds] = (r[ds] & imm[pc]) & M32;
-                        case 0x5c -> r[ds] = (r[ds] & r[src[pc]]) & M32;
+                        case 0x5c -> r[ds] = (r[ds] & r[src[pc] & 15]) & M32;
                         case 0x64 -> r[ds] = Semantics.lsh32(r[ds], imm[pc]);
-                        case 0x6c -> r[ds] = Semantics.lsh32(r[ds], r[src[pc]]);
+                        case 0x6c -> r[ds] = Semantics.lsh32(r[ds], r[src[pc] & 15]);
                         case 0x74 -> r[ds] = Semantics.rsh32(r[ds], imm[pc]);
-                        case 0x7c -> r[ds] = Semantics.rsh32(r[ds], r[src[pc]]);
+                        case 0x7c -> r[ds] = Semantics.rsh32(r[ds], r[src[pc] & 15]);
                         case 0x94 -> r[ds] = Semantics.mod32(r[ds], imm[pc]);
-                        case 0x9c -> r[ds] = Semantics.mod32(r[ds], r[src[pc]]);
+                        case 0x9c -> r[ds] = Semantics.mod32(r[ds], r[src[pc] & 15]);
                         case K_SMOD32_IMM -> r[ds] = Semantics.smod32(r[ds], imm[pc]);
-                        case K_SMOD32_REG -> r[ds] = Semantics.smod32(r[ds], r[src[pc]]);
+                        case K_SMOD32_REG -> r[ds] = Semantics.smod32(r[ds], r[src[pc] & 15]);
                         case 0xa4 -> r[ds] = (r[ds] ^ imm[pc]) & M32;
-                        case 0xac -> r[ds] = (r[ds] ^ r[src[pc]]) & M32;
+                        case 0xac -> r[ds] = (r[ds] ^ r[src[pc] & 15]) & M32;
                         case 0xb4 -> r[ds] = imm[pc] & M32;
-                        case 0xbc -> r[ds] = r[src[pc]] & M32;
+                        case 0xbc -> r[ds] = r[src[pc] & 15] & M32;
                         case 0xc4 -> r[ds] = Semantics.arsh32(r[ds], imm[pc]);
-                        case 0xcc -> r[ds] = Semantics.arsh32(r[ds], r[src[pc]]);
+                        case 0xcc -> r[ds] = Semantics.arsh32(r[ds], r[src[pc] & 15]);
                         case 0x84 -> r[ds] = -(int) r[ds] & M32;
-                        case K_MOVSX8_32 -> r[ds] = Semantics.sext32(r[src[pc]], 8);
-                        case K_MOVSX16_32 -> r[ds] = Semantics.sext32(r[src[pc]], 16);
+                        case K_MOVSX8_32 -> r[ds] = Semantics.sext32(r[src[pc] & 15], 8);
+                        case K_MOVSX16_32 -> r[ds] = Semantics.sext32(r[src[pc] & 15], 16);
                         // ---- byte order
                         case 0xd4 -> r[ds] &= 0xffff; // le16 (the host is little-endian: truncation)
                         case K_LE32 -> r[ds] &= M32;
                         case K_LE64 -> { } // le64: nothing to do
                         case 0xdc, K_BE32, K_BE64, 0xd7, K_BSWAP32, K_BSWAP64 -> r[ds] = Semantics.be(r[ds], (int) imm[pc]);
                         // ---- memory
-                        case 0x71 -> r[ds] = load(r[src[pc]] + off[pc], 1);
-                        case 0x69 -> r[ds] = load(r[src[pc]] + off[pc], 2);
-                        case 0x61 -> r[ds] = load(r[src[pc]] + off[pc], 4);
-                        case 0x79 -> r[ds] = load(r[src[pc]] + off[pc], 8);
-                        case 0x91 -> r[ds] = (byte) load(r[src[pc]] + off[pc], 1);
-                        case 0x89 -> r[ds] = (short) load(r[src[pc]] + off[pc], 2);
-                        case 0x81 -> r[ds] = (int) load(r[src[pc]] + off[pc], 4);
+                        case 0x71 -> r[ds] = load(r[src[pc] & 15] + off[pc], 1);
+                        case 0x69 -> r[ds] = load(r[src[pc] & 15] + off[pc], 2);
+                        case 0x61 -> r[ds] = load(r[src[pc] & 15] + off[pc], 4);
+                        case 0x79 -> r[ds] = load(r[src[pc] & 15] + off[pc], 8);
+                        case 0x91 -> r[ds] = (byte) load(r[src[pc] & 15] + off[pc], 1);
+                        case 0x89 -> r[ds] = (short) load(r[src[pc] & 15] + off[pc], 2);
+                        case 0x81 -> r[ds] = (int) load(r[src[pc] & 15] + off[pc], 4);
                         case 0x72 -> store(r[ds] + off[pc], 1, imm[pc]);
                         case 0x6a -> store(r[ds] + off[pc], 2, imm[pc]);
                         case 0x62 -> store(r[ds] + off[pc], 4, imm[pc]);
                         case 0x7a -> store(r[ds] + off[pc], 8, imm[pc]);
-                        case 0x73 -> store(r[ds] + off[pc], 1, r[src[pc]]);
-                        case 0x6b -> store(r[ds] + off[pc], 2, r[src[pc]]);
-                        case 0x63 -> store(r[ds] + off[pc], 4, r[src[pc]]);
-                        case 0x7b -> store(r[ds] + off[pc], 8, r[src[pc]]);
+                        case 0x73 -> store(r[ds] + off[pc], 1, r[src[pc] & 15]);
+                        case 0x6b -> store(r[ds] + off[pc], 2, r[src[pc] & 15]);
+                        case 0x63 -> store(r[ds] + off[pc], 4, r[src[pc] & 15]);
+                        case 0x7b -> store(r[ds] + off[pc], 8, r[src[pc] & 15]);
                         // ---- atomics: single-threaded here, so a plain read-modify-write is atomic
                         case 0xc3, K_ATOMIC32_OR, K_ATOMIC32_AND, K_ATOMIC32_XOR, 0xdb, K_ATOMIC64_OR, K_ATOMIC64_AND, K_ATOMIC64_XOR -> {
                             int size = ops[pc].size();
                             long a = r[ds] + off[pc];
-                            store(a, size, Semantics.atomicApply((int) imm[pc], load(a, size), r[src[pc]]));
+                            store(a, size, Semantics.atomicApply((int) imm[pc], load(a, size), r[src[pc] & 15]));
                         }
                         case K_ATOMIC32_FETCH_ADD, K_ATOMIC32_FETCH_OR, K_ATOMIC32_FETCH_AND, K_ATOMIC32_FETCH_XOR, K_ATOMIC32_XCHG, K_ATOMIC64_FETCH_ADD, K_ATOMIC64_FETCH_OR, K_ATOMIC64_FETCH_AND, K_ATOMIC64_FETCH_XOR, K_ATOMIC64_XCHG -> {
                             int size = ops[pc].size();
                             long a = r[ds] + off[pc];
                             long old = load(a, size);
-                            store(a, size, Semantics.atomicApply((int) imm[pc], old, r[src[pc]]));
-                            r[src[pc]] = old;
+                            store(a, size, Semantics.atomicApply((int) imm[pc], old, r[src[pc] & 15]));
+                            r[src[pc] & 15] = old;
                         }
                         case K_ATOMIC32_CMPXCHG -> {
                             long a = r[ds] + off[pc];
                             long old = load(a, 4);
-                            if (old == (r[0] & M32)) store(a, 4, r[src[pc]]);
+                            if (old == (r[0] & M32)) store(a, 4, r[src[pc] & 15]);
                             r[0] = old;
                         }
                         case K_ATOMIC64_CMPXCHG -> {
                             long a = r[ds] + off[pc];
                             long old = load(a, 8);
-                            if (old == r[0]) store(a, 8, r[src[pc]]);
+                            if (old == r[0]) store(a, 8, r[src[pc] & 15]);
                             r[0] = old;
                         }
                         case 0xd3, 0xcb, K_LOAD_ACQ_W, K_LOAD_ACQ_DW ->
-                                r[ds] = load(r[src[pc]] + off[pc], ops[pc].size());
+                                r[ds] = load(r[src[pc] & 15] + off[pc], ops[pc].size());
                         case K_STORE_REL_B, K_STORE_REL_H, K_STORE_REL_W, K_STORE_REL_DW ->
-                                store(r[ds] + off[pc], ops[pc].size(), r[src[pc]]);
+                                store(r[ds] + off[pc], ops[pc].size(), r[src[pc] & 15]);
                         // ---- jumps: one case per predicate (same definitions as Semantics.jump64/jump32, tested equal)
                         case 0x05 -> pc += off[pc];
                         case 0x06 -> pc += (int) imm[pc];
@@ -450,7 +451,7 @@ public final class Interpreter implements Runtime {
                             if (a == b) pc += off[pc];
                         }
                         case 0x1d -> { // jeq reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a == b) pc += off[pc];
                         }
                         case 0x25 -> { // jgt
@@ -458,7 +459,7 @@ public final class Interpreter implements Runtime {
                             if (Long.compareUnsigned(a, b) > 0) pc += off[pc];
                         }
                         case 0x2d -> { // jgt reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (Long.compareUnsigned(a, b) > 0) pc += off[pc];
                         }
                         case 0x35 -> { // jge
@@ -466,7 +467,7 @@ public final class Interpreter implements Runtime {
                             if (Long.compareUnsigned(a, b) >= 0) pc += off[pc];
                         }
                         case 0x3d -> { // jge reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (Long.compareUnsigned(a, b) >= 0) pc += off[pc];
                         }
                         case 0x45 -> { // jset
@@ -474,7 +475,7 @@ public final class Interpreter implements Runtime {
                             if ((a & b) != 0) pc += off[pc];
                         }
                         case 0x4d -> { // jset reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if ((a & b) != 0) pc += off[pc];
                         }
                         case 0x55 -> { // jne
@@ -482,7 +483,7 @@ public final class Interpreter implements Runtime {
                             if (a != b) pc += off[pc];
                         }
                         case 0x5d -> { // jne reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a != b) pc += off[pc];
                         }
                         case 0x65 -> { // jsgt
@@ -490,7 +491,7 @@ public final class Interpreter implements Runtime {
                             if (a > b) pc += off[pc];
                         }
                         case 0x6d -> { // jsgt reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a > b) pc += off[pc];
                         }
                         case 0x75 -> { // jsge
@@ -498,7 +499,7 @@ public final class Interpreter implements Runtime {
                             if (a >= b) pc += off[pc];
                         }
                         case 0x7d -> { // jsge reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a >= b) pc += off[pc];
                         }
                         case 0xa5 -> { // jlt
@@ -506,7 +507,7 @@ public final class Interpreter implements Runtime {
                             if (Long.compareUnsigned(a, b) < 0) pc += off[pc];
                         }
                         case 0xad -> { // jlt reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (Long.compareUnsigned(a, b) < 0) pc += off[pc];
                         }
                         case 0xb5 -> { // jle
@@ -514,7 +515,7 @@ public final class Interpreter implements Runtime {
                             if (Long.compareUnsigned(a, b) <= 0) pc += off[pc];
                         }
                         case 0xbd -> { // jle reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (Long.compareUnsigned(a, b) <= 0) pc += off[pc];
                         }
                         case 0xc5 -> { // jslt
@@ -522,7 +523,7 @@ public final class Interpreter implements Runtime {
                             if (a < b) pc += off[pc];
                         }
                         case 0xcd -> { // jslt reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a < b) pc += off[pc];
                         }
                         case 0xd5 -> { // jsle
@@ -530,7 +531,7 @@ public final class Interpreter implements Runtime {
                             if (a <= b) pc += off[pc];
                         }
                         case 0xdd -> { // jsle reg
-                            long a = r[ds], b = r[src[pc]];
+                            long a = r[ds], b = r[src[pc] & 15];
                             if (a <= b) pc += off[pc];
                         }
                         case 0x16 -> { // jeq32
@@ -538,7 +539,7 @@ public final class Interpreter implements Runtime {
                             if (a == b) pc += off[pc];
                         }
                         case 0x1e -> { // jeq32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a == b) pc += off[pc];
                         }
                         case 0x26 -> { // jgt32
@@ -546,7 +547,7 @@ public final class Interpreter implements Runtime {
                             if (Integer.compareUnsigned(a, b) > 0) pc += off[pc];
                         }
                         case 0x2e -> { // jgt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (Integer.compareUnsigned(a, b) > 0) pc += off[pc];
                         }
                         case 0x36 -> { // jge32
@@ -554,7 +555,7 @@ public final class Interpreter implements Runtime {
                             if (Integer.compareUnsigned(a, b) >= 0) pc += off[pc];
                         }
                         case 0x3e -> { // jge32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (Integer.compareUnsigned(a, b) >= 0) pc += off[pc];
                         }
                         case 0x46 -> { // jset32
@@ -562,7 +563,7 @@ public final class Interpreter implements Runtime {
                             if ((a & b) != 0) pc += off[pc];
                         }
                         case 0x4e -> { // jset32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if ((a & b) != 0) pc += off[pc];
                         }
                         case 0x56 -> { // jne32
@@ -570,7 +571,7 @@ public final class Interpreter implements Runtime {
                             if (a != b) pc += off[pc];
                         }
                         case 0x5e -> { // jne32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a != b) pc += off[pc];
                         }
                         case 0x66 -> { // jsgt32
@@ -578,7 +579,7 @@ public final class Interpreter implements Runtime {
                             if (a > b) pc += off[pc];
                         }
                         case 0x6e -> { // jsgt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a > b) pc += off[pc];
                         }
                         case 0x76 -> { // jsge32
@@ -586,7 +587,7 @@ public final class Interpreter implements Runtime {
                             if (a >= b) pc += off[pc];
                         }
                         case 0x7e -> { // jsge32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a >= b) pc += off[pc];
                         }
                         case 0xa6 -> { // jlt32
@@ -594,7 +595,7 @@ public final class Interpreter implements Runtime {
                             if (Integer.compareUnsigned(a, b) < 0) pc += off[pc];
                         }
                         case 0xae -> { // jlt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (Integer.compareUnsigned(a, b) < 0) pc += off[pc];
                         }
                         case 0xb6 -> { // jle32
@@ -602,7 +603,7 @@ public final class Interpreter implements Runtime {
                             if (Integer.compareUnsigned(a, b) <= 0) pc += off[pc];
                         }
                         case 0xbe -> { // jle32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (Integer.compareUnsigned(a, b) <= 0) pc += off[pc];
                         }
                         case 0xc6 -> { // jslt32
@@ -610,7 +611,7 @@ public final class Interpreter implements Runtime {
                             if (a < b) pc += off[pc];
                         }
                         case 0xce -> { // jslt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a < b) pc += off[pc];
                         }
                         case 0xd6 -> { // jsle32
@@ -618,7 +619,7 @@ public final class Interpreter implements Runtime {
                             if (a <= b) pc += off[pc];
                         }
                         case 0xde -> { // jsle32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc]];
+                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
                             if (a <= b) pc += off[pc];
                         }
                         // ---- calls
@@ -666,7 +667,7 @@ public final class Interpreter implements Runtime {
                         // packet, a copy of the input taken at entry; outside it the program ends and returns 0.
                         case 0x30, 0x28, 0x20, 0x50, 0x48, 0x40 -> {
                             int size = ops[pc].size();
-                            long o = imm[pc] + (ops[pc].shape == Shape.LD_IND ? (int) r[src[pc]] : 0);
+                            long o = imm[pc] + (ops[pc].shape == Shape.LD_IND ? (int) r[src[pc] & 15] : 0);
                             if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left);
                             long v = 0;
                             for (int b = 0; b < size; b++) v = (v << 8) | (packet[(int) o + b] & 0xff); // network order
