@@ -178,14 +178,21 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onRequest(RequestWork r) {
         ActorRef<Object> replyTo = resolver.resolveActorRef(r.getReplyTo());
-        Worker w = workers.get(r.getWorkerId());
-        if (w == null) {
-            replyTo.tell(unknown());
-            return this;
-        }
-        w.lastSeen()[0] = System.nanoTime();
+        Worker w = seen(r.getWorkerId(), replyTo);
+        if (w == null) return this;
         if (!dispatch(w, replyTo)) parked.add(new Parked(w.id(), replyTo, System.nanoTime()));
         return this;
+    }
+
+    /** The registered worker with this id, marked as seen now; null (and told to register again) when unknown. */
+    private Worker seen(String workerId, ActorRef<Object> replyTo) {
+        Worker w = workers.get(workerId);
+        if (w == null) {
+            replyTo.tell(unknown());
+            return null;
+        }
+        w.lastSeen()[0] = System.nanoTime();
+        return w;
     }
 
     private static Refused unknown() {
@@ -211,12 +218,8 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onResult(BatchResult r) {
         ActorRef<Object> replyTo = resolver.resolveActorRef(r.getReplyTo());
-        Worker w = workers.get(r.getWorkerId());
-        if (w == null) {
-            replyTo.tell(unknown());
-            return this;
-        }
-        w.lastSeen()[0] = System.nanoTime();
+        Worker w = seen(r.getWorkerId(), replyTo);
+        if (w == null) return this;
         boolean counted;
         try {
             counted = campaign.absorb(r.getBatchId(), r.getEnd(), r.getRuntimesList(), Wire.tally(r));
