@@ -648,7 +648,10 @@ public final class Interpreter implements Runtime {
                             pc += (int) imm[pc];
                         }
                         case 0x95 -> {
-                            if (depth == 0) return new Result(new Outcome.Returned(r[0], finalMemory()), budget - left);
+                            if (depth == 0) {
+                                save(r, pc, depth, left);
+                                return new Result(new Outcome.Returned(r[0], finalMemory()), budget - left);
+                            }
                             int s = --depth * 5;
                             r[6] = saved[s];
                             r[7] = saved[s + 1];
@@ -677,8 +680,21 @@ public final class Interpreter implements Runtime {
                     pc++;
                 }
             } catch (Trap t) {
+                save(r, pc, depth, Math.max(left, 0));
                 return new Result(new Outcome.Trapped(t.kind, pc, t.getMessage()), budget - Math.max(left, 0));
             }
+        }
+
+        /**
+         * Writes the machine back into {@code s} when the run stops: registers after exit are what a
+         * litmus run observes, and after a budget trap {@code s} resumes at the trapping instruction
+         * (the litmus scheduler runs threads one instruction at a time so).
+         */
+        private void save(long[] r, int pc, int depth, long left) {
+            System.arraycopy(r, 0, s.r, 0, 11);
+            s.pc = pc;
+            s.depth = depth;
+            s.left = left;
         }
     }
 }

@@ -1,0 +1,59 @@
+package org.crosscheck.runtime.concurrent;
+
+import java.util.Arrays;
+import java.util.List;
+import org.crosscheck.isa.Insn;
+
+/**
+ * A concurrent test as runtimes see it (a litmus test compiled by {@code memmodel}): threads of
+ * BPF code over shared memory locations. Every location is 8 bytes, 8-byte aligned; where each
+ * one lives is the runner's choice (and may change from iteration to iteration, as litmus7
+ * randomises placement), which is why a thread's code reaches locations only through registers
+ * the runner initialises with their addresses.
+ *
+ * @param threads        the threads, in litmus order (P0, P1, ...)
+ * @param initial        per location: its value before every iteration
+ * @param locationNames  per location: its name in the test (for messages)
+ */
+public record SharedProgram(List<ThreadCode> threads, long[] initial, List<String> locationNames) {
+
+    public SharedProgram {
+        threads = List.copyOf(threads);
+        initial = initial.clone();
+        locationNames = List.copyOf(locationNames);
+        if (initial.length != locationNames.size())
+            throw new IllegalArgumentException(initial.length + " initial values for " + locationNames.size() + " locations");
+    }
+
+    public int locations() {
+        return initial.length;
+    }
+
+    /** Length of one observed state: every thread's observed registers in order, then every location's final value. */
+    public int stateWidth() {
+        int n = initial.length;
+        for (ThreadCode t : threads) n += t.observed().length;
+        return n;
+    }
+
+    /**
+     * One thread.
+     *
+     * @param body        its instructions with jumps resolved and no final {@code exit}: a runner
+     *                    adds its own epilogue (the JIT an {@code exit}; the kernel code that
+     *                    stores the observed registers); a jump to {@code body.size()} (the slot
+     *                    after the last instruction) ends the thread
+     * @param regValue    r0..r10 at entry where {@code regLocation} is -1 (other registers are 0)
+     * @param regLocation r0..r10: the index of the location whose address the register holds at
+     *                    entry, or -1
+     * @param observed    the registers whose final values make up this thread's part of a state
+     */
+    public record ThreadCode(List<Insn> body, long[] regValue, int[] regLocation, int[] observed) {
+        public ThreadCode {
+            body = List.copyOf(body);
+            regValue = Arrays.copyOf(regValue, 11);
+            regLocation = Arrays.copyOf(regLocation, 11);
+            observed = observed.clone();
+        }
+    }
+}
