@@ -6,10 +6,10 @@ import picocli.CommandLine.Command;
 @Command(name = "litmus",
         mixinStandardHelpOptions = true,
         description = {
-            "BPF litmus tests (herd's BPF dialect): check them against the BPF memory model."
+            "BPF litmus tests (herd's BPF dialect): check them against the BPF memory model (check),", "run them on real threads of the runtimes and judge what they show (run)."
         },
-        subcommands = {LitmusCheckCommand.class},
-        footer = {"", "Example:", "  crosscheck litmus check ../shared/litmus/bpf"})
+        subcommands = {LitmusCheckCommand.class, LitmusRunCommand.class},
+        footer = {"", "Examples:", "  crosscheck litmus check ../shared/litmus/bpf", "  crosscheck litmus run --runtime interp,jit,kernel ../shared/litmus/bpf/SB+fencembonceonces.litmus"})
 final class LitmusCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

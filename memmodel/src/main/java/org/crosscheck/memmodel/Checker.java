@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import org.crosscheck.memmodel.Litmus.*;
 import org.crosscheck.memmodel.ThreadExplorer.Event;
 import org.crosscheck.memmodel.ThreadExplorer.Path;
@@ -134,42 +135,13 @@ public final class Checker {
         Evaluation(Litmus test, Locations locs) {
             this.test = test;
             this.locs = locs;
-            Set<Ref> refs = new LinkedHashSet<>();
-            for (Atom a : test.condition().prop().atoms()) refs.add(a.ref());
-            refs.addAll(test.locations());
-            List<Ref> sorted = new ArrayList<>(refs);
-            sorted.sort((a, b) -> key(a).compareTo(key(b)));
-            this.shown = sorted;
-        }
-
-        private static String key(Ref r) {
-            return r instanceof RegRef rr ? String.format("0%05d:%02d", rr.thread(), rr.reg()) : "1" + ((LocRef) r).location();
+            this.shown = States.shown(test);
         }
 
         void allowed(Path[] paths, long[] finalMem) {
-            boolean holds = eval(test.condition().prop(), paths, finalMem);
-            if (holds) positive++; else negative++;
-            StringBuilder sb = new StringBuilder();
-            for (Ref r : shown) {
-                long v = read(r, paths, finalMem);
-                sb.append(r instanceof RegRef rr ? rr.thread() + ":r" + rr.reg() : ((LocRef) r).location())
-                        .append('=').append(locs.show(v)).append("; ");
-            }
-            states.merge(sb.toString().trim(), 1L, Long::sum);
-        }
-
-        private long read(Ref r, Path[] paths, long[] finalMem) {
-            return r instanceof RegRef rr ? paths[rr.thread()].regs()[rr.reg()] : finalMem[locs.indexOf(((LocRef) r).location())];
-        }
-
-        private boolean eval(Prop p, Path[] paths, long[] finalMem) {
-            return switch (p) {
-                case Atom a -> read(a.ref(), paths, finalMem) == value(a.value(), locs);
-                case And a -> eval(a.left(), paths, finalMem) && eval(a.right(), paths, finalMem);
-                case Or o -> eval(o.left(), paths, finalMem) || eval(o.right(), paths, finalMem);
-                case Not n -> !eval(n.prop(), paths, finalMem);
-                case Const c -> c.value();
-            };
+            ToLongFunction<Ref> read = r -> r instanceof RegRef rr ? paths[rr.thread()].regs()[rr.reg()] : finalMem[locs.indexOf(((LocRef) r).location())];
+            if (States.eval(test.condition().prop(), read, locs)) positive++; else negative++;
+            states.merge(States.format(shown, read, locs), 1L, Long::sum);
         }
 
         Result result() {

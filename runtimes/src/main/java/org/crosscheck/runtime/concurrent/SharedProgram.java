@@ -25,6 +25,21 @@ public record SharedProgram(List<ThreadCode> threads, long[] initial, List<Strin
             throw new IllegalArgumentException(initial.length + " initial values for " + locationNames.size() + " locations");
     }
 
+    /**
+     * What runners report for a register holding the address of a location (plus 0..7): runs place
+     * locations anew every iteration, so states speak of locations, not of addresses.
+     */
+    public static final long SYMBOLIC_BASE = 0x5ec0_0000_0000L;
+
+    /** {@code v}, or {@code SYMBOLIC_BASE + 8 * l + d} when {@code v} is {@code address[l] + d} with 0 <= d < 8. */
+    public static long symbolize(long v, long[] address) {
+        for (int l = 0; l < address.length; l++) {
+            long d = v - address[l];
+            if (d >= 0 && d < 8) return SYMBOLIC_BASE + 8L * l + d;
+        }
+        return v;
+    }
+
     public int locations() {
         return initial.length;
     }

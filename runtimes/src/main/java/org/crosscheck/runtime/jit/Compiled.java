@@ -46,7 +46,7 @@ public final class Compiled {
     /** Runs from {@code s} (updating its ram in place); {@code budget} is the whole run's, {@code s.left} what remains. */
     public Outcome execute(MachineState s, long budget) {
         if (decoded.unsupported() != null || chunks == null) return INTERPRETER.resume(decoded, s, budget).outcome();
-        if (mode == MemoryMode.SHARED && s.shared == null) {
+        if (mode.shared() && s.shared == null) {
             // one thread alone: run on an off-heap copy of ram, then put the bytes back
             try (Arena arena = Arena.ofConfined()) {
                 s.shared = arena.allocate(Math.max(s.ram.length, 1), 8).copyFrom(MemorySegment.ofArray(s.ram));
@@ -62,30 +62,51 @@ public final class Compiled {
 
     /** The driver: runs chunk after chunk; {@code sync} makes {@code s.ram} current before anyone reads it. */
     private Outcome run(MachineState s, long budget, Runnable sync) {
-        int pc = s.pc;
         try {
-            while (true) {
-                if (pc >= slots) {
-                    sync.run();
-                    return new Outcome.Trapped(TrapKind.FELL_OFF_END, pc, "no instruction at pc " + pc);
-                }
-                int next = chunks[chunkOf[pc]].run(s, pc);
-                if (next == Chunk.DONE) {
-                    sync.run();
-                    return new Outcome.Returned(s.r[0], s.memory());
-                }
-                if (next < Chunk.DONE) {
-                    // less budget left than the next block needs: the interpreter finishes exactly
-                    sync.run();
-                    s.pc = -next - 2;
-                    return INTERPRETER.resume(decoded, s, budget).outcome();
-                }
-                if (next == pc) throw new IllegalStateException("jit: chunk " + chunkOf[pc] + " has no entry at pc " + pc);
-                pc = next;
-            }
+            int end = drive(s);
+            sync.run();
+            if (end == Chunk.DONE) return new Outcome.Returned(s.r[0], s.memory());
+            if (end >= 0) return new Outcome.Trapped(TrapKind.FELL_OFF_END, end, "no instruction at pc " + end);
+            // less budget left than the next block needs: the interpreter finishes exactly
+            s.pc = -end - 2;
+            return INTERPRETER.resume(decoded, s, budget).outcome();
         } catch (JitTrap t) {
             sync.run();
             return new Outcome.Trapped(t.kind, t.pc, t.getMessage());
+        }
+    }
+
+    /**
+     * Runs chunk after chunk from {@code s.pc}: {@link Chunk#DONE} after exit; a pc {@code >= 0} when
+     * the run fell off the end there; {@code < DONE} (the chunks' hand-over code) when the budget left is
+     * smaller than the next block. Traps are thrown as {@link JitTrap}.
+     */
+    private int drive(MachineState s) {
+        int pc = s.pc;
+        while (true) {
+            if (pc >= slots) return pc;
+            int next = chunks[chunkOf[pc]].run(s, pc);
+            if (next <= Chunk.DONE) return next;
+            if (next == pc) throw new IllegalStateException("jit: chunk " + chunkOf[pc] + " has no entry at pc " + pc);
+            pc = next;
+        }
+    }
+
+    /**
+     * Runs one thread of a concurrent test over {@code s.shared} (which other threads share), without
+     * copying any memory: null when the thread exits (its registers are in {@code s.r}), else why
+     * it did not: a trap, a budget too small, or code the JIT could not compile.
+     */
+    public String runThread(MachineState s) {
+        if (!mode.shared()) throw new IllegalStateException("runThread needs code compiled for shared memory");
+        if (decoded.unsupported() != null) return decoded.unsupported();
+        if (chunks == null) return "not compiled: " + fallbackReason;
+        try {
+            int end = drive(s);
+            if (end == Chunk.DONE) return null;
+            return end >= 0 ? "fell off the end at pc " + end : "instruction budget used up before pc " + (-end - 2);
+        } catch (JitTrap t) {
+            return t.kind + " at pc " + t.pc + ": " + t.getMessage();
         }
     }
 }

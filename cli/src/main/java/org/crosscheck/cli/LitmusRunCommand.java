@@ -1,0 +1,96 @@
+package org.crosscheck.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.crosscheck.memmodel.Litmus;
+import org.crosscheck.memmodel.LitmusException;
+import org.crosscheck.memmodel.LitmusParser;
+import org.crosscheck.memmodel.LitmusPrinter;
+import org.crosscheck.memmodel.LitmusRun;
+import org.crosscheck.runtime.concurrent.ConcurrentRunner;
+import org.crosscheck.runtime.concurrent.ConcurrentRunners;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs litmus tests on real threads and judges what they show against the BPF memory model.",
+            "Each thread becomes a BPF program over shared memory; the threads run concurrently for",
+            "N iterations (meeting at a barrier before each, locations re-placed as litmus7 does) and",
+            "the final states are histogrammed, litmus7-style, per runtime:",
+            "  interp  the reference interpreter under a scheduler of sequentially consistent",
+            "          interleavings (every schedule when there are at most N, else N random ones)",
+            "  jit     JIT-compiled code on JVM threads over one shared memory segment",
+            "  kernel  the kernel's JIT on two CPUs sharing an array map",
+            "  jit-mutant:unordered-fetch  a deliberately wrong JIT mapping (fetch atomics neither",
+            "          atomic nor ordered), to see a broken runtime caught",
+            "A state the model forbids is marked and counted; the exit code is then 1."
+        },
+        footer = {"", "Examples:", "  crosscheck litmus run ../shared/litmus/bpf/SB+fencembonceonces.litmus --runtime interp,jit",
+            "  crosscheck litmus run --runtime jit,kernel --iterations 1000000 ../shared/litmus/bpf",
+            "  crosscheck litmus run --runtime jit-mutant:unordered-fetch ../shared/litmus/bpf/SB+fencembonceonces.litmus"})
+final class LitmusRunCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-r", "--runtime"}, split = ",", paramLabel = "NAME", description = "Runtimes to run on (default: interp,jit).")
+    List<String> runtimes = List.of("interp", "jit");
+
+    @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "Iterations per runtime (default: ${DEFAULT-VALUE}).")
+    long iterations = 100_000;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the placement choices (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = {"-q", "--quiet"}, description = "One line per test and runtime: the observation and the number of forbidden states.")
+    boolean quiet;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".litmus files, or directories searched for them.")
+    List<Path> paths;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (iterations < 1) throw new UserError("--iterations must be at least 1, not " + iterations);
+        List<ConcurrentRunner> runners;
+        try {
+            runners = ConcurrentRunners.byNames(runtimes);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        int unreadable = 0, violations = 0;
+        for (Path f : ConformanceCommand.collect(paths, ".litmus")) {
+            Litmus test;
+            LitmusRun.Report report;
+            try {
+                test = LitmusParser.parse(f);
+                report = LitmusRun.run(test, runners, iterations, seed);
+            } catch (LitmusException e) {
+                err.println("crosscheck: " + f + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
+                err.flush();
+                unreadable++;
+                continue;
+            }
+            if (quiet) {
+                for (LitmusRun.Observed o : report.runs()) {
+                    out.println(o.error() != null ? "Error " + test.name() + " " + o.runtime() + ": " + o.error()
+                            : String.format("Observation %s %s %d %d on %s (model: %s; %,.0f iterations/s)%s", test.name(), o.observation(),
+                                    o.positive(), o.negative(), o.runtime(), report.model().verdict().text, o.iterationsPerSecond(),
+                                    o.forbidden().isEmpty() ? "" : ", " + o.forbidden().size() + " FORBIDDEN state(s)"));
+                }
+            } else {
+                out.print(LitmusRun.format(report, LitmusPrinter.condition(test.condition())));
+            }
+            out.flush();
+            violations += report.violations().size();
+        }
+        if (violations > 0) out.println("litmus: " + violations + " run(s) showed states the BPF memory model forbids");
+        return unreadable > 0 ? 2 : violations > 0 ? 1 : 0;
+    }
+}
