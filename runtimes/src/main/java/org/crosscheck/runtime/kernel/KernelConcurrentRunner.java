@@ -32,7 +32,7 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
 public final class KernelConcurrentRunner implements ConcurrentRunner {
     /** How long a thread waits for the others before a chunk, at most. */
     private static final long RENDEZVOUS_NANOS = 20_000_000;
-    /** Barrier time-outs of the last run (all threads), for benchmarks: many mean the threads seldom ran together. */
+    /** Barrier time-outs of the last run, for benchmarks: many mean the threads seldom ran together. */
     private volatile long lastTimeouts;
 
     @Override
@@ -45,7 +45,8 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
         return Availability.reason().orElse(null);
     }
 
-    long lastTimeouts() {
+    /** How often a thread of the last run gave up waiting at the barrier (its partner was not running), over all threads. */
+    public long lastTimeouts() {
         return lastTimeouts;
     }
 
@@ -57,6 +58,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
         int threads = program.threads().size();
         Histogram histogram = new Histogram();
         if (threads == 0 || iterations == 0) return histogram;
+        if (threads > SharedMap.MAX_THREADS) throw new ConcurrentRunException(threads + " threads; the kernel runner takes at most " + SharedMap.MAX_THREADS);
         SharedMap layout = SharedMap.of(program);
         if (layout == null) throw new ConcurrentRunException("the test's locations and observed registers do not fit one map value of " + SharedMap.MAX_SIZE + " bytes");
         List<Session> sessions = new ArrayList<>();
@@ -69,7 +71,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
                 Session s = sessions.getFirst();
                 throw new ConcurrentRunException("cannot create the shared map of " + layout.size + " bytes: " + s.lastFailure + " failed with " + Errno.describe(s.lastError));
             }
-            for (int t = 0; t < threads; t++) fds[t] = load(sessions.get(t), layout.code(program, t, map.fd()), t);
+            for (int t = 0; t < threads; t++) fds[t] = load(sessions.get(t), layout.code(program, t, map.fd(), seed), t);
             return runChunks(program, layout, map.value(), sessions, fds, iterations, seed);
         } finally {
             for (int fd : fds) Bpf.close(fd);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
+import org.crosscheck.runtime.concurrent.ConcurrentRunException;
 import org.crosscheck.runtime.concurrent.SharedProgram;
 
 /**
@@ -24,8 +25,9 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
  *
  * <pre>
  *   r9 = &value; r8 = counter[t]++            n: this run's iteration (its instance)
- *   lock barrier += 1                         arrive (a full barrier on every architecture)
- *   spin until barrier >= T*(n+1), at most SPINS reads; a time-out is counted and proceeds
+ *   a = atomic_fetch_add(barrier, 1) + 1      arrive (fully ordered)
+ *   a >= T*(n+1), the last to arrive: wait 0..DELAYS-1 rounds (pseudo-random per n: see below)
+ *   else spin until barrier >= T*(n+1), at most SPINS reads; a time-out is counted and proceeds
  *   spill r9 and n; for each location register: its address in instance n, spilled
  *   r0..r9 = the thread's initial registers   (pointers reloaded from the stack)
  *   BODY                                      unchanged; each exit becomes a goto EPILOGUE
@@ -34,7 +36,11 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
  *   r0 = 0; exit
  * </pre>
  *
- * The barrier counts arrivals over the whole chunk, so a thread that timed out (its partner
+ * The last thread to arrive would otherwise start ahead of the others by the time the
+ * barrier's cache line takes to reach them: it waits a few pseudo-random rounds first (see
+ * {@link #DELAYS}), which makes weak outcomes several times more frequent.
+ *
+ * <p>The barrier counts arrivals over the whole chunk, so a thread that timed out (its partner
  * was preempted) is not waited for again: the partner, once back, passes the barriers it is
  * late for at once and the threads line up again. Every index is masked and every offset
  * 8-aligned so that the verifier can prove each access inside the value (and aligned, which
@@ -44,10 +50,18 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
 final class SharedMap {
     /** Reads of the barrier before a thread gives up waiting (the verifier walks each one; keep well below its 8192 pending branches). */
     static final int SPINS = 4096;
+    /**
+     * The last thread to reach the barrier waits 0..DELAYS-1 rounds of a two-instruction loop
+     * (a round takes a cycle or two). Measured on the two-CPU development VM, store buffering's weak outcome shows
+     * in 3-5% of the iterations with no delay, 10-17% with 0..127 rounds, 6-9% with 0..255, 5-6% with 0..511.
+     */
+    static final int DELAYS = 128;
     /** The largest value we ask for (an array map's value may not exceed KMALLOC_MAX_SIZE, 4 MiB). */
     static final int MAX_SIZE = 2 << 20;
     /** Instances per chunk at most. */
     static final int MAX_INSTANCES = 1024;
+    /** Threads and observed registers per thread at most (counters and spill slots are addressed with 16-bit offsets). */
+    static final int MAX_THREADS = 64, MAX_OBSERVED = 32;
     static final int LINE = 64;
 
     private static final int BASE_SLOT = -512, INDEX_SLOT = -504, REG_SLOTS = -496, OBSERVED_SLOTS = -408;
@@ -104,18 +118,21 @@ final class SharedMap {
         return results[thread] + i * resultStride[thread] + 8 * k;
     }
 
-    /** Thread {@code t}'s program: prologue, body, epilogue, for the map {@code mapFd}. */
-    Code code(SharedProgram p, int t, int mapFd) {
+    /** Thread {@code t}'s program: prologue, body, epilogue, for the map {@code mapFd}; its delays derive from {@code seed}. */
+    Code code(SharedProgram p, int t, int mapFd, long seed) throws ConcurrentRunException {
         SharedProgram.ThreadCode thread = p.threads().get(t);
+        check(thread, t);
         Asm a = new Asm();
         a.add(Insn.of(Op.LDDW_MAP_VALUE, 9, 0, 0, mapFd & 0xffff_ffffL));
         a.add(Insn.of(Op.LDXDW, 8, 9, counter(t), 0));
         a.add(Insn.reg(Op.MOV64_REG, 7, 8));
         a.add(Insn.imm(Op.ADD64_IMM, 7, 1));
         a.add(Insn.of(Op.STXDW, 9, 7, counter(t), 0));
-        a.add(Insn.imm(Op.MOV64_IMM, 6, 1));
-        a.add(Insn.of(Op.ATOMIC64_ADD, 9, 6, barrier, 0));
         a.add(Insn.imm(Op.MUL64_IMM, 7, threads));
+        a.add(Insn.imm(Op.MOV64_IMM, 6, 1));
+        a.add(Insn.of(Op.ATOMIC64_FETCH_ADD, 9, 6, barrier, 0));
+        a.add(Insn.imm(Op.ADD64_IMM, 6, 1));
+        int toLast = a.add(null);
         a.add(Insn.imm(Op.MOV64_IMM, 5, 0));
         int loop = a.slot();
         a.add(Insn.of(Op.LDXDW, 4, 9, barrier, 0));
@@ -125,14 +142,29 @@ final class SharedMap {
         a.add(Insn.of(Op.LDXDW, 4, 9, timeouts(t), 0));
         a.add(Insn.imm(Op.ADD64_IMM, 4, 1));
         a.add(Insn.of(Op.STXDW, 9, 4, timeouts(t), 0));
+        int timedOut = a.add(null);
+        a.jumpTo(toLast, Insn.of(Op.JGE_REG, 6, 7, 0, 0), a.slot());
+        // the last to arrive runs ahead of the others by the time the barrier's cache line takes
+        // to reach them: it waits a pseudo-random 0..DELAYS-1 rounds, so that the threads' relative
+        // start sweeps both sides of that gap (a fixed delay would suit one machine only)
+        a.add(Insn.reg(Op.MOV64_REG, 5, 8));
+        a.add(Insn.imm(Op.ADD64_IMM, 5, (int) seed));
+        a.add(Insn.imm(Op.MUL64_IMM, 5, 0x9E3779B1L)); // Fibonacci hashing: the high bits vary with every n
+        a.add(Insn.imm(Op.RSH64_IMM, 5, 16));
+        a.add(Insn.imm(Op.AND64_IMM, 5, DELAYS - 1));
+        int delay = a.slot();
+        int delayDone = a.add(null);
+        a.add(Insn.imm(Op.SUB64_IMM, 5, 1));
+        a.jumpTo(a.add(null), Insn.of(Op.JA), delay);
+        a.jumpTo(delayDone, Insn.of(Op.JEQ_IMM, 5, 0, 0, 0), a.slot());
         a.jumpTo(toDone, Insn.of(Op.JGE_REG, 4, 7, 0, 0), a.slot());
+        a.jumpTo(timedOut, Insn.of(Op.JA), a.slot());
         a.add(Insn.imm(Op.AND64_IMM, 8, instances - 1));
         a.add(Insn.of(Op.STXDW, 10, 9, BASE_SLOT, 0));
         a.add(Insn.of(Op.STXDW, 10, 8, INDEX_SLOT, 0));
         for (int r = 0; r < 10; r++) {
             int l = thread.regLocation()[r];
             if (l < 0) continue;
-            if (l >= locations) throw new IllegalArgumentException("thread P" + t + ": r" + r + " names location " + l + " of " + locations);
             // r2 = &table[n][l]; r1 = its offset, masked into the region; r2 = &location
             a.add(Insn.reg(Op.MOV64_REG, 1, 8));
             a.add(Insn.imm(Op.LSH64_IMM, 1, Integer.numberOfTrailingZeros(tableStride)));
@@ -174,6 +206,17 @@ final class SharedMap {
         a.add(Insn.imm(Op.MOV64_IMM, 0, 0));
         a.add(Insn.of(Op.EXIT));
         return new Code(a.encode(), bodyStart, bodySlots);
+    }
+
+    private void check(SharedProgram.ThreadCode thread, int t) throws ConcurrentRunException {
+        for (int r = 0; r <= 10; r++) {
+            int l = thread.regLocation()[r];
+            if (l >= locations || l < -1 || (r == 10 && l != -1)) {
+                throw new ConcurrentRunException("thread P" + t + ": r" + r + " is to hold location " + l + ", but the test has locations 0.." + (locations - 1) + " and r10 is the frame pointer");
+            }
+        }
+        if (thread.observed().length > MAX_OBSERVED) throw new ConcurrentRunException("thread P" + t + " observes " + thread.observed().length + " registers; at most " + MAX_OBSERVED);
+        for (int r : thread.observed()) if (r < 0 || r > 9) throw new ConcurrentRunException("thread P" + t + " observes r" + r + "; only r0-r9 can be observed");
     }
 
     /** A thread's encoded program and where its body is (for the verifier log's instruction numbers). */
