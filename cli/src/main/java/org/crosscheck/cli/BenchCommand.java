@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Measurements per thread count; the best counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--iterations", defaultValue = "1000000", paramLabel = "N", description = "kernel-litmus: iterations per litmus run (each run loads its programs anew; default: ${DEFAULT-VALUE}).")
+    long iterations;
+
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
@@ -83,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (runtimeName.equals("kernel-litmus")) {
+            if (iterations < 1 || iterations > 1_000_000_000) throw new UserError("--iterations must be 1..1000000000, is " + iterations);
             kernelLitmus(out);
             return 0;
         }
@@ -123,8 +127,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Store buffering on the kernel's concurrent runner: each round runs it in runs of a million
-     * iterations (each run loads both programs anew, as a litmus run does) for {@code seconds}.
+     * Store buffering on the kernel's concurrent runner: each round runs it in runs of
+     * {@code iterations} iterations (each run loads both programs anew, as a litmus run does) for {@code seconds}.
      */
     private void kernelLitmus(PrintWriter out) throws ConcurrentRunException {
         KernelConcurrentRunner runner = new KernelConcurrentRunner();
@@ -132,8 +136,8 @@ final class BenchCommand implements Callable<Integer> {
         SharedProgram sb = StoreBuffering.program(false);
         long start = System.nanoTime();
         runner.run(sb, 1, 0);
-        out.printf("bench kernel-litmus: store buffering (2 threads), runs of 1,000,000 iterations, %d rounds of at least %.1f s;"
-                + " load of both threads + 1 iteration: %.0f ms%n", rounds, seconds, (System.nanoTime() - start) / 1e6);
+        out.printf("bench kernel-litmus: store buffering (2 threads), runs of %d iterations, %d rounds of at least %.1f s;"
+                + " load of both threads + 1 iteration: %.0f ms%n", iterations, rounds, seconds, (System.nanoTime() - start) / 1e6);
         out.println("round  iterations/s   weak (0,0)   barrier time-outs");
         out.flush();
         long seed = 1;
@@ -142,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             long timeouts = 0;
             start = System.nanoTime();
             do {
-                h.addAll(runner.run(sb, 1_000_000, seed++));
+                h.addAll(runner.run(sb, iterations, seed++));
                 timeouts += runner.lastTimeouts();
             } while (System.nanoTime() - start < seconds * 1e9);
             double took = (System.nanoTime() - start) / 1e9;
