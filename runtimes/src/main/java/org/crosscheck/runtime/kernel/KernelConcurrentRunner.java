@@ -3,6 +3,7 @@ package org.crosscheck.runtime.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,12 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
  * every instance on fresh cache lines (chosen from the seed) and sets them to their initial
  * values, the threads run the chunk together (a barrier inside the program lines up each
  * iteration), and user space reads each instance's observed registers and final location values
- * into the histogram.
+ * into the histogram. Placement and the delays that vary the threads' relative timing derive
+ * from the seed; what the threads observe depends on the hardware and the scheduler.
+ *
+ * <p>Nothing waits forever: a thread waits at most {@link #RENDEZVOUS_NANOS} for the others
+ * before a chunk and {@link SharedMap#SPINS} barrier reads inside one (a time-out only costs
+ * that iteration its overlap), so a test run of a chunk always ends.
  *
  * <p>With more threads than CPUs, threads share CPUs round-robin: the results stay right, but a
  * thread then waits in vain for a partner that cannot run, so weak outcomes become rare and runs slow.
@@ -63,7 +69,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
         if (layout == null) throw new ConcurrentRunException("the test's locations and observed registers do not fit one map value of " + SharedMap.MAX_SIZE + " bytes");
         List<Session> sessions = new ArrayList<>();
         int[] fds = new int[threads];
-        java.util.Arrays.fill(fds, -1);
+        Arrays.fill(fds, -1);
         try {
             for (int t = 0; t < threads; t++) sessions.add(new Session());
             Session.ValueMap map = sessions.getFirst().memoryMap(layout.size);
@@ -162,12 +168,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
     private static int testRun(Session s, int fd, int repeat) {
         MemorySegment data = s.buffer(KernelRuntime.ETH_HLEN);
         data.asSlice(0, KernelRuntime.ETH_HLEN).fill((byte) 0);
-        s.clearAttr(Bpf.TEST_RUN_SIZE);
-        s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_PROG_FD, fd);
-        s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_DATA_SIZE_IN, KernelRuntime.ETH_HLEN);
-        s.attr.set(ValueLayout.JAVA_LONG, Bpf.TR_DATA_IN, data.address());
-        s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_REPEAT, repeat);
-        long r = Bpf.call(s.errno, Bpf.PROG_TEST_RUN, s.attr, Bpf.TEST_RUN_SIZE);
+        long r = s.testRun(fd, data, KernelRuntime.ETH_HLEN, repeat);
         return r < 0 ? (int) -r : 0;
     }
 

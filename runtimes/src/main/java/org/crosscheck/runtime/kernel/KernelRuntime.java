@@ -109,11 +109,7 @@ public final class KernelRuntime implements Runtime {
             MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
             if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
-            s.clearAttr(Bpf.TEST_RUN_SIZE);
-            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_PROG_FD, fd);
-            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_DATA_SIZE_IN, ETH_HLEN + (packet ? memory.length : 0));
-            s.attr.set(ValueLayout.JAVA_LONG, Bpf.TR_DATA_IN, data.address());
-            long r = Bpf.call(s.errno, Bpf.PROG_TEST_RUN, s.attr, Bpf.TEST_RUN_SIZE);
+            long r = s.testRun(fd, data, ETH_HLEN + (packet ? memory.length : 0), 1);
             if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
             byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);

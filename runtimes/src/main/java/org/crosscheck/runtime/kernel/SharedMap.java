@@ -30,7 +30,7 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
  *   else spin until barrier >= T*(n+1), at most SPINS reads; a time-out is counted and proceeds
  *   spill r9 and n; for each location register: its address in instance n, spilled
  *   r0..r9 = the thread's initial registers   (pointers reloaded from the stack)
- *   BODY                                      unchanged; each exit becomes a goto EPILOGUE
+ *   BODY                                      unchanged (jumps count slots, as encoded); each exit becomes a goto EPILOGUE
  * EPILOGUE:
  *   spill the observed registers; reload r9 and n; results(t)[n] = the observed registers
  *   r0 = 0; exit
