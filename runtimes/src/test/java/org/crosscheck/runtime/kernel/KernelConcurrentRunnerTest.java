@@ -72,13 +72,7 @@ class KernelConcurrentRunnerTest {
 
     @Test
     void aThreadTheVerifierRefusesIsAnError() {
-        // P1 reads 8 bytes past its location: out of the map value wherever the location is placed
-        SharedProgram sb = StoreBuffering.program(false);
-        ThreadCode p1 = sb.threads().get(1);
-        SharedProgram p = new SharedProgram(List.of(sb.threads().get(0),
-                new ThreadCode(List.of(Insn.of(Op.STW, 1, 0, 0, 1), Insn.of(Op.LDXDW, 1, 2, 8, 0)), p1.regValue(), p1.regLocation(), p1.observed())),
-                sb.initial(), sb.locationNames());
-        ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> runner.run(p, 10, 1));
+        ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> runner.run(badProgram(), 10, 1));
         assertTrue(e.getMessage().startsWith("thread P1 refused by the kernel's verifier: invalid access to map value"), e.getMessage());
         assertTrue(e.getMessage().contains("(at pc 1: r1 = *(u64 *)(r2 +8))"), e.getMessage());
     }
@@ -107,9 +101,29 @@ class KernelConcurrentRunnerTest {
     }
 
     @Test
+    void runsCloseTheirProgramsMapsAndThreads() throws Exception {
+        runner.run(StoreBuffering.program(false), 10, 1); // classes and the JVM's own descriptors settle
+        long fds = KernelLeakTest.openFds(), maps = KernelLeakTest.mappedMaps();
+        for (int k = 0; k < 5; k++) runner.run(StoreBuffering.program(k % 2 == 0), 2000, k);
+        assertThrows(ConcurrentRunException.class, () -> runner.run(badProgram(), 10, 1));
+        assertEquals(fds, KernelLeakTest.openFds());
+        assertEquals(maps, KernelLeakTest.mappedMaps());
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith("kernel-litmus-")).toList());
+    }
+
+    @Test
     void namedKernelAndAvailableWhereBpfWorks() {
         assertEquals("kernel", runner.name());
         assertEquals(null, runner.unavailableReason());
+    }
+
+    /** SB whose P1 reads 8 bytes past its location: out of the map value wherever the location is placed. */
+    private static SharedProgram badProgram() {
+        SharedProgram sb = StoreBuffering.program(false);
+        ThreadCode p1 = sb.threads().get(1);
+        return new SharedProgram(List.of(sb.threads().get(0),
+                new ThreadCode(List.of(Insn.of(Op.STW, 1, 0, 0, 1), Insn.of(Op.LDXDW, 1, 2, 8, 0)), p1.regValue(), p1.regLocation(), p1.observed())),
+                sb.initial(), sb.locationNames());
     }
 
     private static void assertOnly(Histogram h, State... allowed) {
