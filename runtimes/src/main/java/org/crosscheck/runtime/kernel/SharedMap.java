@@ -124,6 +124,22 @@ final class SharedMap {
         check(thread, t);
         Asm a = new Asm();
         a.add(Insn.of(Op.LDDW_MAP_VALUE, 9, 0, 0, mapFd & 0xffff_ffffL));
+        barrier(a, t, seed);
+        entry(a, thread);
+        int bodyStart = a.slot();
+        int bodySlots = 0;
+        for (Insn i : thread.body()) bodySlots += i.slots();
+        int end = bodyStart + bodySlots; // where the epilogue starts
+        for (Insn i : thread.body()) {
+            int at = a.slot();
+            a.add(i.op() == Op.EXIT ? Insn.of(Op.JA, 0, 0, end - (at + 1), 0) : i);
+        }
+        epilogue(a, t, thread.observed());
+        return new Code(a.encode(), bodyStart, bodySlots);
+    }
+
+    /** r9 = &value: n = counter[t]++ (kept in r8), then the barrier of iteration n (r9 and r8 survive it). */
+    private void barrier(Asm a, int t, long seed) {
         a.add(Insn.of(Op.LDXDW, 8, 9, counter(t), 0));
         a.add(Insn.reg(Op.MOV64_REG, 7, 8));
         a.add(Insn.imm(Op.ADD64_IMM, 7, 1));
@@ -159,6 +175,10 @@ final class SharedMap {
         a.jumpTo(delayDone, Insn.of(Op.JEQ_IMM, 5, 0, 0, 0), a.slot());
         a.jumpTo(toDone, Insn.of(Op.JGE_REG, 4, 7, 0, 0), a.slot());
         a.jumpTo(timedOut, Insn.of(Op.JA), a.slot());
+    }
+
+    /** r9 = &value, r8 = n: spills both, then sets r0-r9 as the thread starts (locations of instance n). */
+    private void entry(Asm a, SharedProgram.ThreadCode thread) {
         a.add(Insn.imm(Op.AND64_IMM, 8, instances - 1));
         a.add(Insn.of(Op.STXDW, 10, 9, BASE_SLOT, 0));
         a.add(Insn.of(Op.STXDW, 10, 8, INDEX_SLOT, 0));
@@ -184,15 +204,10 @@ final class SharedMap {
             else if (v == (int) v) a.add(Insn.imm(Op.MOV64_IMM, r, v));
             else a.add(Insn.imm(Op.LDDW, r, v));
         }
-        int bodyStart = a.slot();
-        int bodySlots = 0;
-        for (Insn i : thread.body()) bodySlots += i.slots();
-        int epilogue = bodyStart + bodySlots;
-        for (Insn i : thread.body()) {
-            int at = a.slot();
-            a.add(i.op() == Op.EXIT ? Insn.of(Op.JA, 0, 0, epilogue - (at + 1), 0) : i);
-        }
-        int[] observed = thread.observed();
+    }
+
+    /** Stores the observed registers into thread t's results for instance n; r0 = 0; exit. */
+    private void epilogue(Asm a, int t, int[] observed) {
         for (int k = 0; k < observed.length; k++) a.add(Insn.of(Op.STXDW, 10, observed[k], OBSERVED_SLOTS + 8 * k, 0));
         a.add(Insn.of(Op.LDXDW, 1, 10, BASE_SLOT, 0));
         a.add(Insn.of(Op.LDXDW, 2, 10, INDEX_SLOT, 0));
@@ -205,7 +220,6 @@ final class SharedMap {
         }
         a.add(Insn.imm(Op.MOV64_IMM, 0, 0));
         a.add(Insn.of(Op.EXIT));
-        return new Code(a.encode(), bodyStart, bodySlots);
     }
 
     private void check(SharedProgram.ThreadCode thread, int t) throws ConcurrentRunException {
