@@ -21,6 +21,11 @@ import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.concurrent.ConcurrentRunException;
+import org.crosscheck.runtime.concurrent.Histogram;
+import org.crosscheck.runtime.concurrent.SharedProgram;
+import org.crosscheck.runtime.concurrent.StoreBuffering;
+import org.crosscheck.runtime.kernel.KernelConcurrentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,9 +38,11 @@ import picocli.CommandLine.Spec;
             "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side.",
             "For dpdk-interp and dpdk-jit each program goes through the executor process.",
             "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results",
-            "absorbed from no-op workers on a second node, in programs per second."
+            "absorbed from no-op workers on a second node, in programs per second.",
+            "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner",
+            "(store buffering on two pinned CPUs) and how often the weak outcome shows."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5",
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -53,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Measurements per thread count; the best counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--iterations", defaultValue = "1000000", paramLabel = "N", description = "kernel-litmus: iterations per litmus run (each run loads its programs anew; default: ${DEFAULT-VALUE}).")
+    long iterations;
+
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
@@ -60,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         Names() {
             super(Runtimes.names());
             add("coordinator");
+            add("kernel-litmus");
         }
     }
 
@@ -72,6 +83,11 @@ final class BenchCommand implements Callable<Integer> {
         if (runtimeName.equals("coordinator")) {
             // the coordinator alone, with 16 no-op worker threads (as 8 two-core workers would ask)
             org.crosscheck.worker.CoordinatorBench.run(out, seconds, 16, 256);
+            return 0;
+        }
+        if (runtimeName.equals("kernel-litmus")) {
+            if (iterations < 1 || iterations > 1_000_000_000) throw new UserError("--iterations must be 1..1000000000, is " + iterations);
+            kernelLitmus(out);
             return 0;
         }
         Runtime runtime;
@@ -107,6 +123,36 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    /**
+     * Store buffering on the kernel's concurrent runner: each round runs it in runs of
+     * {@code iterations} iterations (each run loads both programs anew, as a litmus run does) for {@code seconds}.
+     */
+    private void kernelLitmus(PrintWriter out) throws ConcurrentRunException {
+        KernelConcurrentRunner runner = new KernelConcurrentRunner();
+        if (runner.unavailableReason() != null) throw new UserError("the kernel runner is not available here: " + runner.unavailableReason());
+        SharedProgram sb = StoreBuffering.program(false);
+        long start = System.nanoTime();
+        runner.run(sb, 1, 0);
+        out.printf("bench kernel-litmus: store buffering (2 threads), runs of %d iterations, %d rounds of at least %.1f s;"
+                + " load of both threads + 1 iteration: %.0f ms%n", iterations, rounds, seconds, (System.nanoTime() - start) / 1e6);
+        out.println("round  iterations/s   weak (0,0)   barrier time-outs");
+        out.flush();
+        long seed = 1;
+        for (int round = 1; round <= rounds; round++) {
+            Histogram h = new Histogram();
+            long timeouts = 0;
+            start = System.nanoTime();
+            do {
+                h.addAll(runner.run(sb, iterations, seed++));
+                timeouts += runner.lastTimeouts();
+            } while (System.nanoTime() - start < seconds * 1e9);
+            double took = (System.nanoTime() - start) / 1e9;
+            out.printf("%5d  %12.0f   %9.2f%%   %8.2f%%%n", round, h.total() / took, 100.0 * h.count(StoreBuffering.weak(false)) / h.total(),
+                    100.0 * timeouts / (2.0 * h.total()));
+            out.flush();
         }
     }
 

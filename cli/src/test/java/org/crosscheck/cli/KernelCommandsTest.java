@@ -88,4 +88,11 @@ class KernelCommandsTest {
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().matches("(?s).*threads  programs/s   C raw loop/s   ratio\\n\\s+1\\s+\\d+\\s+\\d+\\s+\\d+%.*"), r.out());
     }
+
+    @Test
+    void benchKernelLitmusMeasuresStoreBuffering() {
+        Result r = crosscheck("bench", "kernel-litmus", "--seconds", "0.1", "--rounds", "1", "--iterations", "20000");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().matches("(?s).*round  iterations/s   weak \\(0,0\\)   barrier time-outs\\n\\s+1\\s+\\d+\\s+\\d+\\.\\d\\d%\\s+\\d+\\.\\d\\d%.*"), r.out());
+    }
 }

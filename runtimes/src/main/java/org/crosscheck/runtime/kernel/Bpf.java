@@ -32,7 +32,7 @@ final class Bpf {
     static final long PL_TYPE = 0, PL_INSN_CNT = 4, PL_INSNS = 8, PL_LICENSE = 16, PL_LOG_LEVEL = 24,
             PL_LOG_SIZE = 28, PL_LOG_BUF = 32, PL_FLAGS = 44, PL_NAME = 48, PL_LOG_TRUE_SIZE = 140;
     /** Offsets in the BPF_PROG_TEST_RUN attributes. */
-    static final long TR_PROG_FD = 0, TR_RETVAL = 4, TR_DATA_SIZE_IN = 8, TR_DATA_IN = 16;
+    static final long TR_PROG_FD = 0, TR_RETVAL = 4, TR_DATA_SIZE_IN = 8, TR_DATA_IN = 16, TR_REPEAT = 32;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -48,6 +48,14 @@ final class Bpf {
     private static final MethodHandle MUNMAP = LINKER.downcallHandle(
             LINKER.defaultLookup().find("munmap").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    /** sched_getaffinity/sched_setaffinity(pid, size, mask): the calling thread's CPU set when pid is 0. */
+    private static final FunctionDescriptor AFFINITY = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
+    private static final MethodHandle GET_AFFINITY = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("sched_getaffinity").orElseThrow(), AFFINITY, Linker.Option.captureCallState("errno"));
+    private static final MethodHandle SET_AFFINITY = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("sched_setaffinity").orElseThrow(), AFFINITY, Linker.Option.captureCallState("errno"));
+    /** Bytes of a cpu_set_t (1024 CPUs). */
+    private static final int CPU_SET_SIZE = 128;
     private static final MethodHandle CLOSE = LINKER.downcallHandle(
             LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -91,6 +99,31 @@ final class Bpf {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close() downcall failed", t);
+        }
+    }
+
+    /** The CPUs the calling thread may run on, in increasing order (empty when the call fails). */
+    static int[] allowedCpus() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(CPU_SET_SIZE, 8);
+            int r = (int) GET_AFFINITY.invokeExact(errnoSlot(arena), 0, (long) CPU_SET_SIZE, mask);
+            if (r != 0) return new int[0];
+            return java.util.BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE)).stream().toArray();
+        } catch (Throwable t) {
+            throw new IllegalStateException("sched_getaffinity() downcall failed", t);
+        }
+    }
+
+    /** Pins the calling thread to {@code cpu}: 0, or the errno of the failure. */
+    static int pinTo(int cpu) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = errnoSlot(arena);
+            MemorySegment mask = arena.allocate(CPU_SET_SIZE, 8);
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            int r = (int) SET_AFFINITY.invokeExact(errno, 0, (long) CPU_SET_SIZE, mask);
+            return r == 0 ? 0 : (int) ERRNO.get(errno, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("sched_setaffinity() downcall failed", t);
         }
     }
 }

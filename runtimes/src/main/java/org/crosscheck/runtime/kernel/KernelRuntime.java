@@ -103,17 +103,13 @@ public final class KernelRuntime implements Runtime {
         } catch (KernelCode.Inexpressible e) {
             return new Outcome.Unsupported(e.getMessage());
         }
-        int fd = load(s, code, 0, 0);
-        if (fd < 0) return rejection(s, code, program, -fd);
+        int fd = load(s, code.code(), 0, 0);
+        if (fd < 0) return rejection(s, code.code(), code.userStart(), program.slotCount(), -fd);
         try {
             MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
             if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
-            s.clearAttr(Bpf.TEST_RUN_SIZE);
-            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_PROG_FD, fd);
-            s.attr.set(ValueLayout.JAVA_INT, Bpf.TR_DATA_SIZE_IN, ETH_HLEN + (packet ? memory.length : 0));
-            s.attr.set(ValueLayout.JAVA_LONG, Bpf.TR_DATA_IN, data.address());
-            long r = Bpf.call(s.errno, Bpf.PROG_TEST_RUN, s.attr, Bpf.TEST_RUN_SIZE);
+            long r = s.testRun(fd, data, ETH_HLEN + (packet ? memory.length : 0), 1);
             if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
             byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
@@ -126,9 +122,8 @@ public final class KernelRuntime implements Runtime {
         }
     }
 
-    /** BPF_PROG_LOAD of {@code code}; the program fd or minus errno. */
-    private static int load(Session s, KernelCode code, int logLevel, long logSize) {
-        byte[] bytes = code.code();
+    /** BPF_PROG_LOAD of the socket filter {@code bytes}; the program fd or minus errno. */
+    static int load(Session s, byte[] bytes, int logLevel, long logSize) {
         MemorySegment insns = s.buffer(bytes.length);
         MemorySegment.copy(bytes, 0, insns, ValueLayout.JAVA_BYTE, 0, bytes.length);
         s.clearAttr(Bpf.PROG_LOAD_SIZE);
@@ -155,14 +150,14 @@ public final class KernelRuntime implements Runtime {
      * of a longer log (the decisive line is at the end). A program too large to verify gets only
      * the messages and statistics (log level 4): tracing its million instructions takes seconds.
      */
-    private static Outcome rejection(Session s, KernelCode code, Program program, int errno) {
+    static Outcome.Rejected rejection(Session s, byte[] code, int userStart, int userSlots, int errno) {
         int level = errno == Errno.E2BIG.number ? LOG_STATS : LOG_INSNS;
         int fd = load(s, code, level, LOG_SIZE);
         if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
         String log = s.logBuffer(LOG_SIZE).getString(0, StandardCharsets.UTF_8);
         long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));
         if (trueSize > LOG_SIZE) log = "# (the verifier's log had " + trueSize + " bytes; these are its last " + LOG_SIZE + ")\n" + log;
-        return VerifierLog.rejection(errno, log, code.userStart(), program.slotCount());
+        return VerifierLog.rejection(errno, log, userStart, userSlots);
     }
 
     private static Outcome mapFailure(Session s, String what) {

@@ -107,6 +107,20 @@ final class Session implements AutoCloseable {
         Bpf.close(m.fd());
     }
 
+    /**
+     * BPF_PROG_TEST_RUN: runs program {@code fd} {@code repeat} times on the first {@code size}
+     * bytes of {@code data}; 0 or minus errno. The last run's return value is then at
+     * {@link Bpf#TR_RETVAL} in {@link #attr}.
+     */
+    long testRun(int fd, MemorySegment data, int size, int repeat) {
+        clearAttr(Bpf.TEST_RUN_SIZE);
+        attr.set(ValueLayout.JAVA_INT, Bpf.TR_PROG_FD, fd);
+        attr.set(ValueLayout.JAVA_INT, Bpf.TR_DATA_SIZE_IN, size);
+        attr.set(ValueLayout.JAVA_LONG, Bpf.TR_DATA_IN, data.address());
+        attr.set(ValueLayout.JAVA_INT, Bpf.TR_REPEAT, repeat);
+        return Bpf.call(errno, Bpf.PROG_TEST_RUN, attr, Bpf.TEST_RUN_SIZE);
+    }
+
     void clearAttr(int size) {
         attr.asSlice(0, size).fill((byte) 0);
     }

@@ -21,7 +21,7 @@ final class VerifierLog {
     private static final Pattern INSN_LINE = Pattern.compile("^(w?\\d+): \\((\\p{XDigit}{2})\\) (.*?)(\\s+;.*)?$");
     private static final Pattern STATE_LINE = Pattern.compile("^(w?\\d+: R|from w?\\d+ to w?\\d+: |func#|processed \\d+ insns|verification time|stack depth|mark_read|\\s*$)");
 
-    static Outcome rejection(int errno, String rawLog, int userStart, int userSlots) {
+    static Outcome.Rejected rejection(int errno, String rawLog, int userStart, int userSlots) {
         Errno e = Errno.of(errno);
         if (rawLog == null || rawLog.isBlank()) {
             RejectKind kind = e == Errno.EINVAL || e == Errno.EACCES ? (e == Errno.EINVAL ? RejectKind.INVALID : RejectKind.PERMISSION) : e.kind;

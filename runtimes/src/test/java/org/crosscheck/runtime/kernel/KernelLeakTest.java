@@ -26,7 +26,7 @@ class KernelLeakTest {
     private static final int PROGRAMS = 100_000;
     private static final int THREADS = 2;
 
-    private static long openFds() throws IOException {
+    static long openFds() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
         }
@@ -68,7 +68,7 @@ class KernelLeakTest {
     }
 
     /** Our mmap()ed map values, as /proc/self/maps shows them. */
-    private static long mappedMaps() throws IOException {
+    static long mappedMaps() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("bpf-map")).count();
     }
 
