@@ -16,6 +16,7 @@ public final class ConcurrentRunners {
     static {
         BY_NAME.put("interp", InterpConcurrentRunner::new);
         BY_NAME.put("jit", JitConcurrentRunner::new);
+        BY_NAME.put("kernel", org.crosscheck.runtime.kernel.KernelConcurrentRunner::new);
         BY_NAME.put("jit-mutant:unordered-fetch", () -> new JitConcurrentRunner("jit-mutant:unordered-fetch", MemoryMode.UNORDERED_FETCH));
     }
 

@@ -56,8 +56,8 @@ public record SharedProgram(List<ThreadCode> threads, long[] initial, List<Strin
      *
      * @param body        its instructions with jumps resolved and no final {@code exit}: a runner
      *                    adds its own epilogue (the JIT an {@code exit}; the kernel code that
-     *                    stores the observed registers); a jump to {@code body.size()} (the slot
-     *                    after the last instruction) ends the thread
+     *                    stores the observed registers); a jump to the slot after the last
+     *                    instruction ends the thread (jump offsets count 8-byte slots, as in BPF)
      * @param regValue    r0..r10 at entry where {@code regLocation} is -1 (other registers are 0)
      * @param regLocation r0..r10: the index of the location whose address the register holds at
      *                    entry, or -1
