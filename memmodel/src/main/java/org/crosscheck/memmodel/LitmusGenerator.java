@@ -62,8 +62,8 @@ public final class LitmusGenerator {
         }
     }
 
-    /** A generated test and the cycle it witnesses. */
-    public record Generated(long seed, long index, Cycle cycle, Litmus test) {}
+    /** A generated test, the cycle it witnesses and the cycle's family (SB, MP, ... or diy's key such as WRW+RR). */
+    public record Generated(long seed, long index, Cycle cycle, String family, Litmus test) {}
 
     private static final int ATTEMPTS = 10_000;
     /**
@@ -73,9 +73,12 @@ public final class LitmusGenerator {
     static final int MAX_RMWS = 2;
 
     private final Config config;
+    /** The keys of the named families that fit the configuration. */
+    private final List<String> familyKeys = new ArrayList<>();
 
     public LitmusGenerator(Config config) {
         this.config = config;
+        for (Map.Entry<String, String> f : FAMILIES.entrySet()) if (fits(f.getKey(), config)) familyKeys.add(f.getKey());
     }
 
     public Config config() {
@@ -89,7 +92,9 @@ public final class LitmusGenerator {
             Cycle c = randomCycle(rnd);
             if (c == null) continue;
             try {
-                return new Generated(seed, index, c, build(c));
+                Builder b = new Builder(c);
+                Litmus t = b.build();
+                return new Generated(seed, index, c, b.family, t);
             } catch (Unwitnessable e) {
                 // draw again: the condition could not single out this cycle's executions
             }
@@ -118,57 +123,68 @@ public final class LitmusGenerator {
     /** The named families (SB, MP, LB, WRC, IRIW, ...) whose cycles fit the configuration. */
     public static List<String> families(Config config) {
         Set<String> names = new LinkedHashSet<>();
-        for (Map.Entry<String, String> f : FAMILIES.entrySet()) {
-            String[] threads = f.getKey().split("\\+");
-            int edges = 0;
-            for (String t : threads) edges += t.length(); // one po edge per access but the last, plus one com edge per thread
-            if (threads.length >= config.minThreads() && threads.length <= config.maxThreads() && edges <= config.maxCycle()) names.add(f.getValue());
-        }
+        for (Map.Entry<String, String> f : FAMILIES.entrySet()) if (fits(f.getKey(), config)) names.add(f.getValue());
         return List.copyOf(names);
+    }
+
+    private static boolean fits(String key, Config config) {
+        String[] threads = key.split("\\+");
+        int edges = 0;
+        for (String t : threads) edges += t.length(); // one po edge per access but the last, plus one com edge per thread
+        return threads.length >= config.minThreads() && threads.length <= config.maxThreads() && edges <= config.maxCycle();
     }
 
     // ---- random cycles ----
 
     private enum Category { PLAIN, ACQREL, ATOMIC }
 
-    /** A random cycle within the configuration, or null when this draw does not fit it. */
+    /**
+     * A random cycle within the configuration, or null when this draw does not fit it. A third of
+     * the draws take the shape of a named family (the classic tests), the others any shape.
+     */
     private Cycle randomCycle(SplittableRandom rnd) {
-        int threads = config.minThreads() + rnd.nextInt(config.maxThreads() - config.minThreads() + 1);
-        int[] po = new int[threads];
-        int edges = threads, poEdges = 0;
-        for (int t = 0; t < threads; t++) {
-            int r = rnd.nextInt(9); // mostly one po edge per thread, as the classic shapes
-            po[t] = r == 0 ? 0 : r <= 6 ? 1 : 2;
-            poEdges += po[t];
-            edges += po[t];
-        }
-        if (poEdges < 2 || edges > config.maxCycle()) return null;
-        Edge[] com = new Edge[threads];
-        for (int t = 0; t < threads; t++) com[t] = new Edge[] {Edge.RFE, Edge.FRE, Edge.COE}[rnd.nextInt(3)];
-        List<Dir> dirs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Dir first = com[(t + threads - 1) % threads].target(), last = com[t].source();
-            if (po[t] == 0 && first != last) return null;
-            dirs.add(first);
-            for (int k = 1; k < po[t]; k++) dirs.add(rnd.nextBoolean() ? Dir.R : Dir.W);
-            if (po[t] > 0) dirs.add(last);
-        }
+        List<String> shape = rnd.nextInt(3) == 0 && !familyKeys.isEmpty()
+                ? List.of(familyKeys.get(rnd.nextInt(familyKeys.size())).split("\\+"))
+                : randomShape(rnd);
+        if (shape == null) return null;
         List<Access> accesses = new ArrayList<>();
         int rmws = 0;
-        for (Dir d : dirs) {
-            Access a = randomAccess(rnd, d);
-            if (a.kind().rmwEvent()) rmws++;
-            accesses.add(a);
+        for (String thread : shape) {
+            for (char d : thread.toCharArray()) {
+                Access a = randomAccess(rnd, Dir.valueOf(String.valueOf(d)));
+                if (a.kind().rmwEvent()) rmws++;
+                accesses.add(a);
+            }
         }
         if (rmws > MAX_RMWS) return null;
-        List<Edge> es = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
         int i = 0;
-        for (int t = 0; t < threads; t++) {
-            for (int k = 0; k < po[t]; k++, i++) es.add(randomPo(rnd, accesses.get(i), accesses.get(i + 1)));
-            es.add(com[t]);
+        for (String thread : shape) {
+            for (int k = 1; k < thread.length(); k++, i++) edges.add(randomPo(rnd, accesses.get(i), accesses.get(i + 1)));
+            // the edge to the next thread is the communication its directions allow: W to R rfe, R to W fre, W to W coe
+            Dir from = accesses.get(i).dir(), to = accesses.get((i + 1) % accesses.size()).dir();
+            if (from == Dir.R && to == Dir.R) return null;
+            edges.add(from == Dir.R ? Edge.FRE : to == Dir.R ? Edge.RFE : Edge.COE);
             i++;
         }
-        return new Cycle(accesses, es);
+        return new Cycle(accesses, edges);
+    }
+
+    /** Each thread's access directions, e.g. [WR, WR] for SB; null when the draw is too long or has too few po edges. */
+    private List<String> randomShape(SplittableRandom rnd) {
+        int threads = config.minThreads() + rnd.nextInt(config.maxThreads() - config.minThreads() + 1);
+        int edges = threads, poEdges = 0;
+        List<String> shape = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int r = rnd.nextInt(9); // mostly one po edge per thread, as in the classic shapes
+            int po = r < 2 ? 0 : r < 7 ? 1 : 2;
+            poEdges += po;
+            edges += po;
+            StringBuilder dirs = new StringBuilder();
+            for (int k = 0; k <= po; k++) dirs.append(rnd.nextBoolean() ? 'R' : 'W');
+            shape.add(dirs.toString());
+        }
+        return poEdges < 2 || edges > config.maxCycle() ? null : shape;
     }
 
     private Access randomAccess(SplittableRandom rnd, Dir dir) {
