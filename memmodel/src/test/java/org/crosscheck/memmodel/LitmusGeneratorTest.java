@@ -72,38 +72,42 @@ class LitmusGeneratorTest {
         return forms;
     }
 
-    /** Generates and checks count tests, asserting each prints and parses back to an equal test; returns the verdict counts. */
-    static Map<Verdict, Integer> campaign(Config config, long seed, int count, Set<String> forms, Set<Kind> kinds, Set<Edge> edges, Set<String> families) {
+    /** What a run of generated tests used and how they were judged. */
+    record Coverage(Map<Verdict, Integer> verdicts, Set<String> forms, Set<Kind> kinds, Set<Edge> edges, Set<String> families) {
+        int count(Verdict v) {
+            return verdicts.getOrDefault(v, 0);
+        }
+    }
+
+    /** Generates and checks count tests, asserting that each prints and parses back to an equal test. */
+    static Coverage campaign(Config config, long seed, int count) {
         LitmusGenerator g = new LitmusGenerator(config);
-        Map<Verdict, Integer> verdicts = new TreeMap<>();
+        Coverage c = new Coverage(new TreeMap<>(), new TreeSet<>(), EnumSet.noneOf(Kind.class), EnumSet.noneOf(Edge.class), new TreeSet<>());
         for (int i = 0; i < count; i++) {
             Generated gen = g.generate(seed, i);
             Litmus t = gen.test();
             Litmus back = LitmusParser.parse(t.source(), LitmusPrinter.format(t));
             assertEquals(t, back, "round trip of " + t.name() + ":\n" + LitmusPrinter.format(t));
             assertEquals(gen.cycle(), Cycle.parse(gen.cycle().toString()), "cycle text round trip");
-            verdicts.merge(verdict(t), 1, Integer::sum);
-            forms.addAll(forms(t));
-            for (Access a : gen.cycle().accesses()) kinds.add(a.kind());
-            edges.addAll(gen.cycle().edges());
-            families.add(gen.family());
             assertTrue(t.name().startsWith(gen.family()), t.name());
+            c.verdicts().merge(verdict(t), 1, Integer::sum);
+            c.forms().addAll(forms(t));
+            for (Access a : gen.cycle().accesses()) c.kinds().add(a.kind());
+            c.edges().addAll(gen.cycle().edges());
+            c.families().add(gen.family());
         }
-        return verdicts;
+        return c;
     }
 
     @Test
     void twoThousandTestsRoundTripAreJudgedAndCoverEveryKind() {
-        Set<String> forms = new TreeSet<>(), families = new TreeSet<>();
-        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
-        Set<Edge> edges = EnumSet.noneOf(Edge.class);
-        Map<Verdict, Integer> verdicts = campaign(ALL, 1, 2000, forms, kinds, edges, families);
-        System.out.println("LitmusGenerator, 2000 tests, default config: " + verdicts);
-        int allowed = verdicts.getOrDefault(Verdict.ALLOWED, 0), forbidden = verdicts.getOrDefault(Verdict.FORBIDDEN, 0);
-        assertEquals(2000, allowed + forbidden, "exists conditions are Allowed or Forbidden: " + verdicts);
-        assertTrue(allowed >= 400 && forbidden >= 400, "both verdicts in reasonable proportions: " + verdicts);
-        assertEquals(EnumSet.allOf(Kind.class), kinds);
-        assertEquals(EnumSet.allOf(Edge.class), edges);
+        Coverage c = campaign(ALL, 1, 2000);
+        System.out.println("LitmusGenerator, 2000 tests, default config: " + c.verdicts());
+        int allowed = c.count(Verdict.ALLOWED), forbidden = c.count(Verdict.FORBIDDEN);
+        assertEquals(2000, allowed + forbidden, "exists conditions are Allowed or Forbidden: " + c.verdicts());
+        assertTrue(allowed >= 400 && forbidden >= 400, "both verdicts in reasonable proportions: " + c.verdicts());
+        assertEquals(EnumSet.allOf(Kind.class), c.kinds());
+        assertEquals(EnumSet.allOf(Edge.class), c.edges());
         Set<String> expected = new TreeSet<>(List.of("alu", "if", "label"));
         for (Width w : List.of(Width.U32, Width.U64)) {
             for (String f : List.of("load ", "store ", "load_acquire ", "store_release ", "cmpxchg ")) expected.add(f + w);
@@ -112,8 +116,8 @@ class LitmusGeneratorTest {
                 if (op != RmwOp.XCHG) expected.add("lock " + op.name + " " + w);
             }
         }
-        assertEquals(expected, forms);
-        assertTrue(families.containsAll(LitmusGenerator.families(ALL)), "families never generated: " + missing(LitmusGenerator.families(ALL), families));
+        assertEquals(expected, c.forms());
+        assertTrue(c.families().containsAll(LitmusGenerator.families(ALL)), "families never generated: " + missing(LitmusGenerator.families(ALL), c.families()));
     }
 
     static List<String> missing(List<String> wanted, Set<String> got) {
@@ -130,16 +134,13 @@ class LitmusGeneratorTest {
         "atomic64;   alu,cmpxchg U64,fetch add U64,fetch and U64,fetch or U64,fetch xchg U64,fetch xor U64,if,label,load U32,load U64,lock add U64,lock and U64,lock or U64,lock xor U64,store U32,store U64",
     })
     void groupsRestrictTheInstructions(String groups, String forms) {
-        Set<String> seen = new TreeSet<>(), families = new TreeSet<>();
-        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
-        Set<Edge> edges = EnumSet.noneOf(Edge.class);
         Config config = ALL.withGroups(Group.parseList(groups));
-        Map<Verdict, Integer> verdicts = campaign(config, 2, 400, seen, kinds, edges, families);
-        assertEquals(new TreeSet<>(List.of(forms.split(","))), seen);
-        assertTrue(verdicts.getOrDefault(Verdict.FORBIDDEN, 0) > 0 && verdicts.getOrDefault(Verdict.ALLOWED, 0) > 0, verdicts.toString());
-        for (Edge e : List.of(Edge.ADDR, Edge.DATA, Edge.CTRL)) assertTrue(edges.contains(e), "dependency " + e + " with groups '" + groups + "'");
-        assertEquals(config.groups().contains(Group.ATOMIC64), edges.contains(Edge.FENCE));
-        assertEquals(config.groups().contains(Group.ATOMIC32), edges.contains(Edge.FENCE32));
+        Coverage c = campaign(config, 2, 400);
+        assertEquals(new TreeSet<>(List.of(forms.split(","))), c.forms());
+        assertTrue(c.count(Verdict.FORBIDDEN) > 0 && c.count(Verdict.ALLOWED) > 0, c.verdicts().toString());
+        for (Edge e : List.of(Edge.ADDR, Edge.DATA, Edge.CTRL)) assertTrue(c.edges().contains(e), "dependency " + e + " with groups '" + groups + "'");
+        assertEquals(config.groups().contains(Group.ATOMIC64), c.edges().contains(Edge.FENCE));
+        assertEquals(config.groups().contains(Group.ATOMIC32), c.edges().contains(Edge.FENCE32));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -280,9 +281,8 @@ class LitmusGeneratorTest {
 
     @Test
     void fourThreadsGiveIriwLikeTests() {
-        Set<String> forms = new TreeSet<>(), families = new TreeSet<>();
         Config four = new Config(Config.MEMORY_GROUPS, 4, 4, 8);
-        campaign(four, 4, 200, forms, EnumSet.noneOf(Kind.class), EnumSet.noneOf(Edge.class), families);
+        Set<String> families = campaign(four, 4, 200).families();
         assertTrue(families.containsAll(LitmusGenerator.families(four)), "families never generated: " + missing(LitmusGenerator.families(four), families));
     }
 
