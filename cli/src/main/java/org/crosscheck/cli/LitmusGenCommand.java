@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import org.crosscheck.isa.Group;
 import org.crosscheck.memmodel.Checker;
 import org.crosscheck.memmodel.Cycle;
@@ -25,12 +26,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "gen",
         mixinStandardHelpOptions = true,
         description = {
-            "Generates litmus tests as diy7 does: a random cycle of program-order edges (po, addr, data,",
-            "ctrl, or across an atomic fetch-add) and communication edges (rfe, fre, coe) over plain,",
-            "acquire/release and atomic accesses, with the condition that witnesses the cycle. Each test",
-            "is judged by the BPF memory model: one line '<name> Allowed|Forbidden' per test, then a",
-            "summary. Test (seed, index) is the same on every run. With --out, writes DIR/<name>.litmus",
-            "and DIR/kinds.txt; else prints each test before its line."
+            "Generates litmus tests as diy7 does, each judged by the BPF memory model.",
+            "A test is a random cycle of program-order edges (po, addr, data, ctrl, or",
+            "across an atomic fetch-add) and communication edges (rfe, fre, coe) over",
+            "plain, acquire/release and atomic accesses, with the condition that",
+            "witnesses the cycle. Prints '<name> Allowed|Forbidden' per test, then a",
+            "summary; (seed, index) always gives the same test. With --out, writes",
+            "DIR/<name>.litmus and DIR/kinds.txt; else prints each test before its line."
         },
         footer = {"", "Examples:", "  crosscheck litmus gen --count 1000 --seed 7 --out /tmp/litmus",
             "  crosscheck litmus gen --count 20 --groups acqrel --threads 2",
@@ -88,16 +90,20 @@ final class LitmusGenCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int n = cycle != null ? 1 : count;
         for (int i = 0; i < n; i++) {
-            Litmus test = cycle != null ? fromCycle(cycle) : generator.generate(seed, start + i).test();
-            test = unique(test, names);
+            Cycle c = cycle != null ? parseCycle(cycle) : null;
+            LitmusGenerator.Generated g = c != null ? null : generator.generate(seed, start + i);
+            Litmus test = unique(c != null ? build(c) : g.test(), names);
             Verdict v = Checker.check(test).verdict();
             verdicts.merge(v, 1, Integer::sum);
             String line = test.name() + " " + v.text;
             kinds.append(line).append('\n');
+            // the cycle in a comment after the header, to find the test again (the parser skips comments)
+            String text = LitmusPrinter.format(test).replaceFirst("\n", Matcher.quoteReplacement(
+                    "\n(* " + (g == null ? "cycle " + c : "seed " + seed + " index " + g.index() + ": " + g.cycle()) + " *)\n"));
             if (out != null) {
-                Files.writeString(out.resolve(test.name() + ".litmus"), LitmusPrinter.format(test));
+                Files.writeString(out.resolve(test.name() + ".litmus"), text);
             } else {
-                pw.print(LitmusPrinter.format(test));
+                pw.print(text);
             }
             pw.println(line);
             if (out == null) pw.println();
@@ -125,9 +131,17 @@ final class LitmusGenCommand implements Callable<Integer> {
         }
     }
 
-    private static Litmus fromCycle(String text) {
+    private static Cycle parseCycle(String text) {
         try {
-            return LitmusGenerator.build(Cycle.parse(text));
+            return Cycle.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--cycle: " + e.getMessage());
+        }
+    }
+
+    private static Litmus build(Cycle c) {
+        try {
+            return LitmusGenerator.build(c);
         } catch (IllegalArgumentException e) {
             throw new UserError("--cycle: " + e.getMessage());
         }

@@ -26,11 +26,13 @@ import org.crosscheck.memmodel.Litmus.*;
  * when it allows it. Deterministic: (seed, index) always gives the same test.
  *
  * <p>Each program-order edge moves to another location, so every location is accessed by one run
- * of communication edges; its writes get distinct values in cycle order, which is then their
- * coherence order. The condition pins the value every load, fetch atomic, xchg and cmpxchg
- * reads, and the final value of each location written twice or more; a cycle for which these
- * do not single out that coherence order (an unpinned lock atomic may hide where it sits) is
- * not generated.
+ * of communication edges (when all po edges are in one thread, that thread's first and last
+ * accesses share one: a coherence test); its writes get distinct values in cycle order, which
+ * is then their coherence order. The condition pins the value every load, fetch atomic, xchg
+ * and cmpxchg reads, and the final value of each location written twice or more; a cycle for
+ * which these do not single out that coherence order (three plain stores, or a lock atomic,
+ * which returns nothing, in the wrong place) is drawn again. Cycles hold at most
+ * {@value #MAX_RMWS} read-modify-writes, to keep checking them fast.
  */
 public final class LitmusGenerator {
 
@@ -67,10 +69,11 @@ public final class LitmusGenerator {
 
     private static final int ATTEMPTS = 10_000;
     /**
-     * Read-modify-writes whose value depends on the one read make the checker's value sets, and
-     * so its paths, grow round by round: a few make a test take seconds instead of milliseconds.
+     * Read-modify-writes make the checker's value sets, and so its paths, grow round by round
+     * (each writes a value computed from any value it may read): three or more can make a test
+     * take seconds instead of milliseconds.
      */
-    static final int MAX_RMWS = 2;
+    public static final int MAX_RMWS = 2;
 
     private final Config config;
     /** The keys of the named families that fit the configuration. */
@@ -87,7 +90,8 @@ public final class LitmusGenerator {
 
     /** The test for (seed, index): the same on every machine and every run. */
     public Generated generate(long seed, long index) {
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        // the seed's own stream picks a start, the index steps from it: (seed, index) pairs share no stream
+        SplittableRandom rnd = new SplittableRandom(new SplittableRandom(seed).nextLong() + index);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Cycle c = randomCycle(rnd);
             if (c == null) continue;
