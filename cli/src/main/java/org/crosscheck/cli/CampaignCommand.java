@@ -57,7 +57,8 @@ final class CampaignCommand implements Callable<Integer> {
         }
         options.pluginOptions.define();
         List<Runtime> rts = options.runtimes(true);
-        int nThreads = threads != null ? threads : java.lang.Runtime.getRuntime().availableProcessors();
+        // a litmus run keeps every CPU busy by itself: one test at a time unless asked otherwise
+        int nThreads = threads != null ? threads : options.litmus ? 1 : java.lang.Runtime.getRuntime().availableProcessors();
         CampaignConfig cfg = options.config(rts, nThreads);
         Metrics metrics = new Metrics();
         MetricsServer server = metricsServer(metricsAddress, metrics, "--metrics");
@@ -73,7 +74,9 @@ final class CampaignCommand implements Callable<Integer> {
         Thread hook = stopHook(campaign, ended);
         if (campaign.resumedAt() > 0) out.println("campaign: resuming in " + cfg.workdir() + " at case " + campaign.resumedAt());
         out.println("campaign: seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes()) + " (reference "
-                + cfg.reference() + "), groups " + campaign.generator().config().groups() + ", cpu " + cfg.cpu() + ", workdir " + cfg.workdir()
+                + cfg.reference() + "), " + (cfg.litmus() != null ? "litmus tests of " + cfg.litmus().generator().groups() + ", "
+                        + cfg.litmus().iterations() + " iterations each" : "groups " + campaign.generator().config().groups() + ", cpu " + cfg.cpu())
+                + ", workdir " + cfg.workdir()
                 + (server != null ? ", live view http://" + server.address().getHostString() + ":" + server.address().getPort() + "/ (metrics at /metrics)" : ""));
         if (campaign.corpusSize() > 0) out.println("campaign: mutating " + campaign.corpusSize() + " corpus programs alongside generation");
         out.flush();
@@ -90,8 +93,8 @@ final class CampaignCommand implements Callable<Integer> {
     }
 
     static void printSummary(PrintWriter out, String who, Campaign.Summary s, CampaignConfig cfg) {
-        out.printf(Locale.ROOT, "%s: %,d programs in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
-                who, s.programs(), s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
+        out.printf(Locale.ROOT, "%s: %,d %s in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
+                who, s.programs(), cfg.litmus() != null ? "litmus tests" : "programs", s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
                 cfg.workdir().resolve("findings"));
         out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.crosscheck.coordinator.campaign.CampaignConfig;
+import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
+import org.crosscheck.memmodel.LitmusGenerator;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.runtime.Runtime;
@@ -55,6 +57,21 @@ final class CampaignOptions {
     @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS", description = "Wall-clock limit per run for external runtimes (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 
+    @Option(names = "--litmus", description = {"A litmus campaign: cases are generated litmus tests (cycles of po/rf/co/fr edges over",
+            "plain, acquire/release and atomic accesses; --groups picks among atomic32, atomic64, acqrel), each judged by the",
+            "BPF memory model and run on every runtime (interp, jit, kernel, " + org.crosscheck.runtime.Runtimes.JIT_UNORDERED_FETCH + ");",
+            "a runtime showing a state the model forbids is a finding."})
+    boolean litmus;
+
+    @Option(names = "--litmus-iterations", defaultValue = "20000", paramLabel = "N", description = "Iterations of each litmus test on each runtime (default: ${DEFAULT-VALUE}).")
+    long litmusIterations;
+
+    @Option(names = "--litmus-threads", defaultValue = "2-3", paramLabel = "MIN-MAX", description = "Threads of generated litmus tests (default: ${DEFAULT-VALUE}; at most 4).")
+    String litmusThreads;
+
+    @Option(names = "--litmus-max-cycle", defaultValue = "6", paramLabel = "N", description = "Longest cycle (edges) of generated litmus tests (default: ${DEFAULT-VALUE}).")
+    int litmusMaxCycle;
+
     @picocli.CommandLine.Mixin
     PluginOptions pluginOptions;
 
@@ -63,7 +80,15 @@ final class CampaignOptions {
      * error, one of the default set is skipped); else only their names and groups are needed.
      */
     List<Runtime> runtimes(boolean mustRun) {
-        return open(runtimes, mustRun, 2);
+        List<Runtime> rts = open(runtimes, mustRun, litmus ? 1 : 2);
+        if (litmus) {
+            for (Runtime r : rts) {
+                if (!org.crosscheck.runtime.concurrent.ConcurrentRunners.names().contains(r.name()))
+                    throw new UserError("runtime " + r.name() + " cannot run litmus tests (litmus runtimes: "
+                            + String.join(", ", org.crosscheck.runtime.concurrent.ConcurrentRunners.names()) + ")");
+            }
+        }
+        return rts;
     }
 
     static List<Runtime> open(String list, boolean mustRun, int atLeast) {
@@ -102,13 +127,30 @@ final class CampaignOptions {
             gs = groups == null ? Group.rfc() : Group.parseList(groups);
             cv = CpuVersion.parse(cpu);
             d = duration == null ? null : parseDuration(duration);
+            LitmusCaseRunner.Options lo = null;
+            if (litmus) {
+                lo = new LitmusCaseRunner.Options(new LitmusGenerator.Config(groups == null ? LitmusGenerator.Config.MEMORY_GROUPS : gs,
+                        threadRange()[0], threadRange()[1], litmusMaxCycle), litmusIterations);
+                gs = Group.rfc(); // the program generator is not used
+            }
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
                     maxPrograms, workdir, threads, batchSize, maxUnits,
                     corpus != null ? corpus : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
-                    allowMissingExit, timeoutMillis);
+                    allowMissingExit, timeoutMillis, lo);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    private int[] threadRange() {
+        String[] f = litmusThreads.strip().split("-");
+        try {
+            int lo = Integer.parseInt(f[0].strip()), hi = f.length > 1 ? Integer.parseInt(f[1].strip()) : lo;
+            if (f.length <= 2) return new int[] {lo, hi};
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--litmus-threads: expected MIN-MAX such as 2-3, got '" + litmusThreads + "'");
     }
 
     static Duration parseDuration(String s) {

@@ -63,6 +63,12 @@ public final class Runtimes {
         return PLUGINS.containsKey(name);
     }
 
+    /**
+     * The JIT with a deliberately wrong shared-memory mapping (fetch atomics neither atomic nor ordered):
+     * alone it runs programs as the JIT does; in litmus runs and campaigns it must be caught.
+     */
+    public static final String JIT_UNORDERED_FETCH = "jit-mutant:unordered-fetch";
+
     /** Names of all known runtimes, in a stable order. */
     public static java.util.Set<String> names() {
         return KNOWN.keySet();
@@ -82,9 +88,10 @@ public final class Runtimes {
             }
             return new PluginRuntime(p, cmd);
         }
+        if (name.equals(JIT_UNORDERED_FETCH)) return new Jit(name, org.crosscheck.runtime.jit.MemoryMode.UNORDERED_FETCH);
         Supplier<Runtime> s = KNOWN.get(name);
         if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet())
-                + ", interp-mutant:<name> from 'crosscheck campaign --list-mutants')");
+                + ", interp-mutant:<name> from 'crosscheck campaign --list-mutants', " + JIT_UNORDERED_FETCH + ")");
         return s.get();
     }
 }

@@ -14,7 +14,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.crosscheck.coordinator.campaign.BatchRunner;
 import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.coordinator.cluster.Wire;
 import org.crosscheck.coordinator.coverage.IsaCoverage;
 import org.crosscheck.coordinator.generate.Generator;
@@ -60,7 +62,7 @@ public final class Worker {
     private volatile String refusal;
     private volatile boolean noop;
     private volatile String workerId;
-    private volatile CaseRunner runner;
+    private volatile BatchRunner runner;
     private volatile org.crosscheck.proto.CampaignSpec spec;
 
     public Worker(ActorSystem<?> system, ActorRef<Object> coordinator, Identity identity, List<Runtime> runtimes, int threads,
@@ -140,9 +142,10 @@ public final class Worker {
             case Welcome w -> {
                 if (!w.getSpec().equals(spec)) { // the first, or a coordinator that restarted
                     spec = w.getSpec();
-                    runner = new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
-                            Wire.corpus(spec.getCorpusList()), metrics, coverage,
-                            spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis());
+                    runner = spec.hasLitmus() ? new LitmusCaseRunner(spec.getSeed(), Wire.litmus(spec.getLitmus()))
+                            : new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
+                                    Wire.corpus(spec.getCorpusList()), metrics, coverage,
+                                    spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis());
                 }
                 workerId = w.getWorkerId();
                 return true;

@@ -41,6 +41,7 @@ public final class Campaign {
     private final LongAdder programs = new LongAdder();
     private final LongAdder divergences = new LongAdder();
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
     private final LongAdder verifierRuns = new LongAdder(), verifierAccepts = new LongAdder();
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
@@ -178,6 +179,14 @@ public final class Campaign {
         t.deviations.forEach((k, n) -> metrics.deviation(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
         verifierRuns.add(t.verifierRuns);
         verifierAccepts.add(t.verifierAccepts);
+        t.litmusObservations.forEach((k, n) -> {
+            String[] f = k.split("/", 3); // runtime/verdict/observation; a runtime name has no '/'
+            metrics.litmus(f[0], f[1], f[2], n);
+        });
+        t.litmusIterations.forEach((rt, n) -> {
+            metrics.litmusIterations(rt, n);
+            litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);
+        });
         return true;
     }
 
@@ -207,10 +216,13 @@ public final class Campaign {
         long now = System.nanoTime();
         double dt = Math.max((now - lastLine) / 1e9, 1e-9);
         long p = programs.sum();
-        StringBuilder sb = new StringBuilder(String.format("[%s] %,d programs (%,.0f/s)", clock((now - started) / 1e9), p, (p - lastPrograms) / dt));
-        for (Map.Entry<String, LongAdder> e : perRuntime.entrySet()) {
+        boolean litmus = config.litmus() != null;
+        StringBuilder sb = new StringBuilder(String.format("[%s] %,d %s (%,.0f/s)", clock((now - started) / 1e9), p,
+                litmus ? "litmus tests" : "programs", (p - lastPrograms) / dt));
+        // litmus campaigns: iterations per second per runtime; else programs per second per runtime
+        for (Map.Entry<String, LongAdder> e : (litmus ? litmusIterations : perRuntime).entrySet()) {
             long v = e.getValue().sum();
-            sb.append(String.format(" %s %,.0f/s", e.getKey(), (v - lastPer.getOrDefault(e.getKey(), 0L)) / dt));
+            sb.append(String.format(" %s %,.0f%s/s", e.getKey(), (v - lastPer.getOrDefault(e.getKey(), 0L)) / dt, litmus ? " it" : ""));
             lastPer.put(e.getKey(), v);
         }
         sb.append(String.format(" | divergences %,d | findings %d (new %d)", divergences.sum(), store.list().size(), newFindings.get()));

@@ -11,10 +11,18 @@ import org.crosscheck.isa.Group;
  * What a campaign runs: which runtimes (the first is the reference every other is compared
  * against), which groups and CPU version the generator may use, for how long, from which seed;
  * {@code allowMissingExit} lets the generator drop the final exit of some programs (loader crash hunting);
- * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime.
+ * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime; {@code litmus}, when not
+ * null, makes it a litmus campaign (cases are generated litmus tests judged by the memory model).
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
-        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
+        long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
+        LitmusCaseRunner.Options litmus) {
+
+    /** A campaign of programs (no litmus options). */
+    public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
+            long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null);
+    }
 
     /** Without programs that lack their final exit, default wall-clock limit (the usual campaign). */
     public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
@@ -24,7 +32,8 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
     }
 
     public CampaignConfig {
-        if (runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
+        if (litmus == null && runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
+        if (runtimes.isEmpty()) throw new IllegalArgumentException("a litmus campaign needs at least one runtime");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
         if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");

@@ -30,7 +30,7 @@ import org.crosscheck.runtime.interp.Interpreter;
  * reports. Deterministic in (seed, index), so any node computes the same cases. Thread-safe: the
  * worker's threads share one runner, each batch has its own {@link Tally}.
  */
-public final class CaseRunner {
+public final class CaseRunner implements BatchRunner {
     /** The counters and finding reports of one batch: what the worker sends to the coordinator. */
     public static final class Tally {
         public long programs;
@@ -40,6 +40,8 @@ public final class CaseRunner {
         public final Map<String, Long> deviations = new TreeMap<>();
         public long verifierRuns, verifierAccepts;
         public final List<FindingStore.Report> findings = new ArrayList<>();
+        /** Litmus campaigns: "runtime/verdict/observation" -> tests, and iterations per runtime. */
+        public final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
         /**
          * Titles known per signature in this batch, with the ops that name them: attributes repeats without
          * minimizing again. Per batch, so that a case's title depends on its batch alone, never on which
@@ -86,7 +88,7 @@ public final class CaseRunner {
         return generator;
     }
 
-    /** Runs cases [start, end) on the named runtimes (the reference among them). */
+    @Override
     public Tally run(long start, long end, List<String> names) {
         List<Runtime> which = new ArrayList<>();
         for (String n : names) {

@@ -105,9 +105,11 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
         this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.workers = registry.workers;
         this.workers.clear(); // after a restart of this actor workers register again
-        this.spec = CampaignSpec.newBuilder().setCampaignId(setup.campaignId()).setSeed(campaign.seed())
+        CampaignSpec.Builder spec = CampaignSpec.newBuilder().setCampaignId(setup.campaignId()).setSeed(campaign.seed())
                 .setReference(campaign.config().reference()).addAllRuntimes(campaign.config().runtimes())
-                .setGenerator(Wire.generator(campaign.generator().config())).setTimeoutMillis(campaign.config().timeoutMillis()).addAllCorpus(Wire.corpus(campaign.corpus())).build();
+                .setGenerator(Wire.generator(campaign.generator().config())).setTimeoutMillis(campaign.config().timeoutMillis()).addAllCorpus(Wire.corpus(campaign.corpus()));
+        if (campaign.config().litmus() != null) spec.setLitmus(Wire.litmus(campaign.config().litmus()));
+        this.spec = spec.build();
         timers.startTimerWithFixedDelay(Tick.TICK, Duration.ofMillis(250));
         setup.cluster().subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
         setup.cluster().subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.UnreachableMember.class));

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
+import org.crosscheck.memmodel.LitmusGenerator;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
@@ -45,6 +47,20 @@ public final class Wire {
         return new Generator.Config(groups, CpuVersion.parse(c.getCpu()), excluded, c.getMaxUnits(), c.getLoops(), c.getMissingExit());
     }
 
+    public static org.crosscheck.proto.LitmusSpec litmus(LitmusCaseRunner.Options o) {
+        org.crosscheck.proto.LitmusSpec.Builder b = org.crosscheck.proto.LitmusSpec.newBuilder().setMinThreads(o.generator().minThreads())
+                .setMaxThreads(o.generator().maxThreads()).setMaxCycle(o.generator().maxCycle()).setIterations(o.iterations());
+        for (Group g : o.generator().groups()) b.addGroups(g.id());
+        return b.build();
+    }
+
+    public static LitmusCaseRunner.Options litmus(org.crosscheck.proto.LitmusSpec s) {
+        Set<Group> groups = EnumSet.noneOf(Group.class);
+        for (String g : s.getGroupsList()) groups.add(Group.parse(g));
+        return new LitmusCaseRunner.Options(new LitmusGenerator.Config(groups, s.getMinThreads(), s.getMaxThreads(), s.getMaxCycle()),
+                s.getIterations());
+    }
+
     public static ProgramCase program(Program p, byte[] memory) {
         return ProgramCase.newBuilder().setProgram(ByteString.copyFrom(p.encode())).setMemory(ByteString.copyFrom(memory)).build();
     }
@@ -80,14 +96,18 @@ public final class Wire {
 
     public static FindingReport report(FindingStore.Report r) {
         FindingReport.Builder b = FindingReport.newBuilder().setTitle(r.title()).setKind(r.kind()).addAllRuntimes(r.runtimes())
-                .setReference(r.reference()).setGroup(r.group()).setOriginal(program(r.original(), r.originalMemory()))
-                .setRepro(program(r.repro(), r.reproMemory())).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
+                .setReference(r.reference()).setGroup(r.group()).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
                 .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized());
+        if (r.isLitmus()) return b.setLitmusTest(r.litmusTest()).setLitmusReport(r.litmusReport()).build();
+        b.setOriginal(program(r.original(), r.originalMemory())).setRepro(program(r.repro(), r.reproMemory()));
         r.reproOutcomes().forEach((rt, o) -> b.putReproOutcomes(rt, outcome(o)));
         return b.build();
     }
 
     public static FindingStore.Report report(FindingReport r) {
+        if (!r.getLitmusTest().isEmpty())
+            return FindingStore.Report.litmus(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getGroup(), r.getCaseId(),
+                    r.getSeed(), r.getIndex(), r.getGeneratorVersion(), r.getLitmusTest(), r.getLitmusReport());
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         r.getReproOutcomesMap().forEach((rt, o) -> outcomes.put(rt, outcome(o)));
         return new FindingStore.Report(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getReference(), r.getGroup(),
@@ -100,7 +120,8 @@ public final class Wire {
     public static BatchResult result(String workerId, long start, long end, List<String> runtimes, CaseRunner.Tally t) {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs).putAllExecuted(t.executed).putAllDivergences(t.divergences).putAllDeviations(t.deviations)
-                .setVerifierRuns(t.verifierRuns).setVerifierAccepts(t.verifierAccepts);
+                .setVerifierRuns(t.verifierRuns).setVerifierAccepts(t.verifierAccepts)
+                .putAllLitmusObservations(t.litmusObservations).putAllLitmusIterations(t.litmusIterations);
         for (FindingStore.Report r : t.findings) b.addFindings(report(r));
         return b.build();
     }
@@ -113,6 +134,8 @@ public final class Wire {
         t.deviations.putAll(r.getDeviationsMap());
         t.verifierRuns = r.getVerifierRuns();
         t.verifierAccepts = r.getVerifierAccepts();
+        t.litmusObservations.putAll(r.getLitmusObservationsMap());
+        t.litmusIterations.putAll(r.getLitmusIterationsMap());
         for (FindingReport f : r.getFindingsList()) t.findings.add(report(f));
         return t;
     }

@@ -38,7 +38,28 @@ public final class FindingStore {
     /** A divergence ready to be stored. */
     public record Report(String title, String kind, List<String> runtimes, String reference, String group,
             Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
-            Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized) {}
+            Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
+            String litmusTest, String litmusReport) {
+
+        /** A divergence of programs. */
+        public Report(String title, String kind, List<String> runtimes, String reference, String group,
+                Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
+                Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized) {
+            this(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed, index,
+                    generatorVersion, minimized, null, null);
+        }
+
+        /** A litmus finding: the test (herd's dialect) and what the runtimes showed, instead of programs. */
+        public static Report litmus(String title, String kind, List<String> runtimes, String group, String caseId, long seed, long index,
+                int generatorVersion, String test, String report) {
+            return new Report(title, kind, runtimes, "bpf-memory-model", group, null, null, null, null, Map.of(), caseId, seed, index,
+                    generatorVersion, false, test, report);
+        }
+
+        public boolean isLitmus() {
+            return litmusTest != null;
+        }
+    }
 
     /** What is known of a stored finding. */
     public record Summary(String id, String title, String kind, List<String> runtimes, String group, long count,
@@ -127,13 +148,22 @@ public final class FindingStore {
 
     private void create(Path dir, String id, Report r, Instant now) throws IOException {
         Path tmp = Files.createTempDirectory(root, ".new-" + id + "-");
-        Long expected = r.reproOutcomes().get(r.reference()) instanceof Outcome.Returned ret ? ret.r0() : null;
-        String header = r.title() + "\nexpected: the reference (" + r.reference() + ") outcome";
-        AtomicFiles.write(tmp.resolve("repro.data"), DataFile.write(r.repro(), r.reproMemory(), expected, header));
-        AtomicFiles.write(tmp.resolve("original.data"), DataFile.write(r.original(), r.originalMemory(), null,
-                r.title() + "\noriginal program of case " + r.caseId()));
-        AtomicFiles.write(tmp.resolve("outcomes"), outcomes(r.reproOutcomes()));
-        AtomicFiles.write(tmp.resolve("description"), description(r));
+        if (r.isLitmus()) {
+            AtomicFiles.write(tmp.resolve("test.litmus"), r.litmusTest());
+            AtomicFiles.write(tmp.resolve("outcomes"), r.litmusReport());
+            AtomicFiles.write(tmp.resolve("description"), r.title() + "\n\nkind: " + r.kind() + "\nruntimes: " + String.join(", ", r.runtimes())
+                    + " vs the BPF memory model\ncase: " + r.caseId() + " (seed " + r.seed() + ", index " + r.index() + ", litmus generator v"
+                    + r.generatorVersion() + ")\n\nwhat the runtimes showed:\n" + r.litmusReport() + "\ntest.litmus:\n" + r.litmusTest()
+                    + "\nreplay: crosscheck litmus run --runtime " + String.join(",", r.runtimes()) + " <this directory>/test.litmus\n");
+        } else {
+            Long expected = r.reproOutcomes().get(r.reference()) instanceof Outcome.Returned ret ? ret.r0() : null;
+            String header = r.title() + "\nexpected: the reference (" + r.reference() + ") outcome";
+            AtomicFiles.write(tmp.resolve("repro.data"), DataFile.write(r.repro(), r.reproMemory(), expected, header));
+            AtomicFiles.write(tmp.resolve("original.data"), DataFile.write(r.original(), r.originalMemory(), null,
+                    r.title() + "\noriginal program of case " + r.caseId()));
+            AtomicFiles.write(tmp.resolve("outcomes"), outcomes(r.reproOutcomes()));
+            AtomicFiles.write(tmp.resolve("description"), description(r));
+        }
         AtomicFiles.write(tmp.resolve("cases"), r.caseId() + "\n");
         Properties meta = new Properties();
         meta.setProperty("id", id);
@@ -150,7 +180,7 @@ public final class FindingStore {
         meta.setProperty("case", r.caseId());
         meta.setProperty("generator_version", Integer.toString(r.generatorVersion()));
         meta.setProperty("minimized", Boolean.toString(r.minimized()));
-        meta.setProperty("repro_instructions", Integer.toString(r.repro().insns().size()));
+        if (!r.isLitmus()) meta.setProperty("repro_instructions", Integer.toString(r.repro().insns().size()));
         AtomicFiles.write(tmp.resolve("meta.properties"), store(meta));
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -94,6 +94,24 @@ public final class Metrics {
                 .tag("runtime", runtime).tag("deviation", id).register(registry)).increment(n);
     }
 
+    private final Map<String, Counter> litmusTests = new ConcurrentHashMap<>(), litmusIterations = new ConcurrentHashMap<>();
+
+    /**
+     * Campaign totals of litmus campaigns: {@code n} tests run on a runtime whose model verdict was
+     * {@code verdict} (Allowed, Forbidden, Required) and whose run showed the condition {@code observation}
+     * (Never, Sometimes, Always; Error when it could not run).
+     */
+    public void litmus(String runtime, String verdict, String observation, long n) {
+        litmusTests.computeIfAbsent(runtime + '\0' + verdict + '\0' + observation, k -> Counter.builder("crosscheck_litmus_tests")
+                .description("Litmus tests run, per runtime, model verdict and observation").tag("runtime", runtime)
+                .tag("verdict", verdict).tag("observation", observation).register(registry)).increment(n);
+    }
+
+    public void litmusIterations(String runtime, long n) {
+        litmusIterations.computeIfAbsent(runtime, r -> Counter.builder("crosscheck_litmus_iterations")
+                .description("Litmus iterations run, per runtime").tag("runtime", r).register(registry)).increment(n);
+    }
+
     private final Map<String, Counter> counts = new ConcurrentHashMap<>();
 
     /** A plain counter of this node (worker programs, batch seconds...). */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.jit.MemoryMode;
 
 /** The runtimes that can run litmus tests, by name (as {@code --runtime} takes them). */
@@ -17,7 +18,7 @@ public final class ConcurrentRunners {
         BY_NAME.put("interp", InterpConcurrentRunner::new);
         BY_NAME.put("jit", JitConcurrentRunner::new);
         BY_NAME.put("kernel", org.crosscheck.runtime.kernel.KernelConcurrentRunner::new);
-        BY_NAME.put("jit-mutant:unordered-fetch", () -> new JitConcurrentRunner("jit-mutant:unordered-fetch", MemoryMode.UNORDERED_FETCH));
+        BY_NAME.put(Runtimes.JIT_UNORDERED_FETCH, () -> new JitConcurrentRunner(Runtimes.JIT_UNORDERED_FETCH, MemoryMode.UNORDERED_FETCH));
     }
 
     public static List<String> names() {

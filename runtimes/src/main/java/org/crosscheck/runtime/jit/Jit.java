@@ -33,9 +33,22 @@ public final class Jit implements Runtime {
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final AtomicLong FALLBACKS = new AtomicLong();
 
+    private final String name;
+    private final MemoryMode mode;
+
+    public Jit() {
+        this("jit", MemoryMode.PLAIN);
+    }
+
+    /** A JIT whose code reaches memory another way (the litmus mutant runs single programs in its shared mode). */
+    public Jit(String name, MemoryMode mode) {
+        this.name = name;
+        this.mode = mode;
+    }
+
     @Override
     public String name() {
-        return "jit";
+        return name;
     }
 
     @Override
@@ -45,7 +58,7 @@ public final class Jit implements Runtime {
 
     @Override
     public Outcome run(Program program, byte[] memory, Limits limits) {
-        return compile(program, MemoryMode.PLAIN).run(memory, limits.instructionBudget());
+        return compile(program, mode).run(memory, limits.instructionBudget());
     }
 
     /** Programs that ran on the interpreter because compiling them failed (a metric; 0 is normal). */

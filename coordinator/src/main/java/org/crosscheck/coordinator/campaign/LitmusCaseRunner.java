@@ -1,0 +1,115 @@
+package org.crosscheck.coordinator.campaign;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.isa.Group;
+import org.crosscheck.memmodel.Litmus;
+import org.crosscheck.memmodel.LitmusCompiler;
+import org.crosscheck.memmodel.LitmusException;
+import org.crosscheck.memmodel.LitmusGenerator;
+import org.crosscheck.memmodel.LitmusPrinter;
+import org.crosscheck.memmodel.LitmusProgram;
+import org.crosscheck.memmodel.LitmusRun;
+import org.crosscheck.memmodel.Checker;
+import org.crosscheck.memmodel.Result;
+import org.crosscheck.runtime.concurrent.ConcurrentRunner;
+import org.crosscheck.runtime.concurrent.ConcurrentRunners;
+import org.crosscheck.runtime.concurrent.SharedProgram;
+
+/**
+ * A worker's batches of a litmus campaign: case i is the litmus test the generator makes of
+ * (seed, i), judged by the memory-model checker, run on each runtime for the campaign's
+ * iterations. A runtime that shows a state the model forbids, or cannot run the test, is a
+ * finding; every run counts its observation (Never/Sometimes/Always against the model's verdict).
+ */
+public final class LitmusCaseRunner implements BatchRunner {
+    /** What a litmus campaign generates and how long it runs each test. */
+    public record Options(LitmusGenerator.Config generator, long iterations) {
+        public Options {
+            if (iterations < 1) throw new IllegalArgumentException("litmus iterations must be at least 1, not " + iterations);
+        }
+    }
+
+    /** Generator version of litmus findings (bumped when (seed, index) starts meaning another test). */
+    public static final int VERSION = 1;
+
+    private final long seed;
+    private final Options options;
+    private final LitmusGenerator generator;
+    private final Map<String, ConcurrentRunner> runners = new ConcurrentHashMap<>();
+
+    public LitmusCaseRunner(long seed, Options options) {
+        this.seed = seed;
+        this.options = options;
+        this.generator = new LitmusGenerator(options.generator());
+    }
+
+    @Override
+    public CaseRunner.Tally run(long start, long end, List<String> names) {
+        List<ConcurrentRunner> which = new ArrayList<>();
+        for (String n : names) which.add(runners.computeIfAbsent(n, ConcurrentRunners::byName));
+        CaseRunner.Tally t = new CaseRunner.Tally();
+        for (long i = start; i < end; i++) runTest(i, which, t);
+        return t;
+    }
+
+    private void runTest(long i, List<ConcurrentRunner> which, CaseRunner.Tally t) {
+        LitmusGenerator.Generated g = generator.generate(seed, i);
+        Litmus test = g.test();
+        LitmusProgram p;
+        Result model;
+        try {
+            p = LitmusCompiler.compile(test);
+            model = Checker.check(test);
+        } catch (LitmusException e) { // a generated test we cannot run: our bug, counted and visible
+            t.divergences.merge("litmus-uncompilable", 1L, Long::sum);
+            return;
+        }
+        t.programs++;
+        String verdict = model.verdict().text;
+        List<LitmusRun.Observed> runs = new ArrayList<>();
+        for (ConcurrentRunner r : which) {
+            LitmusRun.Observed o = LitmusRun.observe(p, model, r, options.iterations(), seed * 31 + i);
+            runs.add(o);
+            t.executed.merge(r.name(), 1L, Long::sum);
+            t.litmusIterations.merge(r.name(), o.iterations(), Long::sum);
+            t.litmusObservations.merge(r.name() + "/" + verdict + "/" + (o.error() != null ? "Error" : o.observation()), 1L, Long::sum);
+        }
+        String caseId = seed + ":" + i;
+        String text = null, report = null;
+        for (LitmusRun.Observed o : runs) {
+            String kind = o.error() != null ? "litmus run error" : !o.forbidden().isEmpty() ? "forbidden state" : null;
+            if (kind == null) continue;
+            if (text == null) {
+                text = LitmusPrinter.format(test);
+                report = LitmusRun.format(new LitmusRun.Report(test, model, runs), LitmusPrinter.condition(test.condition()));
+            }
+            String groups = groups(p.program());
+            // one finding per runtime, kind and test shape (the name without diy's _2 disambiguation)
+            String title = kind + ": " + o.runtime() + " vs bpf-memory-model [" + groups + " " + test.name().replaceAll("_\\d+$", "") + "]";
+            t.divergences.merge(kind.replace(' ', '-'), 1L, Long::sum);
+            t.findings.add(FindingStore.Report.litmus(title, kind, List.of(o.runtime()), groups, caseId, seed, i, VERSION, text, report));
+        }
+    }
+
+    /** The memory-model groups a test's threads use ("plain" when none). */
+    private static String groups(SharedProgram p) {
+        Set<String> gs = new TreeSet<>();
+        for (SharedProgram.ThreadCode t : p.threads())
+            for (var insn : t.body()) if (LitmusGenerator.Config.MEMORY_GROUPS.contains(insn.op().group)) gs.add(insn.op().group.id());
+        return gs.isEmpty() ? "plain" : String.join("+", gs);
+    }
+
+    /** The litmus generator's groups from campaign groups: the memory-model ones among them (all three when none is). */
+    public static Set<Group> memoryGroups(Set<Group> groups) {
+        Set<Group> out = EnumSet.noneOf(Group.class);
+        for (Group g : groups) if (LitmusGenerator.Config.MEMORY_GROUPS.contains(g)) out.add(g);
+        return out;
+    }
+}
