@@ -216,4 +216,37 @@ class ClusterIT {
         assertEquals(0, metric("crosscheck_programs_generated_total"), "a stray worker got work");
         coord.destroyForcibly();
     }
+
+    /**
+     * A litmus campaign over the same machinery: a coordinator and two worker JVMs run generated
+     * litmus tests on the interpreter and on the deliberately wrong JIT mapping; every test is counted
+     * once, the mutant's forbidden states are findings (with the test and the histograms), the
+     * interpreter has none.
+     */
+    @Test
+    void litmusCampaignOnTwoWorkers() throws Exception {
+        List<String> args = List.of("coordinator", "--bind", "127.0.0.1:" + port, "--workdir", tmp.resolve("litmus").toString(),
+                "--http", "127.0.0.1:" + http, "--litmus", "--runtimes", "interp,jit-mutant:unordered-fetch", "--groups", "atomic64",
+                "--litmus-iterations", "4000", "--seed", "3", "--programs", "24", "--batch-size", "3");
+        Process coord = start("coordinator", args);
+        String secret = awaitSecret("coordinator");
+        List<Process> ws = new ArrayList<>();
+        for (String w : List.of("w1", "w2"))
+            ws.add(start(w, List.of("worker", "--join", "127.0.0.1:" + port, "--threads", "1", "--secret", secret,
+                    "--runtimes", "interp,jit-mutant:unordered-fetch")));
+        awaitPrograms(6, 90);
+        assertTrue(metric("crosscheck_litmus_iterations_total") > 0, "litmus iterations are counted");
+        assertTrue(coord.waitFor(120, TimeUnit.SECONDS), "litmus campaign did not finish: " + log("coordinator"));
+        assertEquals(0, coord.exitValue(), log("coordinator"));
+        for (Process w : ws) assertTrue(w.waitFor(30, TimeUnit.SECONDS), "worker did not stop");
+        assertTrue(log("coordinator").contains("coordinator: 24 litmus tests"), log("coordinator"));
+        List<FindingStore.Summary> found = new FindingStore(tmp.resolve("litmus")).list();
+        assertTrue(found.stream().anyMatch(f -> f.title().startsWith("forbidden state: jit-mutant:unordered-fetch vs bpf-memory-model [")),
+                "the wrong mapping is caught: " + found);
+        assertTrue(found.stream().noneMatch(f -> f.runtimes().contains("interp")), "the reference shows no forbidden state: " + found);
+        for (FindingStore.Summary f : found) {
+            assertTrue(Files.readString(f.dir().resolve("test.litmus")).startsWith("BPF "), "the finding keeps its test");
+            assertTrue(Files.readString(f.dir().resolve("outcomes")).contains("<- forbidden by the BPF memory model"));
+        }
+    }
 }

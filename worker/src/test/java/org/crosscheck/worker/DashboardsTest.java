@@ -25,6 +25,8 @@ import org.crosscheck.coordinator.campaign.Campaign;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.coordinator.metrics.MetricsServer;
 import org.crosscheck.coordinator.campaign.CampaignConfig;
+import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
+import org.crosscheck.memmodel.LitmusGenerator;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
@@ -74,7 +76,7 @@ class DashboardsTest {
             queries.put("alert " + a.group(1) + " signal", a.group(3).replace("\\\"", "\""));
             alertCount++;
         }
-        assertTrue(queries.size() >= 19 + 2 * 4, "parsed " + queries.keySet());
+        assertTrue(queries.size() >= 21 + 2 * 4, "parsed " + queries.keySet());
         assertEquals(4, alertCount);
 
         // a live campaign with every kind of series: two real runtimes, an injected bug, mutated corpus programs
@@ -88,18 +90,33 @@ class DashboardsTest {
         Path corpus = Path.of("..", "corpus");
         var cfg = new CampaignConfig(names, Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, work, 1, 64, 24, List.of(corpus));
         Campaign campaign = new Campaign(cfg, rts, store, metrics);
+        // beside it a litmus campaign (its own coordinator, as a user would run one), for the litmus panels
+        Metrics litmusMetrics = new Metrics();
+        Path litmusWork = tmp.resolve("litmus");
+        List<Runtime> litmusRts = List.of(Runtimes.create("interp"), Runtimes.create("jit"));
+        var litmusCfg = new CampaignConfig(List.of("interp", "jit"), Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, litmusWork, 1, 2, 24,
+                List.of(), false, 10_000, new LitmusCaseRunner.Options(LitmusGenerator.Config.defaults(), 2000));
+        Campaign litmus = new Campaign(litmusCfg, litmusRts, new FindingStore(litmusWork), litmusMetrics);
         int promPort = freePort();
-        try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics)) {
+        try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics);
+                MetricsServer litmusServer = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), litmusMetrics)) {
             Files.writeString(tmp.resolve("prometheus.yml"), """
                     global: {scrape_interval: 1s, evaluation_interval: 1s}
                     rule_files: [%s]
                     scrape_configs:
                       - job_name: crosscheck-coordinator
-                        static_configs: [{targets: ["127.0.0.1:%d"]}]
-                    """.formatted(dashboards().toAbsolutePath().resolve("alerts.yml"), server.address().getPort()));
+                        static_configs: [{targets: ["127.0.0.1:%d", "127.0.0.1:%d"]}]
+                    """.formatted(dashboards().toAbsolutePath().resolve("alerts.yml"), server.address().getPort(), litmusServer.address().getPort()));
             Thread runner = Thread.ofPlatform().start(() -> {
                 try {
                     LocalCampaign.run(campaign, rts, 1, null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread litmusRunner = Thread.ofPlatform().start(() -> {
+                try {
+                    LocalCampaign.run(litmus, litmusRts, 1, null);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
@@ -137,7 +154,9 @@ class DashboardsTest {
                 prom.destroy();
                 prom.waitFor(10, TimeUnit.SECONDS);
                 campaign.stop();
+                litmus.stop();
                 runner.join();
+                litmusRunner.join();
             }
         }
     }
