@@ -135,11 +135,15 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
                     if (err != 0) throw new ConcurrentRunException("thread P" + t + ": BPF_PROG_TEST_RUN failed with " + Errno.describe(err));
                     timeouts += value.get(ValueLayout.JAVA_LONG, layout.timeouts(t));
                 }
+                long base = value.get(ValueLayout.JAVA_LONG, layout.base(0));
+                long[] address = new long[layout.locations];
                 for (int i = 0; i < n; i++) {
+                    for (int l = 0; l < layout.locations; l++) address[l] = base + placement.address(i, l);
                     int w = 0;
                     for (int t = 0; t < threads; t++) {
                         int observed = program.threads().get(t).observed().length;
-                        for (int k = 0; k < observed; k++) state[w++] = value.get(ValueLayout.JAVA_LONG, layout.result(t, i, k));
+                        for (int k = 0; k < observed; k++)
+                            state[w++] = SharedProgram.symbolize(value.get(ValueLayout.JAVA_LONG, layout.result(t, i, k)), address);
                     }
                     for (int l = 0; l < layout.locations; l++) state[w++] = value.get(ValueLayout.JAVA_LONG, placement.address(i, l));
                     histogram.add(state);

@@ -32,7 +32,7 @@ import org.crosscheck.runtime.concurrent.SharedProgram;
  *   r0..r9 = the thread's initial registers   (pointers reloaded from the stack)
  *   BODY                                      unchanged (jumps count slots, as encoded); each exit becomes a goto EPILOGUE
  * EPILOGUE:
- *   spill the observed registers; reload r9 and n; results(t)[n] = the observed registers
+ *   spill the observed registers; reload r9 and n; base(t) = r9; results(t)[n] = the observed registers
  *   r0 = 0; exit
  * </pre>
  *
@@ -107,6 +107,15 @@ final class SharedMap {
 
     int timeouts(int thread) {
         return thread * LINE + 8;
+    }
+
+    /**
+     * Where thread t leaves the value's kernel address (root may store pointers): user space needs it to
+     * tell a register that holds a location's address, which states show as the location (see
+     * {@link SharedProgram#symbolize}).
+     */
+    int base(int thread) {
+        return thread * LINE + 16;
     }
 
     /** Where instance {@code i}'s table entry for location {@code l} is. */
@@ -210,6 +219,7 @@ final class SharedMap {
     private void epilogue(Asm a, int t, int[] observed) {
         for (int k = 0; k < observed.length; k++) a.add(Insn.of(Op.STXDW, 10, observed[k], OBSERVED_SLOTS + 8 * k, 0));
         a.add(Insn.of(Op.LDXDW, 1, 10, BASE_SLOT, 0));
+        a.add(Insn.of(Op.STXDW, 1, 1, base(t), 0));
         a.add(Insn.of(Op.LDXDW, 2, 10, INDEX_SLOT, 0));
         a.add(Insn.imm(Op.LSH64_IMM, 2, Integer.numberOfTrailingZeros(resultStride[t])));
         a.add(Insn.imm(Op.ADD64_IMM, 2, results[t]));
