@@ -98,7 +98,7 @@ public final class LitmusGenerator {
             try {
                 Builder b = new Builder(c);
                 Litmus t = b.build();
-                return new Generated(seed, index, c, b.family, t);
+                return new Generated(seed, index, b.cycle, b.family, t);
             } catch (Unwitnessable e) {
                 // draw again: the condition could not single out this cycle's executions
             }
@@ -249,8 +249,8 @@ public final class LitmusGenerator {
     }
 
     private static final class Builder {
-        final Cycle cycle;
-        final List<Access> acc;
+        Cycle cycle;       // with one width per location once the locations are known
+        List<Access> acc;
         final int n;
         /** Thread k's accesses as cycle positions, in program order; threads in their final order. */
         List<List<Integer>> threads;
@@ -285,8 +285,31 @@ public final class LitmusGenerator {
         Litmus build() {
             splitThreads();
             splitLocations();
+            sameWidthPerLocation();
             for (int s = 0; s < segments.size(); s++) assignValues(s);
             return emit();
+        }
+
+        /**
+         * The model gives a location one value, whatever the width of an access: a u32 store over a u64
+         * value keeps the upper half in real memory but not in the model. Mixed-size accesses are outside
+         * what it describes, so every access to a location takes one width: its first atomic's (the
+         * groups allow that width), else its first access's.
+         */
+        void sameWidthPerLocation() {
+            List<Access> out = new ArrayList<>(acc);
+            for (List<Integer> seg : segments) {
+                Width w = acc.get(seg.getFirst()).width();
+                for (int pos : seg) {
+                    if (acc.get(pos).kind().atomic()) {
+                        w = acc.get(pos).width();
+                        break;
+                    }
+                }
+                for (int pos : seg) out.set(pos, new Access(acc.get(pos).dir(), acc.get(pos).kind(), w));
+            }
+            acc = List.copyOf(out);
+            cycle = new Cycle(acc, cycle.edges());
         }
 
         /** Threads are the runs of po edges; they are rotated to the order that names the family. */

@@ -161,7 +161,7 @@ class LitmusGeneratorTest {
         "R.casfail po W rfe R.cas po W rfe;             LB+casfail+cas;     Allowed",
         "R.cas po W rfe R.cas po W rfe;                 LB+cass;            Forbidden",
         "W po W coe W po W coe;                         2+2W;               Allowed",
-        "W.lockadd fetch W coe W fetch W.lockxor32 coe; 2+2W+lockadd-fetch+fetch-lockxor32; Forbidden",
+        "W.lockadd fetch W coe W fetch W.lockxor coe; 2+2W+lockadd-fetch+fetch-lockxor; Forbidden",
         "W po W rfe R data W coe;                       S+po+data;          Allowed",
         "W po W coe W po R fre;                         R;                  Allowed",
         "W rfe R po W rfe R po R fre;                   WRC;                Allowed",
@@ -238,12 +238,12 @@ class LitmusGeneratorTest {
         Litmus t = build("W po W coe W po R fre");
         assertEquals("R", t.name());
         assertEquals("exists (1:r3=0 /\\ y=2)", LitmusPrinter.condition(t.condition()));
-        Litmus rmw = build("R.fetchadd32 po W rfe R.xchg po W.cas rfe");
-        assertEquals("LB+fetchadd32+xchg-cas", rmw.name());
+        Litmus rmw = build("R.fetchadd32 po W rfe R.xchg po W.cas32 rfe");
+        assertEquals("LB+fetchadd32+xchg-cas32", rmw.name());
         assertEquals("exists (0:r2=1 /\\ 1:r2=1 /\\ 1:r4=0 /\\ x=2 /\\ y=2)", LitmusPrinter.condition(rmw.condition()));
         String text = LitmusPrinter.format(rmw);
         assertTrue(text.contains("r2 = atomic_fetch_add((u32 *)(r1 + 0), r2)"), text);
-        assertTrue(text.contains("r0 = cmpxchg_64(r3 + 0, r0, r4)"), text);
+        assertTrue(text.contains("r0 = cmpxchg32_32(r3 + 0, r0, r4)"), text);
     }
 
     @Test
