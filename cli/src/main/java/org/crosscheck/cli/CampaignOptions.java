@@ -40,8 +40,8 @@ final class CampaignOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of a new campaign (default: random; a resumed campaign keeps its own).")
     Long seed;
 
-    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N", description = "Cases per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, or 4 litmus tests).")
+    Integer batchSize;
 
     @Option(names = "--max-units", defaultValue = "24", paramLabel = "N", description = "Largest program, in generator units (default: ${DEFAULT-VALUE}).")
     int maxUnits;
@@ -134,7 +134,7 @@ final class CampaignOptions {
                 gs = Group.rfc(); // the program generator is not used
             }
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
-                    maxPrograms, workdir, threads, batchSize, maxUnits,
+                    maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
                     corpus != null ? corpus : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
                     allowMissingExit, timeoutMillis, lo);
         } catch (IllegalArgumentException e) {
