@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A worker's batch of a litmus campaign: counts, observations, and findings only where a runtime is wrong. */
 class LitmusCaseRunnerTest {
     static final LitmusCaseRunner.Options OPTIONS = new LitmusCaseRunner.Options(
-            new LitmusGenerator.Config(Set.of(Group.ATOMIC64), 2, 2, 6), 3000);
+            new LitmusGenerator.Config(Set.of(Group.ATOMIC64), 2, 2, 6), 2000);
 
     @Test
     void correctRuntimesGiveNoFindingAndEveryTestIsCounted() {
@@ -22,7 +22,7 @@ class LitmusCaseRunnerTest {
         assertEquals(12L, t.executed.get("interp"));
         assertEquals(12L, t.executed.get("jit"));
         assertEquals(List.of(), t.findings.stream().map(FindingStore.Report::title).toList());
-        assertEquals(12L * 3000, t.litmusIterations.get("jit"));
+        assertEquals(12L * 2000, t.litmusIterations.get("jit"));
         assertEquals(12L, t.litmusObservations.entrySet().stream().filter(e -> e.getKey().startsWith("jit/")).mapToLong(e -> e.getValue()).sum());
         // the interpreter shows sequentially consistent states only: a test the model forbids is never observed there
         assertTrue(t.litmusObservations.keySet().stream().noneMatch(k -> k.startsWith("interp/Forbidden/") && !k.endsWith("/Never")), t.litmusObservations.toString());
