@@ -203,4 +203,24 @@ class LitmusCommandTest {
         assertEquals(2, missing.exit());
         assertEquals("crosscheck: " + tmp.resolve("nope.litmus") + ": no such file or directory", missing.err().strip());
     }
+
+    @Test
+    void benchLitmusMeasuresTheJitAndTheInterpreterOnStoreBuffering() {
+        Cli c = Cli.run("bench", "litmus", "--seconds", "0.1", "--rounds", "2", "--iterations", "5000");
+        assertEquals(0, c.exit(), c.err());
+        List<String> summary = c.out().lines().filter(l -> l.contains(" best ")).toList();
+        assertEquals(2, summary.size(), c.out());
+        assertTrue(summary.get(0).matches("bench litmus: jit best \\d+ iterations/s over 2 round\\(s\\), weak \\(0,0\\) in \\d+\\.\\d\\d% of \\d+ iterations"), summary.get(0));
+        // interp: every schedule once per run, never the weak outcome
+        assertTrue(summary.get(1).matches("bench litmus: interp best \\d+ iterations/s over 2 round\\(s\\), weak \\(0,0\\) in 0\\.00% of \\d+ iterations"
+                + " \\(each run: every one of its 20 schedules once\\)"), summary.get(1));
+        assertTrue(c.out().contains("round  iterations/s   weak (0,0)\n    1 "), c.out());
+    }
+
+    @Test
+    void benchLitmusRefusesBadIterations() {
+        Cli c = Cli.run("bench", "litmus", "--iterations", "0");
+        assertEquals(2, c.exit());
+        assertEquals("crosscheck: --iterations must be 1..1000000000, is 0", c.err().strip());
+    }
 }
