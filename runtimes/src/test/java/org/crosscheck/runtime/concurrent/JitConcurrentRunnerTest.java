@@ -1,6 +1,5 @@
 package org.crosscheck.runtime.concurrent;
 
-import static org.crosscheck.runtime.concurrent.StoreBuffering.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.runtime.concurrent.Histogram.State;
@@ -31,23 +29,18 @@ class JitConcurrentRunnerTest {
      * the iterations (with the mutant's fences gone, ~1%): rounds of ROUND iterations stop at the
      * first sight of it. FENCED iterations without it make a missing fence all but certain to show.
      */
-    private static final long ROUND = 20_000, MAX_ITERATIONS = 1_000_000, FENCED = 100_000;
+    private static final long ROUND = 20_000, MAX_ITERATIONS = 1_000_000, FENCED = 50_000;
 
     private final JitConcurrentRunner jit = new JitConcurrentRunner();
 
     @Test
     void storeBufferingShowsTheWeakOutcome() throws ConcurrentRunException {
-        Histogram all = untilSeen(jit, false, JitConcurrentRunnerTest::bothReadZero);
-        assertTrue(all.count(StoreBuffering.weak(false)) > 0, () -> "no weak outcome in " + all.total() + " iterations: " + all.counts());
-        assertOnly(all, StoreBuffering.weak(false), state(0, 1, false), state(1, 0, false), state(1, 1, false));
+        StoreBufferingChecks.assertWeakShows(jit, ROUND, MAX_ITERATIONS);
     }
 
     @Test
     void aFullyOrderedAtomicForbidsTheWeakOutcome() throws ConcurrentRunException {
-        Histogram h = jit.run(StoreBuffering.program(true), FENCED, 7);
-        assertEquals(FENCED, h.total());
-        assertEquals(0, h.count(StoreBuffering.weak(true)), () -> "weak outcome despite the atomics: " + h.counts());
-        assertOnly(h, state(0, 1, true), state(1, 0, true), state(1, 1, true));
+        StoreBufferingChecks.assertFencedNeverWeak(jit, FENCED);
     }
 
     /**
@@ -59,8 +52,8 @@ class JitConcurrentRunnerTest {
     void theUnorderedFetchMutantShowsTheForbiddenOutcome() throws ConcurrentRunException {
         ConcurrentRunner mutant = ConcurrentRunners.byName("jit-mutant:unordered-fetch");
         assertEquals("jit-mutant:unordered-fetch", mutant.name());
-        Histogram all = untilSeen(mutant, true, JitConcurrentRunnerTest::bothReadZero);
-        assertTrue(all.counts().keySet().stream().anyMatch(JitConcurrentRunnerTest::bothReadZero),
+        Histogram all = StoreBufferingChecks.until(mutant, true, ROUND, MAX_ITERATIONS, StoreBufferingChecks::bothReadZero);
+        assertTrue(all.counts().keySet().stream().anyMatch(StoreBufferingChecks::bothReadZero),
                 () -> "the mutant hid its missing fences for " + all.total() + " iterations: " + all.counts());
     }
 
@@ -78,7 +71,7 @@ class JitConcurrentRunnerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 4097, 10_000})
+    @ValueSource(longs = {1, 4097})
     void storeBufferingCountsEveryIteration(long iterations) throws ConcurrentRunException {
         assertEquals(iterations, jit.run(StoreBuffering.program(false), iterations, iterations).total());
     }
@@ -128,18 +121,6 @@ class JitConcurrentRunnerTest {
         assertThrows(IllegalArgumentException.class, () -> new JitConcurrentRunner("jit-plain", org.crosscheck.runtime.jit.MemoryMode.PLAIN));
     }
 
-    /** Store buffering until a state that passes {@code test} shows, in rounds of ROUND iterations with new seeds, up to MAX_ITERATIONS. */
-    private static Histogram untilSeen(ConcurrentRunner runner, boolean fenced, Predicate<State> test) throws ConcurrentRunException {
-        SharedProgram sb = StoreBuffering.program(fenced);
-        Histogram all = new Histogram();
-        for (long seed = 1; all.total() < MAX_ITERATIONS && all.counts().keySet().stream().noneMatch(test); seed++) {
-            Histogram h = runner.run(sb, ROUND, seed);
-            assertEquals(ROUND, h.total());
-            all.addAll(h);
-        }
-        return all;
-    }
-
     /** SB whose P1 stores to its location, then runs {@code last}. */
     private static SharedProgram withP1(Insn last) {
         SharedProgram sb = StoreBuffering.program(false);
@@ -149,18 +130,10 @@ class JitConcurrentRunnerTest {
                 sb.initial(), sb.locationNames());
     }
 
-    /** SB's weak outcome, whatever z holds: P0:r1 = P1:r1 = 0. */
-    private static boolean bothReadZero(State s) {
-        return s.values()[0] == 0 && s.values()[1] == 0;
-    }
-
     private static void assertNoRunnerThreads() {
         List<String> left = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().startsWith("litmus-jit")) left.add(t.getName());
         assertEquals(List.of(), left, "runner threads still alive");
     }
 
-    static void assertOnly(Histogram h, State... allowed) {
-        for (State s : h.counts().keySet()) assertTrue(List.of(allowed).contains(s), () -> "unexpected state " + s + " in " + h.counts());
-    }
 }
