@@ -29,7 +29,7 @@ class JitConcurrentRunnerTest {
      * the iterations (with the mutant's fences gone, ~1%): rounds of ROUND iterations stop at the
      * first sight of it. FENCED iterations without it make a missing fence all but certain to show.
      */
-    private static final long ROUND = 20_000, MAX_ITERATIONS = 1_000_000, FENCED = 50_000;
+    private static final long ROUND = 5_000, MAX_ITERATIONS = 1_000_000, FENCED = 50_000;
 
     private final JitConcurrentRunner jit = new JitConcurrentRunner();
 
@@ -106,6 +106,13 @@ class JitConcurrentRunnerTest {
         SharedProgram p = new SharedProgram(List.of(sb.threads().get(0), trapper, sb.threads().get(0)), sb.initial(), sb.locationNames());
         ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(p, MAX_ITERATIONS, 2));
         assertTrue(e.getMessage().startsWith("P1: OUT_OF_BOUNDS at pc 2"), e.getMessage());
+        assertNoRunnerThreads();
+    }
+
+    @Test
+    void aThreadThatNeverEndsIsAnError() {
+        ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(withP1(Insn.of(Op.JA, 0, 0, -1, 0)), 1_000, 1));
+        assertEquals("P1: instruction budget used up before pc 1", e.getMessage());
         assertNoRunnerThreads();
     }
 
