@@ -126,11 +126,12 @@ class LitmusRunTest {
         SharedProgram p = t.program().program();
         long bound = schedulesAtMost(p);
         if (bound > EXHAUSTIVE) {
-            assertEquals(SAMPLED, t.run(INTERP, SAMPLED).iterations());
+            Observed o = t.run(INTERP, SAMPLED); // random schedules (or every one, if branches leave fewer)
+            assertTrue(branches(p) ? o.iterations() <= SAMPLED : o.iterations() == SAMPLED, () -> o.iterations() + " iterations");
             return;
         }
         Observed o = t.run(INTERP, bound + 1);
-        if (branches(p)) assertTrue(o.iterations() <= bound, o.iterations() + " schedules, more than " + bound);
+        if (branches(p)) assertTrue(o.iterations() <= bound, () -> o.iterations() + " schedules, more than " + bound);
         else assertEquals(bound, o.iterations(), "every schedule once");
         // every SC execution is one the model allows: a Forbidden condition never holds, a Required one always does
         Verdict v = t.model().verdict();
