@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crosscheck.isa.DecodeException;
@@ -22,7 +23,10 @@ import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.concurrent.ConcurrentRunException;
+import org.crosscheck.runtime.concurrent.ConcurrentRunner;
 import org.crosscheck.runtime.concurrent.Histogram;
+import org.crosscheck.runtime.concurrent.InterpConcurrentRunner;
+import org.crosscheck.runtime.concurrent.JitConcurrentRunner;
 import org.crosscheck.runtime.concurrent.SharedProgram;
 import org.crosscheck.runtime.concurrent.StoreBuffering;
 import org.crosscheck.runtime.kernel.KernelConcurrentRunner;
@@ -40,9 +44,11 @@ import picocli.CommandLine.Spec;
             "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results",
             "absorbed from no-op workers on a second node, in programs per second.",
             "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner",
-            "(store buffering on two pinned CPUs) and how often the weak outcome shows."
+            "(store buffering on two pinned CPUs) and how often the weak outcome shows; `bench litmus` the",
+            "same for the jit runner (JVM threads) and the interp runner (which runs each of SB's 20",
+            "sequentially consistent schedules once per run, whatever --iterations says)."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus",
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -60,8 +66,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Measurements per thread count; the best counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--iterations", defaultValue = "1000000", paramLabel = "N", description = "kernel-litmus: iterations per litmus run (each run loads its programs anew; default: ${DEFAULT-VALUE}).")
-    long iterations;
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "kernel-litmus, litmus: iterations per litmus run (default: 1000000 for kernel-litmus, where each run loads its programs anew; 100000 for litmus).")
+    Long iterations;
 
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
@@ -71,6 +78,7 @@ final class BenchCommand implements Callable<Integer> {
             super(Runtimes.names());
             add("coordinator");
             add("kernel-litmus");
+            add("litmus");
         }
     }
 
@@ -85,9 +93,16 @@ final class BenchCommand implements Callable<Integer> {
             org.crosscheck.worker.CoordinatorBench.run(out, seconds, 16, 256);
             return 0;
         }
-        if (runtimeName.equals("kernel-litmus")) {
-            if (iterations < 1 || iterations > 1_000_000_000) throw new UserError("--iterations must be 1..1000000000, is " + iterations);
-            kernelLitmus(out);
+        if (runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus")) {
+            boolean kernel = runtimeName.equals("kernel-litmus");
+            long n = iterations != null ? iterations : kernel ? 1_000_000 : 100_000;
+            if (n < 1 || n > 1_000_000_000) throw new UserError("--iterations must be 1..1000000000, is " + n);
+            if (kernel) {
+                KernelConcurrentRunner runner = new KernelConcurrentRunner();
+                litmus(out, runner, n, runner::lastTimeouts);
+            } else {
+                for (ConcurrentRunner runner : List.of(new JitConcurrentRunner(), new InterpConcurrentRunner())) litmus(out, runner, n, null);
+            }
             return 0;
         }
         Runtime runtime;
@@ -127,33 +142,44 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Store buffering on the kernel's concurrent runner: each round runs it in runs of
-     * {@code iterations} iterations (each run loads both programs anew, as a litmus run does) for {@code seconds}.
+     * Store buffering on a concurrent runner: each round runs it in runs of {@code iterations}
+     * iterations (for the kernel, each run loads both programs anew, as a litmus run does) for
+     * {@code seconds}; then the best round. {@code timeouts}: the runner's barrier time-outs of its
+     * last run, when it has them.
      */
-    private void kernelLitmus(PrintWriter out) throws ConcurrentRunException {
-        KernelConcurrentRunner runner = new KernelConcurrentRunner();
-        if (runner.unavailableReason() != null) throw new UserError("the kernel runner is not available here: " + runner.unavailableReason());
+    private void litmus(PrintWriter out, ConcurrentRunner runner, long iterations, LongSupplier timeouts) throws ConcurrentRunException {
+        if (runner.unavailableReason() != null) throw new UserError("the " + runner.name() + " runner is not available here: " + runner.unavailableReason());
         SharedProgram sb = StoreBuffering.program(false);
         long start = System.nanoTime();
         runner.run(sb, 1, 0);
-        out.printf("bench kernel-litmus: store buffering (2 threads), runs of %d iterations, %d rounds of at least %.1f s;"
-                + " load of both threads + 1 iteration: %.0f ms%n", iterations, rounds, seconds, (System.nanoTime() - start) / 1e6);
-        out.println("round  iterations/s   weak (0,0)   barrier time-outs");
+        out.printf("bench %s: store buffering (2 threads) on %s, runs of %d iterations, %d round(s) of at least %.1f s; first run (1 iteration): %.0f ms%n",
+                runtimeName, runner.name(), iterations, rounds, seconds, (System.nanoTime() - start) / 1e6);
+        out.println("round  iterations/s   weak (0,0)" + (timeouts != null ? "   barrier time-outs" : ""));
         out.flush();
-        long seed = 1;
+        long seed = 1, runs = 0;
+        double best = 0;
+        Histogram all = new Histogram();
         for (int round = 1; round <= rounds; round++) {
             Histogram h = new Histogram();
-            long timeouts = 0;
+            long timedOut = 0;
             start = System.nanoTime();
             do {
                 h.addAll(runner.run(sb, iterations, seed++));
-                timeouts += runner.lastTimeouts();
+                runs++;
+                if (timeouts != null) timedOut += timeouts.getAsLong();
             } while (System.nanoTime() - start < seconds * 1e9);
-            double took = (System.nanoTime() - start) / 1e9;
-            out.printf("%5d  %12.0f   %9.2f%%   %8.2f%%%n", round, h.total() / took, 100.0 * h.count(StoreBuffering.weak(false)) / h.total(),
-                    100.0 * timeouts / (2.0 * h.total()));
+            double rate = h.total() / ((System.nanoTime() - start) / 1e9);
+            best = Math.max(best, rate);
+            all.addAll(h);
+            out.printf("%5d  %12.0f   %9.2f%%", round, rate, 100.0 * h.count(StoreBuffering.weak(false)) / h.total());
+            out.printf(timeouts != null ? "   %8.2f%%%n" : "%n", 100.0 * timedOut / (2.0 * h.total()));
             out.flush();
         }
+        // an exhaustive runner (interp) stops each run after its last schedule
+        String exhaustive = all.total() < runs * iterations ? String.format(" (each run: every one of its %d schedules once)", all.total() / runs) : "";
+        out.printf("bench %s: %s best %.0f iterations/s over %d round(s), weak (0,0) in %.2f%% of %d iterations%s%n", runtimeName, runner.name(), best, rounds,
+                100.0 * all.count(StoreBuffering.weak(false)) / all.total(), all.total(), exhaustive);
+        out.flush();
     }
 
     /** Programs per second of {@code threads} threads running distinct programs for {@code secs}. */

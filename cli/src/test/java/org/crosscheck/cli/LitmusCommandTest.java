@@ -132,4 +132,95 @@ class LitmusCommandTest {
         }
         assertTrue(Cli.run("litmus", "gen", "--groups", "bogus").err().startsWith("crosscheck: unknown conformance group 'bogus'"));
     }
+
+    static Path corpus() {
+        return Path.of("..", "corpus", "litmus");
+    }
+
+    @Test
+    void runPrintsAHistogramAndAnObservationPerRuntime() {
+        Cli c = Cli.run("litmus", "run", corpus().resolve("SB.litmus").toString(), "--runtime", "interp,jit", "--iterations", "2000");
+        assertEquals(0, c.exit(), c.err());
+        // interp runs each of the 20 schedules once (fewer than the 2000 iterations asked)
+        assertTrue(c.out().startsWith("""
+                Test SB Allowed on interp
+                Histogram (3 states)
+                12        0:r3=1; 1:r3=1;
+                """), c.out());
+        assertTrue(c.out().contains("\nObservation SB Never 0 20\n"), c.out());
+        assertTrue(c.out().contains("\nTest SB Allowed on jit\nHistogram ("), c.out());
+        assertTrue(c.out().matches("(?s).*\nObservation SB (Never|Sometimes) \\d+ \\d+\nTime SB [\\d.]+ s \\([\\d,]+ iterations/s\\)\n.*"), c.out());
+        assertFalse(c.out().contains("FORBIDDEN"), c.out());
+    }
+
+    @Test
+    void quietRunPrintsOneLinePerRuntime() {
+        Cli c = Cli.run("litmus", "run", "-q", corpus().toString(), "--runtime", "interp", "-n", "1000");
+        assertEquals(0, c.exit(), c.err());
+        List<String> lines = c.out().strip().lines().toList();
+        assertEquals(2, lines.size(), c.out());
+        assertTrue(lines.get(0).matches("Observation SB\\+fetch Never 0 70 on interp \\(model: Forbidden; [\\d,]+ iterations/s\\)"), lines.get(0));
+        assertTrue(lines.get(1).matches("Observation SB Never 0 20 on interp \\(model: Allowed; [\\d,]+ iterations/s\\)"), lines.get(1));
+    }
+
+    @Test
+    void theMutantShowsAForbiddenStateAndTheExitCodeSaysSo() {
+        // runs of 20000 iterations with new seeds until one shows it (the first, nearly always)
+        Cli c = null;
+        for (int seed = 1; seed <= 20 && (c == null || c.exit() == 0); seed++)
+            c = Cli.run("litmus", "run", corpus().resolve("SB+fetch.litmus").toString(), "-r", "jit-mutant:unordered-fetch", "-n", "20000", "--seed", "" + seed);
+        assertEquals(1, c.exit(), c.out() + c.err());
+        assertTrue(c.out().matches("(?s).*\\n\\d+ +0:r3=0; 1:r3=0;   <- forbidden by the BPF memory model\\n.*"), c.out());
+        assertTrue(c.out().contains("\nFORBIDDEN SB+fetch on jit-mutant:unordered-fetch: 1 state(s) the BPF memory model forbids\n"), c.out());
+        assertEquals("litmus: 1 run(s) showed states the BPF memory model forbids", c.lastLine());
+    }
+
+    @Test
+    void runReportsUnreadableTestsInOneLineAndRunsTheOthers() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.litmus"), "BPF bad\n{ 0:r1=x; }\n P0 ;\n r2 = frobnicate(r1) ;\nexists (x=1)\n");
+        Path binary = Files.write(tmp.resolve("binary.litmus"), new byte[] {'B', 'P', 'F', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        Path offset = Files.writeString(tmp.resolve("offset.litmus"), "BPF off\n{ 0:r1=x; }\n P0 ;\n *(u32 *)(r1 + 4) = 1 ;\nexists (x=1)\n");
+        Files.copy(corpus().resolve("SB.litmus"), tmp.resolve("good.litmus"));
+        Cli c = Cli.run("litmus", "run", "-q", "-r", "interp", tmp.toString());
+        assertEquals(2, c.exit());
+        assertEquals(List.of("crosscheck: " + bad + ":4: P0: cannot parse instruction 'r2 = frobnicate(r1)'",
+                "crosscheck: " + binary + ": not UTF-8 text",
+                "crosscheck: " + offset + ":4: an access at r1 + 4 cannot be run: herd makes that address a location of its own, runs do not (it can only be checked)"),
+                c.err().strip().lines().toList());
+        assertTrue(c.out().startsWith("Observation SB Never 0 20 on interp"), c.out());
+    }
+
+    @Test
+    void runRefusesUnknownRuntimesAndNoIterations() {
+        Cli unknown = Cli.run("litmus", "run", corpus().toString(), "--runtime", "interp,bogus");
+        assertEquals(2, unknown.exit());
+        assertEquals("crosscheck: no litmus runner 'bogus' (known: interp, jit, kernel, jit-mutant:unordered-fetch)", unknown.err().strip());
+        assertEquals("", unknown.out());
+        Cli zero = Cli.run("litmus", "run", corpus().toString(), "--iterations", "0");
+        assertEquals(2, zero.exit());
+        assertEquals("crosscheck: --iterations must be at least 1, not 0", zero.err().strip());
+        Cli missing = Cli.run("litmus", "run", tmp.resolve("nope.litmus").toString());
+        assertEquals(2, missing.exit());
+        assertEquals("crosscheck: " + tmp.resolve("nope.litmus") + ": no such file or directory", missing.err().strip());
+    }
+
+    @Test
+    void benchLitmusMeasuresTheJitAndTheInterpreterOnStoreBuffering() {
+        Cli c = Cli.run("bench", "litmus", "--seconds", "0.1", "--rounds", "2", "--iterations", "5000");
+        assertEquals(0, c.exit(), c.err());
+        List<String> summary = c.out().lines().filter(l -> l.contains(" best ")).toList();
+        assertEquals(2, summary.size(), c.out());
+        assertTrue(summary.get(0).matches("bench litmus: jit best \\d+ iterations/s over 2 round\\(s\\), weak \\(0,0\\) in \\d+\\.\\d\\d% of \\d+ iterations"), summary.get(0));
+        // interp: every schedule once per run, never the weak outcome
+        assertTrue(summary.get(1).matches("bench litmus: interp best \\d+ iterations/s over 2 round\\(s\\), weak \\(0,0\\) in 0\\.00% of \\d+ iterations"
+                + " \\(each run: every one of its 20 schedules once\\)"), summary.get(1));
+        assertTrue(c.out().contains("round  iterations/s   weak (0,0)\n    1 "), c.out());
+    }
+
+    @Test
+    void benchLitmusRefusesBadIterations() {
+        Cli c = Cli.run("bench", "litmus", "--iterations", "0");
+        assertEquals(2, c.exit());
+        assertEquals("crosscheck: --iterations must be 1..1000000000, is 0", c.err().strip());
+    }
 }

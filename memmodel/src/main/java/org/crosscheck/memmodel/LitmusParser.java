@@ -1,6 +1,7 @@
 package org.crosscheck.memmodel;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,13 @@ public final class LitmusParser {
     }
 
     public static Litmus parse(Path file) throws IOException {
-        return parse(file.getFileName().toString(), Files.readString(file));
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new LitmusException(file.getFileName().toString(), 0, "not UTF-8 text"); // a bad test, not an I/O failure
+        }
+        return parse(file.getFileName().toString(), text);
     }
 
     public static Litmus parse(String file, String text) {

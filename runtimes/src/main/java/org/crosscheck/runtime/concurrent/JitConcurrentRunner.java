@@ -37,6 +37,11 @@ import org.crosscheck.runtime.jit.MemoryMode;
 public final class JitConcurrentRunner implements ConcurrentRunner {
     /** Location instances per chunk: iterations between two blocking barriers. */
     static final int INSTANCES = 4096;
+    /**
+     * Instructions one thread may execute per iteration (a fraction of a second): litmus threads run
+     * a handful; a thread that never ends fails the run instead of hanging it.
+     */
+    static final long MAX_INSTRUCTIONS = 1L << 28;
     private static final int LINE = 64;
     /** Spins at the per-iteration barrier before going on alone (fewer when there are more threads than CPUs). */
     private static final int SPINS = 1 << 12, SPINS_OVERSUBSCRIBED = 1 << 6;
@@ -127,7 +132,7 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
                                 r[10] = STACK_TOP;
                                 s.pc = 0;
                                 s.depth = 0;
-                                s.left = Long.MAX_VALUE;
+                                s.left = MAX_INSTRUCTIONS;
                                 next += threads;
                                 arrivals.incrementAndGet();
                                 // spin (litmus7's user barrier) so the threads start the iteration together; a thread we

@@ -16,6 +16,7 @@ import org.crosscheck.runtime.concurrent.Histogram.State;
 import org.crosscheck.runtime.concurrent.SharedProgram;
 import org.crosscheck.runtime.concurrent.SharedProgram.ThreadCode;
 import org.crosscheck.runtime.concurrent.StoreBuffering;
+import org.crosscheck.runtime.concurrent.StoreBufferingChecks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,21 +34,13 @@ class KernelConcurrentRunnerTest {
 
     @Test
     void storeBufferingShowsTheWeakOutcome() throws ConcurrentRunException {
-        SharedProgram sb = StoreBuffering.program(false);
-        Histogram all = new Histogram();
-        State weak = StoreBuffering.weak(false);
-        for (long seed = 1; all.total() < MAX_ITERATIONS && all.count(weak) == 0; seed++) all.addAll(runner.run(sb, CHUNK, seed));
-        assertTrue(all.count(weak) > 0, () -> "no weak outcome in " + all.total() + " iterations: " + all.counts());
+        Histogram all = StoreBufferingChecks.assertWeakShows(runner, CHUNK, MAX_ITERATIONS);
         assertTrue(all.count(state(0, 1, false)) > 0 && all.count(state(1, 0, false)) > 0, () -> "SC outcomes missing: " + all.counts());
-        assertOnly(all, weak, state(0, 1, false), state(1, 0, false), state(1, 1, false));
     }
 
     @Test
     void aFullyOrderedAtomicForbidsTheWeakOutcome() throws ConcurrentRunException {
-        Histogram h = runner.run(StoreBuffering.program(true), FENCED_ITERATIONS, 7);
-        assertEquals(FENCED_ITERATIONS, h.total());
-        assertEquals(0, h.count(StoreBuffering.weak(true)), () -> "weak outcome despite the atomics: " + h.counts());
-        assertOnly(h, state(0, 1, true), state(1, 0, true), state(1, 1, true));
+        StoreBufferingChecks.assertFencedNeverWeak(runner, FENCED_ITERATIONS);
     }
 
     @Test
@@ -124,9 +117,5 @@ class KernelConcurrentRunnerTest {
         return new SharedProgram(List.of(sb.threads().get(0),
                 new ThreadCode(List.of(Insn.of(Op.STW, 1, 0, 0, 1), Insn.of(Op.LDXDW, 1, 2, 8, 0)), p1.regValue(), p1.regLocation(), p1.observed())),
                 sb.initial(), sb.locationNames());
-    }
-
-    private static void assertOnly(Histogram h, State... allowed) {
-        for (State s : h.counts().keySet()) assertTrue(List.of(allowed).contains(s), () -> "unexpected state " + s + " in " + h.counts());
     }
 }
