@@ -44,7 +44,7 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
     static final long MAX_INSTRUCTIONS = 1L << 28;
     private static final int LINE = 64;
     /** Spins at the per-iteration barrier before going on alone (fewer when there are more threads than CPUs). */
-    private static final int SPINS = 1 << 12, SPINS_OVERSUBSCRIBED = 1 << 6;
+    private static final int SPINS = 1 << 12, SPINS_OVERSUBSCRIBED = 1 << 6, MIN_SPINS = 1 << 9;
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
@@ -119,6 +119,7 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
                     int[] obs = tc.observed();
                     long[] out = observed[id];
                     long next = 0; // barrier generation: every thread arrives once per iteration
+                    int budget = spinLimit;
                     try {
                         for (long c = 0; c < chunks && failure.get() == null; c++) {
                             int n = (int) Math.min(INSTANCES, iterations - c * INSTANCES);
@@ -139,8 +140,19 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
                                 // wait for that is not running (more threads than idle CPUs) is not waited for longer:
                                 // an iteration without overlap is still a valid execution, and the cumulative count lets
                                 // the late thread catch up at once
-                                for (int spins = 0; arrivals.get() < next && spins < spinLimit; spins++) Thread.onSpinWait();
-                                if (arrivals.get() < next) Thread.yield();
+                                // the spin budget adapts: halved after a wait that timed out (a partner off its CPU
+                                // now is likely off it for the next iterations too), doubled after one that did not
+                                int spins = 0;
+                                while (arrivals.get() < next && spins < budget) {
+                                    Thread.onSpinWait();
+                                    spins++;
+                                }
+                                if (arrivals.get() < next) {
+                                    budget = Math.max(MIN_SPINS, budget >> 1);
+                                    Thread.yield();
+                                } else if (spins > 0) {
+                                    budget = Math.min(spinLimit, budget << 1);
+                                }
                                 String why = code.get(id).runThread(s);
                                 if (why != null) {
                                     failure.compareAndSet(null, "P" + id + ": " + why);
