@@ -268,7 +268,10 @@ public final class Interpreter implements Runtime {
         final long budget;
         long stackLow;        // lowest valid stack address: bottom of the current frame
         final byte[] packet;  // legacy packet loads read the input as it was at entry (as Linux's skb copy)
+        final int n;          // number of slots: the END slot's index
         Tracer tracer;        // null except in coverage runs
+        int depth;            // active local calls
+        boolean stepping;     // running Decoded#steps: each instruction charged on its own
 
         Machine(Decoded d, MachineState s, long budget, Map<Integer, Kfunc> kfuncs) {
             this.d = d;
@@ -279,6 +282,7 @@ public final class Interpreter implements Runtime {
             this.memOff = s.memOff;
             this.stackOff = s.stackOff;
             this.budget = budget;
+            this.n = d.code.length - 1;
             this.packet = d.packet ? (s.packet != null ? s.packet : s.memory()) : null;
         }
 
@@ -327,26 +331,20 @@ public final class Interpreter implements Runtime {
          */
         Result run() {
             if (d.unsupported != null) return new Result(new Outcome.Unsupported(d.unsupported), 0);
-            final long[] orig = d.code;
-            final int[] cost = d.cost;
-            final Op[] ops = d.ops;
-            final int n = orig.length - 1;
+            // few locals live across the loop, so that the JIT keeps them in registers; the rest are fields
             final long[] r = new long[16]; // a local array of known length: masked indices need no bounds checks
             System.arraycopy(s.r, 0, r, 0, 11);
-            final int[] retPc = s.retPc;
-            final long[] saved = s.saved; // r6-r9 and r10 per frame
-            int depth = s.depth;
+            depth = s.depth;
             stackLow = s.stackLow();
             long left = s.left;
             int pc = s.pc;
-            final Tracer tr = tracer;
-            boolean stepping = tr != null;
-            long[] code = stepping ? d.steps : orig;
+            stepping = tracer != null;
+            long[] code = stepping ? d.steps : d.code;
             try {
                 stretch:
                 while (true) {
                     if (!stepping) {
-                        int c = cost[pc];
+                        int c = d.cost[pc];
                         if (c <= left) {
                             left -= c;
                         } else {
@@ -358,13 +356,13 @@ public final class Interpreter implements Runtime {
                         long w = code[pc];
                         dispatch:
                         while (true) {
-                            final int ds = (int) w >>> 8 & 15, ss = (int) w >>> 12 & 15;
+                            final int ds = (int) (w >>> 8 & 15), ss = (int) (w >>> 12 & 15);
                             switch ((int) w & 0xff) {
                                 case STEP -> {
-                                    w = orig[pc];
+                                    w = d.code[pc];
                                     if (pc < n) { // falling off the end wins over the budget
                                         if (--left < 0) throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
-                                        if (tr != null) tr.step(pc, r);
+                                        if (tracer != null) tracer.step(pc, r);
                                     }
                                     continue dispatch;
                                 }
@@ -440,53 +438,53 @@ public final class Interpreter implements Runtime {
                                 case K_LE64 -> { } // le64: nothing to do
                                 case 0xdc, K_BE32, K_BE64, 0xd7, K_BSWAP32, K_BSWAP64 -> r[ds] = Semantics.be(r[ds], (int) (w >> 32));
                                 // ---- memory
-                                case 0x71 -> r[ds] = load(r[ss] + (short) (w >>> 16), 1);
-                                case 0x69 -> r[ds] = load(r[ss] + (short) (w >>> 16), 2);
-                                case 0x61 -> r[ds] = load(r[ss] + (short) (w >>> 16), 4);
-                                case 0x79 -> r[ds] = load(r[ss] + (short) (w >>> 16), 8);
-                                case 0x91 -> r[ds] = (byte) load(r[ss] + (short) (w >>> 16), 1);
-                                case 0x89 -> r[ds] = (short) load(r[ss] + (short) (w >>> 16), 2);
-                                case 0x81 -> r[ds] = (int) load(r[ss] + (short) (w >>> 16), 4);
-                                case 0x72 -> store(r[ds] + (short) (w >>> 16), 1, (w >> 32));
-                                case 0x6a -> store(r[ds] + (short) (w >>> 16), 2, (w >> 32));
-                                case 0x62 -> store(r[ds] + (short) (w >>> 16), 4, (w >> 32));
-                                case 0x7a -> store(r[ds] + (short) (w >>> 16), 8, (w >> 32));
-                                case 0x73 -> store(r[ds] + (short) (w >>> 16), 1, r[ss]);
-                                case 0x6b -> store(r[ds] + (short) (w >>> 16), 2, r[ss]);
-                                case 0x63 -> store(r[ds] + (short) (w >>> 16), 4, r[ss]);
-                                case 0x7b -> store(r[ds] + (short) (w >>> 16), 8, r[ss]);
+                                case 0x71 -> r[ds] = load(r[ss] + ((int) w >> 16), 1);
+                                case 0x69 -> r[ds] = load(r[ss] + ((int) w >> 16), 2);
+                                case 0x61 -> r[ds] = load(r[ss] + ((int) w >> 16), 4);
+                                case 0x79 -> r[ds] = load(r[ss] + ((int) w >> 16), 8);
+                                case 0x91 -> r[ds] = (byte) load(r[ss] + ((int) w >> 16), 1);
+                                case 0x89 -> r[ds] = (short) load(r[ss] + ((int) w >> 16), 2);
+                                case 0x81 -> r[ds] = (int) load(r[ss] + ((int) w >> 16), 4);
+                                case 0x72 -> store(r[ds] + ((int) w >> 16), 1, (w >> 32));
+                                case 0x6a -> store(r[ds] + ((int) w >> 16), 2, (w >> 32));
+                                case 0x62 -> store(r[ds] + ((int) w >> 16), 4, (w >> 32));
+                                case 0x7a -> store(r[ds] + ((int) w >> 16), 8, (w >> 32));
+                                case 0x73 -> store(r[ds] + ((int) w >> 16), 1, r[ss]);
+                                case 0x6b -> store(r[ds] + ((int) w >> 16), 2, r[ss]);
+                                case 0x63 -> store(r[ds] + ((int) w >> 16), 4, r[ss]);
+                                case 0x7b -> store(r[ds] + ((int) w >> 16), 8, r[ss]);
                                 // ---- atomics: single-threaded here, so a plain read-modify-write is atomic
                                 case 0xc3, K_ATOMIC32_OR, K_ATOMIC32_AND, K_ATOMIC32_XOR, 0xdb, K_ATOMIC64_OR, K_ATOMIC64_AND, K_ATOMIC64_XOR -> {
-                                    int size = ops[pc].size();
-                                    long a = r[ds] + (short) (w >>> 16);
+                                    int size = d.ops[pc].size();
+                                    long a = r[ds] + ((int) w >> 16);
                                     store(a, size, Semantics.atomicApply((int) (w >> 32), load(a, size), r[ss]));
                                 }
                                 case K_ATOMIC32_FETCH_ADD, K_ATOMIC32_FETCH_OR, K_ATOMIC32_FETCH_AND, K_ATOMIC32_FETCH_XOR, K_ATOMIC32_XCHG, K_ATOMIC64_FETCH_ADD, K_ATOMIC64_FETCH_OR, K_ATOMIC64_FETCH_AND, K_ATOMIC64_FETCH_XOR, K_ATOMIC64_XCHG -> {
-                                    int size = ops[pc].size();
-                                    long a = r[ds] + (short) (w >>> 16);
+                                    int size = d.ops[pc].size();
+                                    long a = r[ds] + ((int) w >> 16);
                                     long old = load(a, size);
                                     store(a, size, Semantics.atomicApply((int) (w >> 32), old, r[ss]));
                                     r[ss] = old;
                                 }
                                 case K_ATOMIC32_CMPXCHG -> {
-                                    long a = r[ds] + (short) (w >>> 16);
+                                    long a = r[ds] + ((int) w >> 16);
                                     long old = load(a, 4);
                                     if (old == (r[0] & M32)) store(a, 4, r[ss]);
                                     r[0] = old;
                                 }
                                 case K_ATOMIC64_CMPXCHG -> {
-                                    long a = r[ds] + (short) (w >>> 16);
+                                    long a = r[ds] + ((int) w >> 16);
                                     long old = load(a, 8);
                                     if (old == r[0]) store(a, 8, r[ss]);
                                     r[0] = old;
                                 }
                                 case 0xd3, 0xcb, K_LOAD_ACQ_W, K_LOAD_ACQ_DW ->
-                                        r[ds] = load(r[ss] + (short) (w >>> 16), ops[pc].size());
+                                        r[ds] = load(r[ss] + ((int) w >> 16), d.ops[pc].size());
                                 case K_STORE_REL_B, K_STORE_REL_H, K_STORE_REL_W, K_STORE_REL_DW ->
-                                        store(r[ds] + (short) (w >>> 16), ops[pc].size(), r[ss]);
+                                        store(r[ds] + ((int) w >> 16), d.ops[pc].size(), r[ss]);
                                 // ---- jumps: one case per predicate (same definitions as Semantics.jump64/jump32, tested equal)
                                 case 0x05 -> {
-                                    pc += (short) (w >>> 16) + 1;
+                                    pc += ((int) w >> 16) + 1;
                                     continue stretch;
                                 }
                                 case 0x06 -> {
@@ -495,274 +493,274 @@ public final class Interpreter implements Runtime {
                                 }
                                 case 0x15 -> { // jeq
                                     long a = r[ds], b = (w >> 32);
-                                    if (a == b) pc += (short) (w >>> 16);
+                                    if (a == b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x1d -> { // jeq reg
                                     long a = r[ds], b = r[ss];
-                                    if (a == b) pc += (short) (w >>> 16);
+                                    if (a == b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x25 -> { // jgt
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) > 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x2d -> { // jgt reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) > 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x35 -> { // jge
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) >= 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x3d -> { // jge reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) >= 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x45 -> { // jset
                                     long a = r[ds], b = (w >> 32);
-                                    if ((a & b) != 0) pc += (short) (w >>> 16);
+                                    if ((a & b) != 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x4d -> { // jset reg
                                     long a = r[ds], b = r[ss];
-                                    if ((a & b) != 0) pc += (short) (w >>> 16);
+                                    if ((a & b) != 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x55 -> { // jne
                                     long a = r[ds], b = (w >> 32);
-                                    if (a != b) pc += (short) (w >>> 16);
+                                    if (a != b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x5d -> { // jne reg
                                     long a = r[ds], b = r[ss];
-                                    if (a != b) pc += (short) (w >>> 16);
+                                    if (a != b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x65 -> { // jsgt
                                     long a = r[ds], b = (w >> 32);
-                                    if (a > b) pc += (short) (w >>> 16);
+                                    if (a > b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x6d -> { // jsgt reg
                                     long a = r[ds], b = r[ss];
-                                    if (a > b) pc += (short) (w >>> 16);
+                                    if (a > b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x75 -> { // jsge
                                     long a = r[ds], b = (w >> 32);
-                                    if (a >= b) pc += (short) (w >>> 16);
+                                    if (a >= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x7d -> { // jsge reg
                                     long a = r[ds], b = r[ss];
-                                    if (a >= b) pc += (short) (w >>> 16);
+                                    if (a >= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xa5 -> { // jlt
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) < 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xad -> { // jlt reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) < 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xb5 -> { // jle
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) <= 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xbd -> { // jle reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) <= 0) pc += (short) (w >>> 16);
+                                    if (Long.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xc5 -> { // jslt
                                     long a = r[ds], b = (w >> 32);
-                                    if (a < b) pc += (short) (w >>> 16);
+                                    if (a < b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xcd -> { // jslt reg
                                     long a = r[ds], b = r[ss];
-                                    if (a < b) pc += (short) (w >>> 16);
+                                    if (a < b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xd5 -> { // jsle
                                     long a = r[ds], b = (w >> 32);
-                                    if (a <= b) pc += (short) (w >>> 16);
+                                    if (a <= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xdd -> { // jsle reg
                                     long a = r[ds], b = r[ss];
-                                    if (a <= b) pc += (short) (w >>> 16);
+                                    if (a <= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x16 -> { // jeq32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a == b) pc += (short) (w >>> 16);
+                                    if (a == b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x1e -> { // jeq32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a == b) pc += (short) (w >>> 16);
+                                    if (a == b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x26 -> { // jgt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) > 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x2e -> { // jgt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) > 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x36 -> { // jge32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) >= 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x3e -> { // jge32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) >= 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x46 -> { // jset32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if ((a & b) != 0) pc += (short) (w >>> 16);
+                                    if ((a & b) != 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x4e -> { // jset32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if ((a & b) != 0) pc += (short) (w >>> 16);
+                                    if ((a & b) != 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x56 -> { // jne32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a != b) pc += (short) (w >>> 16);
+                                    if (a != b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x5e -> { // jne32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a != b) pc += (short) (w >>> 16);
+                                    if (a != b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x66 -> { // jsgt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a > b) pc += (short) (w >>> 16);
+                                    if (a > b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x6e -> { // jsgt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a > b) pc += (short) (w >>> 16);
+                                    if (a > b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x76 -> { // jsge32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a >= b) pc += (short) (w >>> 16);
+                                    if (a >= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x7e -> { // jsge32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a >= b) pc += (short) (w >>> 16);
+                                    if (a >= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xa6 -> { // jlt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) < 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xae -> { // jlt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) < 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xb6 -> { // jle32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) <= 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xbe -> { // jle32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) <= 0) pc += (short) (w >>> 16);
+                                    if (Integer.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xc6 -> { // jslt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a < b) pc += (short) (w >>> 16);
+                                    if (a < b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xce -> { // jslt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a < b) pc += (short) (w >>> 16);
+                                    if (a < b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xd6 -> { // jsle32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (a <= b) pc += (short) (w >>> 16);
+                                    if (a <= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xde -> { // jsle32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (a <= b) pc += (short) (w >>> 16);
+                                    if (a <= b) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 // ---- calls
                                 case 0x85, 0x8d -> {
-                                    long id = ops[pc] == Op.CALL ? (w >> 32) : r[ds];
+                                    long id = d.ops[pc] == Op.CALL ? (w >> 32) : r[ds];
                                     if (id != HELPER_UNWIND) throw new Trap(TrapKind.BAD_CALL, "no helper " + id);
                                     r[0] = r[1];
-                                    if (r[0] == 0) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc, stepping));
+                                    if (r[0] == 0) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc));
                                 }
                                 case K_CALL_RUNTIME -> {
                                     Kfunc f = kfuncs.get((int) (w >> 32));
@@ -771,13 +769,13 @@ public final class Interpreter implements Runtime {
                                 }
                                 case K_CALL_LOCAL -> {
                                     if (depth + 1 >= MAX_FRAMES) throw new Trap(TrapKind.CALL_DEPTH, "more than " + MAX_FRAMES + " frames");
-                                    int s = depth * 5;
-                                    saved[s] = r[6];
-                                    saved[s + 1] = r[7];
-                                    saved[s + 2] = r[8];
-                                    saved[s + 3] = r[9];
-                                    saved[s + 4] = r[10];
-                                    retPc[depth++] = pc;
+                                    long[] saved = s.saved; // r6-r9 and r10 per frame
+                                    saved[depth * 5] = r[6];
+                                    saved[depth * 5 + 1] = r[7];
+                                    saved[depth * 5 + 2] = r[8];
+                                    saved[depth * 5 + 3] = r[9];
+                                    saved[depth * 5 + 4] = r[10];
+                                    s.retPc[depth++] = pc;
                                     r[10] -= FRAME_SIZE;
                                     stackLow -= FRAME_SIZE;
                                     pc += (int) (w >> 32) + 1;
@@ -788,27 +786,28 @@ public final class Interpreter implements Runtime {
                                         save(r, pc, depth, left);
                                         return new Result(new Outcome.Returned(r[0], finalMemory()), budget - left);
                                     }
-                                    int s = --depth * 5;
-                                    r[6] = saved[s];
-                                    r[7] = saved[s + 1];
-                                    r[8] = saved[s + 2];
-                                    r[9] = saved[s + 3];
-                                    r[10] = saved[s + 4];
+                                    long[] saved = s.saved;
+                                    int f = --depth * 5;
+                                    r[6] = saved[f];
+                                    r[7] = saved[f + 1];
+                                    r[8] = saved[f + 2];
+                                    r[9] = saved[f + 3];
+                                    r[10] = saved[f + 4];
                                     stackLow += FRAME_SIZE;
-                                    pc = retPc[depth] + 1;
+                                    pc = s.retPc[depth] + 1;
                                     continue stretch;
                                 }
                                 // ---- 64-bit immediate (pseudo forms were refused before the loop)
                                 case 0x18, K_LDDW_MAP_FD, K_LDDW_MAP_VALUE, K_LDDW_VAR_ADDR, K_LDDW_CODE_ADDR, K_LDDW_MAP_IDX, K_LDDW_MAP_IDX_VALUE -> {
-                                    r[ds] = w >>> 32 | orig[pc + 1] & ~M32; // the upper half is in the second slot
+                                    r[ds] = w >>> 32 | d.code[pc + 1] & ~M32; // the upper half is in the second slot
                                     pc++;
                                 }
                                 // ---- legacy packet access (Linux semantics): big-endian load into r0 from the
                                 // packet, a copy of the input taken at entry; outside it the program ends and returns 0.
                                 case 0x30, 0x28, 0x20, 0x50, 0x48, 0x40 -> {
-                                    int size = ops[pc].size();
-                                    long o = (w >> 32) + (ops[pc].shape == Shape.LD_IND ? (int) r[ss] : 0);
-                                    if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc, stepping));
+                                    int size = d.ops[pc].size();
+                                    long o = (w >> 32) + (d.ops[pc].shape == Shape.LD_IND ? (int) r[ss] : 0);
+                                    if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc));
                                     long v = 0;
                                     for (int b = 0; b < size; b++) v = (v << 8) | (packet[(int) o + b] & 0xff); // network order
                                     r[0] = v;
@@ -821,15 +820,15 @@ public final class Interpreter implements Runtime {
                     }
                 }
             } catch (Trap t) {
-                left = Math.max(left, 0) + unspent(pc, stepping);
+                left = Math.max(left, 0) + unspent(pc);
                 save(r, pc, depth, left);
                 return new Result(new Outcome.Trapped(t.kind, pc, t.getMessage()), budget - left);
             }
         }
 
         /** Instructions charged for the stretch the run stops in at pc but not executed (pc's own ran). */
-        private long unspent(int pc, boolean stepping) {
-            return stepping || pc == d.code.length - 1 ? 0 : d.cost[pc] - 1;
+        private long unspent(int pc) {
+            return stepping || pc == n ? 0 : d.cost[pc] - 1;
         }
 
         /**
