@@ -62,6 +62,8 @@ public final class Interpreter implements Runtime {
     static final int END = 0xff;
     /** Key of every slot of {@link Decoded#steps}: charge one instruction, then run the real one. */
     static final int STEP = 0xfe;
+    /** Access size in bytes per key of a memory instruction. */
+    static final int[] SIZE = new int[256];
 
     static final int K_LDDW_MAP_FD = 0x00;
     static final int K_LDDW_MAP_VALUE = 0x01;
@@ -127,6 +129,7 @@ public final class Interpreter implements Runtime {
                 if (k > 0) taken[free] = true;
             }
         }
+        for (Op op : Op.values()) SIZE[KEY[op.ordinal()]] = op.size();
         if (taken[END] || taken[STEP]) throw new IllegalStateException("no opcode byte left for the END and STEP keys");
         for (java.lang.reflect.Field f : Interpreter.class.getDeclaredFields()) {
             if (!f.getName().startsWith("K_")) continue;
@@ -177,44 +180,41 @@ public final class Interpreter implements Runtime {
     /** A program flattened for the hot loop, built once: it reads one long per instruction and no records. */
     public static final class Decoded {
         /**
-         * Per slot, the instruction's own 64-bit encoding with the opcode byte replaced by its
-         * dispatch key: bits 0-7 key, 8-11 dst, 12-15 src, 16-31 offset, 32-63 imm (the second slot
-         * of an lddw holds the upper half of its immediate, as in the encoding). One slot more than
-         * the program, keyed END, so running off the end needs no check per instruction.
+         * Two longs per slot, so that the loop reads one array only. At 2*pc the instruction's own
+         * 64-bit encoding with the opcode byte replaced by its dispatch key: bits 0-7 key, 8-11 dst,
+         * 12-15 src, 16-31 offset, 32-63 imm (the second slot of an lddw holds the upper half of its
+         * immediate, as in the encoding). At 2*pc+1 the slot's cost: how many instructions run from
+         * it to the end of its stretch, the next jump, call or exit (included) or the end of the
+         * program; the budget is charged a stretch at a time. One slot more than the program, keyed
+         * END, so running off the end needs no check per instruction.
          */
         final long[] code;
-        /** The same length as {@link #code}, every slot STEP: the loop runs this when it must count each instruction. */
+        /** The same length as {@link #code}, every instruction STEP: the loop runs this when it must count each instruction. */
         final long[] steps;
-        /**
-         * Per slot, how many instructions run from it to the end of its stretch: the next jump, call
-         * or exit (included) or the end of the program. The budget is charged a stretch at a time.
-         */
-        final int[] cost;
         final Op[] ops;
         final String unsupported;
         final boolean packet;
 
         private Decoded(Program p) {
             int n = p.slotCount();
-            code = new long[n + 1];
-            steps = new long[n + 1];
-            cost = new int[n + 1];
+            code = new long[2 * (n + 1)];
+            steps = new long[2 * (n + 1)];
             ops = new Op[n + 1];
-            java.util.Arrays.fill(steps, STEP);
-            code[n] = END;
+            for (int pc = 0; pc <= n; pc++) steps[2 * pc] = STEP;
+            code[2 * n] = END;
             String why = null;
             boolean pk = false;
             for (int pc = n - 1; pc >= 0; pc--) {
                 Insn i = p.at(pc);
                 if (i == null) { // second slot of an lddw: only its upper immediate half is read
-                    code[pc] = p.at(pc - 1).imm() & ~M32;
+                    code[2 * pc] = p.at(pc - 1).imm() & ~M32;
                     continue;
                 }
                 Op op = i.op();
                 ops[pc] = op;
-                code[pc] = KEY[op.ordinal()] | i.dst() << 8 | i.src() << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
+                code[2 * pc] = KEY[op.ordinal()] | i.dst() << 8 | i.src() << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
                 boolean ends = op.shape.isJump() || op == Op.EXIT;
-                cost[pc] = ends ? 1 : 1 + cost[pc + (op.shape == Shape.LDDW ? 2 : 1)];
+                code[2 * pc + 1] = ends ? 1 : 1 + code[2 * (pc + (op.shape == Shape.LDDW ? 2 : 1)) + 1];
                 pk |= op.shape == Shape.LD_ABS || op.shape == Shape.LD_IND;
                 if (op.shape == Shape.LDDW && i.src() != 0) {
                     why = "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
@@ -256,8 +256,20 @@ public final class Interpreter implements Runtime {
      * budget (for {@link Result#executed()}); {@code state.left} what is left of it.
      */
     public Result resume(Decoded d, MachineState state, long budget) {
-        return new Machine(d, state, budget, kfuncs).run();
+        // A long run goes in chunks, each a call of the loop of its own: the JIT then compiles the
+        // loop from the profile of many calls, rather than early for the one call still running,
+        // whose unripe profile makes it compile every case of the switch (about half as fast).
+        while (true) {
+            long rest = state.left - Math.min(state.left, CHUNK);
+            state.left -= rest;
+            Outcome o = new Machine(d, state, budget, kfuncs).run().outcome();
+            state.left += rest;
+            if (rest == 0 || !(o instanceof Outcome.Trapped t && t.kind() == TrapKind.BUDGET)) return new Result(o, budget - state.left);
+        }
     }
+
+    /** Most instructions one call of the loop runs (see resume). */
+    static final long CHUNK = 1 << 14;
 
     private static final class Machine implements Kfunc.Memory {
         final Decoded d;
@@ -282,7 +294,7 @@ public final class Interpreter implements Runtime {
             this.memOff = s.memOff;
             this.stackOff = s.stackOff;
             this.budget = budget;
-            this.n = d.code.length - 1;
+            this.n = d.code.length / 2 - 1;
             this.packet = d.packet ? (s.packet != null ? s.packet : s.memory()) : null;
         }
 
@@ -322,7 +334,7 @@ public final class Interpreter implements Runtime {
         }
 
         /**
-         * The loop. The budget is charged a stretch at a time (Decoded#cost) when the stretch is
+         * The loop. The budget is charged a stretch at a time (its cost in Decoded#code) when the stretch is
          * entered: at the start and after every jump, call and exit. A stretch the budget cannot
          * pay for in full, and every instruction of a traced run, runs over Decoded#steps instead:
          * its STEP key charges one instruction (and calls the tracer) before running the real one,
@@ -344,7 +356,7 @@ public final class Interpreter implements Runtime {
                 stretch:
                 while (true) {
                     if (!stepping) {
-                        int c = d.cost[pc];
+                        long c = code[2 * pc + 1];
                         if (c <= left) {
                             left -= c;
                         } else {
@@ -353,13 +365,13 @@ public final class Interpreter implements Runtime {
                         }
                     }
                     while (true) {
-                        long w = code[pc];
+                        long w = code[2 * pc];
                         dispatch:
                         while (true) {
                             final int ds = (int) (w >>> 8 & 15), ss = (int) (w >>> 12 & 15);
                             switch ((int) w & 0xff) {
                                 case STEP -> {
-                                    w = d.code[pc];
+                                    w = d.code[2 * pc];
                                     if (pc < n) { // falling off the end wins over the budget
                                         if (--left < 0) throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
                                         if (tracer != null) tracer.step(pc, r);
@@ -437,52 +449,22 @@ public final class Interpreter implements Runtime {
                                 case K_LE32 -> r[ds] &= M32;
                                 case K_LE64 -> { } // le64: nothing to do
                                 case 0xdc, K_BE32, K_BE64, 0xd7, K_BSWAP32, K_BSWAP64 -> r[ds] = Semantics.be(r[ds], (int) (w >> 32));
-                                // ---- memory
-                                case 0x71 -> r[ds] = load(r[ss] + ((int) w >> 16), 1);
-                                case 0x69 -> r[ds] = load(r[ss] + ((int) w >> 16), 2);
-                                case 0x61 -> r[ds] = load(r[ss] + ((int) w >> 16), 4);
-                                case 0x79 -> r[ds] = load(r[ss] + ((int) w >> 16), 8);
-                                case 0x91 -> r[ds] = (byte) load(r[ss] + ((int) w >> 16), 1);
-                                case 0x89 -> r[ds] = (short) load(r[ss] + ((int) w >> 16), 2);
-                                case 0x81 -> r[ds] = (int) load(r[ss] + ((int) w >> 16), 4);
-                                case 0x72 -> store(r[ds] + ((int) w >> 16), 1, (w >> 32));
-                                case 0x6a -> store(r[ds] + ((int) w >> 16), 2, (w >> 32));
-                                case 0x62 -> store(r[ds] + ((int) w >> 16), 4, (w >> 32));
-                                case 0x7a -> store(r[ds] + ((int) w >> 16), 8, (w >> 32));
-                                case 0x73 -> store(r[ds] + ((int) w >> 16), 1, r[ss]);
-                                case 0x6b -> store(r[ds] + ((int) w >> 16), 2, r[ss]);
-                                case 0x63 -> store(r[ds] + ((int) w >> 16), 4, r[ss]);
-                                case 0x7b -> store(r[ds] + ((int) w >> 16), 8, r[ss]);
-                                // ---- atomics: single-threaded here, so a plain read-modify-write is atomic
-                                case 0xc3, K_ATOMIC32_OR, K_ATOMIC32_AND, K_ATOMIC32_XOR, 0xdb, K_ATOMIC64_OR, K_ATOMIC64_AND, K_ATOMIC64_XOR -> {
-                                    int size = d.ops[pc].size();
-                                    long a = r[ds] + ((int) w >> 16);
-                                    store(a, size, Semantics.atomicApply((int) (w >> 32), load(a, size), r[ss]));
+                                // ---- memory: one site per kind, so that the JIT inlines each access path once
+                                case 0x71, 0x69, 0x61, 0x79, 0xd3, 0xcb, K_LOAD_ACQ_W, K_LOAD_ACQ_DW ->
+                                        r[ds] = load(r[ss] + ((int) w >> 16), SIZE[(int) w & 0xff]);
+                                case 0x91, 0x89, 0x81 -> { // sign-extending
+                                    int size = SIZE[(int) w & 0xff], unused = 64 - 8 * size;
+                                    r[ds] = load(r[ss] + ((int) w >> 16), size) << unused >> unused;
                                 }
-                                case K_ATOMIC32_FETCH_ADD, K_ATOMIC32_FETCH_OR, K_ATOMIC32_FETCH_AND, K_ATOMIC32_FETCH_XOR, K_ATOMIC32_XCHG, K_ATOMIC64_FETCH_ADD, K_ATOMIC64_FETCH_OR, K_ATOMIC64_FETCH_AND, K_ATOMIC64_FETCH_XOR, K_ATOMIC64_XCHG -> {
-                                    int size = d.ops[pc].size();
-                                    long a = r[ds] + ((int) w >> 16);
-                                    long old = load(a, size);
-                                    store(a, size, Semantics.atomicApply((int) (w >> 32), old, r[ss]));
-                                    r[ss] = old;
-                                }
-                                case K_ATOMIC32_CMPXCHG -> {
-                                    long a = r[ds] + ((int) w >> 16);
-                                    long old = load(a, 4);
-                                    if (old == (r[0] & M32)) store(a, 4, r[ss]);
-                                    r[0] = old;
-                                }
-                                case K_ATOMIC64_CMPXCHG -> {
-                                    long a = r[ds] + ((int) w >> 16);
-                                    long old = load(a, 8);
-                                    if (old == r[0]) store(a, 8, r[ss]);
-                                    r[0] = old;
-                                }
-                                case 0xd3, 0xcb, K_LOAD_ACQ_W, K_LOAD_ACQ_DW ->
-                                        r[ds] = load(r[ss] + ((int) w >> 16), d.ops[pc].size());
-                                case K_STORE_REL_B, K_STORE_REL_H, K_STORE_REL_W, K_STORE_REL_DW ->
-                                        store(r[ds] + ((int) w >> 16), d.ops[pc].size(), r[ss]);
-                                // ---- jumps: one case per predicate (same definitions as Semantics.jump64/jump32, tested equal)
+                                case 0x72, 0x6a, 0x62, 0x7a -> store(r[ds] + ((int) w >> 16), SIZE[(int) w & 0xff], w >> 32);
+                                case 0x73, 0x6b, 0x63, 0x7b, K_STORE_REL_B, K_STORE_REL_H, K_STORE_REL_W, K_STORE_REL_DW ->
+                                        store(r[ds] + ((int) w >> 16), SIZE[(int) w & 0xff], r[ss]);
+                                case 0xc3, K_ATOMIC32_OR, K_ATOMIC32_AND, K_ATOMIC32_XOR, 0xdb, K_ATOMIC64_OR, K_ATOMIC64_AND, K_ATOMIC64_XOR,
+                                        K_ATOMIC32_FETCH_ADD, K_ATOMIC32_FETCH_OR, K_ATOMIC32_FETCH_AND, K_ATOMIC32_FETCH_XOR, K_ATOMIC32_XCHG,
+                                        K_ATOMIC64_FETCH_ADD, K_ATOMIC64_FETCH_OR, K_ATOMIC64_FETCH_AND, K_ATOMIC64_FETCH_XOR, K_ATOMIC64_XCHG,
+                                        K_ATOMIC32_CMPXCHG, K_ATOMIC64_CMPXCHG -> atomic(r, w);
+                                // ---- jumps: one case per predicate (same definitions as Semantics.jump64/jump32, tested equal);
+                                // unsigned order by flipping the sign bits, as Long.compareUnsigned is not always inlined here
                                 case 0x05 -> {
                                     pc += ((int) w >> 16) + 1;
                                     continue stretch;
@@ -505,25 +487,25 @@ public final class Interpreter implements Runtime {
                                 }
                                 case 0x25 -> { // jgt
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE > b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x2d -> { // jgt reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE > b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x35 -> { // jge
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE >= b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x3d -> { // jge reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE >= b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
@@ -577,25 +559,25 @@ public final class Interpreter implements Runtime {
                                 }
                                 case 0xa5 -> { // jlt
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE < b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xad -> { // jlt reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE < b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xb5 -> { // jle
                                     long a = r[ds], b = (w >> 32);
-                                    if (Long.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE <= b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xbd -> { // jle reg
                                     long a = r[ds], b = r[ss];
-                                    if (Long.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
+                                    if (a + Long.MIN_VALUE <= b + Long.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
@@ -637,25 +619,25 @@ public final class Interpreter implements Runtime {
                                 }
                                 case 0x26 -> { // jgt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE > b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x2e -> { // jgt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) > 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE > b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x36 -> { // jge32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE >= b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0x3e -> { // jge32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) >= 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE >= b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
@@ -709,25 +691,25 @@ public final class Interpreter implements Runtime {
                                 }
                                 case 0xa6 -> { // jlt32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE < b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xae -> { // jlt32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) < 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE < b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xb6 -> { // jle32
                                     int a = (int) r[ds], b = (int) (w >> 32);
-                                    if (Integer.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE <= b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
                                 case 0xbe -> { // jle32 reg
                                     int a = (int) r[ds], b = (int) r[ss];
-                                    if (Integer.compareUnsigned(a, b) <= 0) pc += ((int) w >> 16);
+                                    if (a + Integer.MIN_VALUE <= b + Integer.MIN_VALUE) pc += ((int) w >> 16);
                                     pc++;
                                     continue stretch;
                                 }
@@ -760,7 +742,10 @@ public final class Interpreter implements Runtime {
                                     long id = d.ops[pc] == Op.CALL ? (w >> 32) : r[ds];
                                     if (id != HELPER_UNWIND) throw new Trap(TrapKind.BAD_CALL, "no helper " + id);
                                     r[0] = r[1];
-                                    if (r[0] == 0) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc));
+                                    if (r[0] == 0) {
+                                        save(r, pc, depth, left + unspent(pc));
+                                        return new Result(new Outcome.Returned(0, finalMemory()), budget - s.left);
+                                    }
                                 }
                                 case K_CALL_RUNTIME -> {
                                     Kfunc f = kfuncs.get((int) (w >> 32));
@@ -799,7 +784,7 @@ public final class Interpreter implements Runtime {
                                 }
                                 // ---- 64-bit immediate (pseudo forms were refused before the loop)
                                 case 0x18, K_LDDW_MAP_FD, K_LDDW_MAP_VALUE, K_LDDW_VAR_ADDR, K_LDDW_CODE_ADDR, K_LDDW_MAP_IDX, K_LDDW_MAP_IDX_VALUE -> {
-                                    r[ds] = w >>> 32 | d.code[pc + 1] & ~M32; // the upper half is in the second slot
+                                    r[ds] = w >>> 32 | d.code[2 * pc + 2] & ~M32; // the upper half is in the second slot
                                     pc++;
                                 }
                                 // ---- legacy packet access (Linux semantics): big-endian load into r0 from the
@@ -807,7 +792,10 @@ public final class Interpreter implements Runtime {
                                 case 0x30, 0x28, 0x20, 0x50, 0x48, 0x40 -> {
                                     int size = d.ops[pc].size();
                                     long o = (w >> 32) + (d.ops[pc].shape == Shape.LD_IND ? (int) r[ss] : 0);
-                                    if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left - unspent(pc));
+                                    if (o < 0 || o > memLen - size) {
+                                        save(r, pc, depth, left + unspent(pc));
+                                        return new Result(new Outcome.Returned(0, finalMemory()), budget - s.left);
+                                    }
                                     long v = 0;
                                     for (int b = 0; b < size; b++) v = (v << 8) | (packet[(int) o + b] & 0xff); // network order
                                     r[0] = v;
@@ -826,9 +814,23 @@ public final class Interpreter implements Runtime {
             }
         }
 
+        /** An atomic read-modify-write; the interpreter runs one thread, so a plain one is atomic. */
+        private void atomic(long[] r, long w) {
+            int key = (int) w & 0xff, size = SIZE[key], op = (int) (w >> 32), ss = (int) (w >>> 12 & 15);
+            long a = r[(int) (w >>> 8 & 15)] + ((int) w >> 16);
+            long old = load(a, size);
+            if (key == K_ATOMIC32_CMPXCHG || key == K_ATOMIC64_CMPXCHG) { // compares r0 (its low half for 32 bits)
+                if (old == (size == 4 ? r[0] & M32 : r[0])) store(a, size, r[ss]);
+                r[0] = old;
+                return;
+            }
+            store(a, size, Semantics.atomicApply(op, old, r[ss]));
+            if ((op & 1) != 0) r[ss] = old; // BPF_FETCH: the fetch forms and xchg load the old value
+        }
+
         /** Instructions charged for the stretch the run stops in at pc but not executed (pc's own ran). */
         private long unspent(int pc) {
-            return stepping || pc == n ? 0 : d.cost[pc] - 1;
+            return stepping || pc == n ? 0 : d.code[2 * pc + 1] - 1;
         }
 
         /**
