@@ -3,13 +3,18 @@ package org.crosscheck.runtime.interp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.crosscheck.isa.Assembler;
 import org.crosscheck.isa.DataFile;
+import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
 import org.crosscheck.runtime.SharedSuite;
@@ -38,6 +43,60 @@ class InterpreterTest {
         DataFile f = DataFile.read(test);
         Outcome o = interp.run(f.program().program(), f.memory(), Limits.DEFAULT);
         assertEquals(f.expectedResult(), assertInstanceOf(Outcome.Returned.class, o, o.describe()).r0());
+    }
+
+    /**
+     * The budget is charged a stretch of instructions at a time; a traced run charges each one on
+     * its own. Whatever the budget, both must stop on the same instruction: budget b traps BUDGET at
+     * the (b+1)-th instruction the trace saw, and a run resumed one instruction at a time (as the
+     * litmus scheduler does) walks the same pcs to the same end.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suite")
+    void everyBudgetStopsWhereSteppingDoes(Path test) throws Exception {
+        DataFile f = DataFile.read(test);
+        stopsWhereSteppingDoes(f.program().program(), f.memory());
+    }
+
+    @Test
+    void everyBudgetStopsWhereSteppingDoesOnTrapsReturnsAndCalls() throws Exception {
+        for (String asm : List.of(
+                "mov %r0, 1\nmov %r2, 3\nldxb %r0, [%r1+9]\nadd %r0, 1\nexit", // out of bounds mid-stretch
+                "mov %r0, 5\nmov %r3, 9\nldindw %r3, 0\nmov %r0, 1\nexit", // packet load ends the program mid-stretch
+                "mov %r1, 0\ncall 5\nmov %r0, 2\nexit", // unwind returns 0 mid-stretch
+                "lddw %r0, 0x100000001\nmov %r2, 0\nloop: add %r2, 1\njlt %r2, 3, loop\ncall local f\nexit\nf: lddw %r3, 7\nadd %r0, %r3\nexit",
+                "call local f\nexit\nf: call local f\nexit", // call depth trap
+                "mov %r0, 1\njeq %r0, 1, +0\nmov %r0, 2")) { // falls off the end
+            stopsWhereSteppingDoes(Assembler.assemble(asm), new byte[] {1, 2, 3, 4});
+        }
+    }
+
+    private void stopsWhereSteppingDoes(Program p, byte[] memory) {
+        List<Integer> pcs = new ArrayList<>();
+        Interpreter.Result traced = interp.trace(p, memory, Limits.DEFAULT, (pc, r) -> pcs.add(pc));
+        Interpreter.Result fast = interp.execute(p, memory, Limits.DEFAULT);
+        assertTrue(fast.outcome().sameAs(traced.outcome()), fast.outcome().describe() + " vs traced " + traced.outcome().describe());
+        assertEquals(pcs.size(), fast.executed(), "executed");
+        assertEquals(pcs.size(), traced.executed(), "executed when traced");
+        Interpreter.Decoded d = Interpreter.Decoded.of(p);
+        for (int b = 0; b < Math.min(pcs.size(), 300); b++) {
+            Interpreter.Result cut = interp.execute(d, memory, b);
+            Outcome.Trapped t = assertInstanceOf(Outcome.Trapped.class, cut.outcome(), "budget " + b);
+            assertEquals(TrapKind.BUDGET, t.kind(), "budget " + b + ": " + t.describe());
+            assertEquals(pcs.get(b), t.pc(), "budget " + b);
+            assertEquals(b, cut.executed());
+        }
+        assertTrue(interp.execute(d, memory, pcs.size()).outcome().sameAs(fast.outcome()), "budget = executed");
+        // one instruction at a time through resume
+        MachineState s = MachineState.initial(memory, 0);
+        Outcome last = null;
+        for (int i = 0; i <= Math.min(pcs.size(), 300); i++) {
+            if (i < pcs.size()) assertEquals(pcs.get(i), s.pc, "step " + i);
+            s.left = 1;
+            last = interp.resume(d, s, 1).outcome();
+            if (!(last instanceof Outcome.Trapped t && t.kind() == TrapKind.BUDGET)) break;
+        }
+        if (pcs.size() < 300) assertTrue(last.sameAs(fast.outcome()), "stepped: " + last.describe() + " vs " + fast.outcome().describe());
     }
 
     @Test
