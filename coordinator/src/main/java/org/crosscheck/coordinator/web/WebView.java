@@ -11,14 +11,21 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.isa.Disassembler;
+import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.IsaException;
+import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.memmodel.LitmusCompiler;
+import org.crosscheck.memmodel.LitmusException;
+import org.crosscheck.memmodel.LitmusParser;
 
 /**
  * The live web view on the coordinator's HTTP port: {@code /} is a page (plain HTML and JS from the
@@ -116,25 +123,51 @@ public final class WebView {
             respond(ex, 404, "text/plain; charset=utf-8", "no such finding\n");
             return;
         }
-        if (parts.length == 2 && parts[1].equals("repro.data")) {
-            ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + parts[0] + "-repro.data\"");
-            respond(ex, 200, "text/plain; charset=utf-8", Files.readString(dir.resolve("repro.data")));
+        // a program finding keeps repro.data; a litmus finding its test
+        boolean litmus = Files.isRegularFile(dir.resolve("test.litmus"));
+        String file = litmus ? "test.litmus" : "repro.data";
+        if (parts.length == 2 && parts[1].equals(file)) {
+            ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + parts[0] + "-" + file + "\"");
+            respond(ex, 200, "text/plain; charset=utf-8", Files.readString(dir.resolve(file)));
             return;
         }
         FindingStore.Summary s = FindingStore.summary(dir);
         String asm = "", llvm = "";
-        try {
-            Program p = DataFile.read(dir.resolve("repro.data")).program().program();
-            asm = Disassembler.conformance(p, true);
-            llvm = Disassembler.llvm(p);
-        } catch (IsaException e) {
-            asm = llvm = "unreadable reproducer: " + e.getMessage();
+        if (litmus) {
+            asm = Files.readString(dir.resolve("test.litmus"));
+            llvm = litmusThreads(dir.resolve("test.litmus"));
+        } else {
+            try {
+                Program p = DataFile.read(dir.resolve("repro.data")).program().program();
+                asm = Disassembler.conformance(p, true);
+                llvm = Disassembler.llvm(p);
+            } catch (IsaException e) {
+                asm = llvm = "unreadable reproducer: " + e.getMessage();
+            }
         }
         String body = "{\"id\":" + q(s.id()) + ",\"title\":" + q(s.title()) + ",\"count\":" + s.count()
                 + ",\"first_seen\":" + q(s.firstSeen().toString()) + ",\"last_seen\":" + q(s.lastSeen().toString())
                 + ",\"outcomes\":" + q(Files.readString(dir.resolve("outcomes"))) + ",\"asm\":" + q(asm) + ",\"llvm\":" + q(llvm)
-                + ",\"download\":" + q("/api/findings/" + s.id() + "/repro.data") + "}";
+                + ",\"asm_title\":" + q(litmus ? "Litmus test (herd)" : "Reproducer (bpf_conformance)")
+                + ",\"llvm_title\":" + q(litmus ? "Its threads as BPF (LLVM)" : "Reproducer (LLVM)")
+                + ",\"file\":" + q(file) + ",\"download\":" + q("/api/findings/" + s.id() + "/" + file) + "}";
         respond(ex, 200, "application/json", body);
+    }
+
+    /** Each thread of a litmus test as the BPF program runs execute, in the LLVM dialect. */
+    private static String litmusThreads(Path test) {
+        try {
+            var program = LitmusCompiler.compile(LitmusParser.parse(test)).program();
+            StringBuilder sb = new StringBuilder();
+            for (int t = 0; t < program.threads().size(); t++) {
+                List<Insn> code = new ArrayList<>(program.threads().get(t).body());
+                code.add(Insn.of(Op.EXIT));
+                sb.append("P").append(t).append(":\n").append(Disassembler.llvm(Program.of(code))).append('\n');
+            }
+            return sb.toString();
+        } catch (IOException | LitmusException | IsaException e) {
+            return "cannot show the threads: " + e.getMessage();
+        }
     }
 
     static String q(String s) {
