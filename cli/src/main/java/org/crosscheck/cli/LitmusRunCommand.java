@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
+import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.memmodel.Litmus;
+import org.crosscheck.memmodel.LitmusCompiler;
 import org.crosscheck.memmodel.LitmusException;
 import org.crosscheck.memmodel.LitmusParser;
 import org.crosscheck.memmodel.LitmusPrinter;
@@ -29,11 +32,12 @@ import picocli.CommandLine.Spec;
             "  kernel  the kernel's JIT on two CPUs sharing an array map",
             "  jit-mutant:unordered-fetch  a deliberately wrong JIT mapping (fetch atomics neither",
             "          atomic nor ordered), to see a broken runtime caught",
-            "A state the model forbids is marked and counted; the exit code is then 1."
+            "A state the model forbids is marked and counted; the exit code is then 1. With --workdir",
+            "it is also stored as a finding (see 'crosscheck triage DIR')."
         },
         footer = {"", "Examples:", "  crosscheck litmus run ../shared/litmus/bpf/SB+fencembonceonces.litmus --runtime interp,jit",
             "  crosscheck litmus run --runtime jit,kernel --iterations 1000000 ../shared/litmus/bpf",
-            "  crosscheck litmus run --runtime jit-mutant:unordered-fetch ../shared/litmus/bpf/SB+fencembonceonces.litmus"})
+            "  crosscheck litmus run --runtime jit-mutant:unordered-fetch --workdir work corpus/litmus/SB+fetch.litmus"})
 final class LitmusRunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,6 +54,10 @@ final class LitmusRunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "One line per test and runtime: the observation and the number of forbidden states.")
     boolean quiet;
 
+    @Option(names = "--workdir", paramLabel = "DIR", description = {"Store what a runtime does wrong (a state the model forbids, a test it",
+            "cannot run) as findings in DIR/findings/<id>/ (test.litmus, outcomes, description), as litmus campaigns do."})
+    Path workdir;
+
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".litmus files, or directories searched for them.")
     List<Path> paths;
 
@@ -64,7 +72,15 @@ final class LitmusRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        int unreadable = 0, violations = 0;
+        FindingStore store = null;
+        if (workdir != null) {
+            try {
+                store = new FindingStore(workdir);
+            } catch (java.io.IOException e) {
+                throw new UserError("--workdir " + workdir + ": " + e.getMessage());
+            }
+        }
+        int unreadable = 0, violations = 0, stored = 0;
         for (Path f : ConformanceCommand.collect(paths, ".litmus")) {
             Litmus test;
             LitmusRun.Report report;
@@ -89,8 +105,16 @@ final class LitmusRunCommand implements Callable<Integer> {
             }
             out.flush();
             violations += report.violations().size();
+            if (store != null) {
+                for (FindingStore.Report found : LitmusCaseRunner.findings(report, LitmusCompiler.compile(test), "file:" + f.getFileName(), seed, 0)) {
+                    if (store.record(found)) stored++;
+                }
+                store.flush();
+            }
         }
+
         if (violations > 0) out.println("litmus: " + violations + " run(s) showed states the BPF memory model forbids");
+        if (store != null) out.println("litmus: " + stored + " new finding(s) in " + store.root());
         return unreadable > 0 ? 2 : violations > 0 ? 1 : 0;
     }
 }

@@ -176,6 +176,27 @@ class LitmusCommandTest {
     }
 
     @Test
+    void withAWorkdirAForbiddenStateIsStoredAsAFindingOnce() throws IOException {
+        Path work = tmp.resolve("work");
+        Cli c = null;
+        for (int seed = 1; seed <= 20 && (c == null || c.exit() == 0); seed++)
+            c = Cli.run("litmus", "run", corpus().resolve("SB+fetch.litmus").toString(), "-r", "interp,jit-mutant:unordered-fetch", "-n", "20000",
+                    "--seed", "" + seed, "--workdir", work.toString());
+        assertEquals(1, c.exit(), c.out() + c.err());
+        assertTrue(c.lastLine().matches("litmus: 1 new finding\\(s\\) in .*findings"), c.lastLine());
+        var found = new org.crosscheck.coordinator.findings.FindingStore(work).list();
+        assertEquals(List.of("forbidden state: jit-mutant:unordered-fetch vs bpf-memory-model [atomic32 SB+fetch]"),
+                found.stream().map(f -> f.title()).toList());
+        assertTrue(Files.readString(found.getFirst().dir().resolve("test.litmus")).startsWith("BPF SB+fetch"));
+        assertTrue(Files.readString(found.getFirst().dir().resolve("outcomes")).contains("on interp"), "every runtime's histogram is kept");
+        Cli triage = Cli.run("triage", work.toString());
+        assertTrue(triage.out().contains("forbidden state: jit-mutant:unordered-fetch"), triage.out());
+        Cli again = Cli.run("litmus", "run", corpus().resolve("SB+fetch.litmus").toString(), "-r", "jit-mutant:unordered-fetch", "-n", "20000",
+                "--workdir", work.toString());
+        assertTrue(again.lastLine().startsWith("litmus: 0 new finding(s)"), "seen again, counted, not new: " + again.out());
+    }
+
+    @Test
     void runReportsUnreadableTestsInOneLineAndRunsTheOthers() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.litmus"), "BPF bad\n{ 0:r1=x; }\n P0 ;\n r2 = frobnicate(r1) ;\nexists (x=1)\n");
         Path binary = Files.write(tmp.resolve("binary.litmus"), new byte[] {'B', 'P', 'F', ' ', (byte) 0xff, (byte) 0xfe, '\n'});

@@ -81,21 +81,35 @@ public final class LitmusCaseRunner implements BatchRunner {
             t.litmusIterations.merge(r.name(), o.iterations(), Long::sum);
             t.litmusObservations.merge(r.name() + "/" + verdict + "/" + (o.error() != null ? "Error" : o.observation()), 1L, Long::sum);
         }
-        String caseId = seed + ":" + i;
-        String text = null, report = null;
-        for (LitmusRun.Observed o : runs) {
+        LitmusRun.Report report = new LitmusRun.Report(test, model, runs);
+        for (FindingStore.Report f : findings(report, p, seed + ":" + i, seed, i)) {
+            t.divergences.merge(f.kind().replace(' ', '-'), 1L, Long::sum);
+            t.findings.add(f);
+        }
+    }
+
+    /**
+     * The findings of a litmus test's runs: one per runtime that showed a state the model forbids or could
+     * not run the test, titled by kind, runtime, groups and test shape (the name without diy's _2
+     * disambiguation), carrying the test and every runtime's histogram. Campaigns and {@code litmus run
+     * --workdir} report them alike.
+     */
+    public static List<FindingStore.Report> findings(LitmusRun.Report report, LitmusProgram p, String caseId, long seed, long index) {
+        Litmus test = report.test();
+        List<FindingStore.Report> out = new ArrayList<>();
+        String text = null, histograms = null;
+        for (LitmusRun.Observed o : report.runs()) {
             String kind = o.error() != null ? "litmus run error" : !o.forbidden().isEmpty() ? "forbidden state" : null;
             if (kind == null) continue;
             if (text == null) {
                 text = LitmusPrinter.format(test);
-                report = LitmusRun.format(new LitmusRun.Report(test, model, runs), LitmusPrinter.condition(test.condition()));
+                histograms = LitmusRun.format(report, LitmusPrinter.condition(test.condition()));
             }
             String groups = groups(p.program());
-            // one finding per runtime, kind and test shape (the name without diy's _2 disambiguation)
             String title = kind + ": " + o.runtime() + " vs bpf-memory-model [" + groups + " " + test.name().replaceAll("_\\d+$", "") + "]";
-            t.divergences.merge(kind.replace(' ', '-'), 1L, Long::sum);
-            t.findings.add(FindingStore.Report.litmus(title, kind, List.of(o.runtime()), groups, caseId, seed, i, VERSION, text, report));
+            out.add(FindingStore.Report.litmus(title, kind, List.of(o.runtime()), groups, caseId, seed, index, VERSION, text, histograms));
         }
+        return out;
     }
 
     /** The memory-model groups a test's threads use ("plain" when none). */
