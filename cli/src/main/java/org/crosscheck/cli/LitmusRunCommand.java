@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
             "  kernel  the kernel's JIT on two CPUs sharing an array map",
             "  jit-mutant:unordered-fetch  a deliberately wrong JIT mapping (fetch atomics neither",
             "          atomic nor ordered), to see a broken runtime caught",
-            "A state the model forbids is marked and counted; the exit code is then 1. With --workdir",
+            "A state the model forbids is marked and counted, and so is a runtime that cannot run a test",
+            "(the kernel's verifier refuses a thread, ...); the exit code is then 1. With --workdir",
             "it is also stored as a finding (see 'crosscheck triage DIR')."
         },
         footer = {"", "Examples:", "  crosscheck litmus run ../shared/litmus/bpf/SB+fencembonceonces.litmus --runtime interp,jit",
@@ -80,7 +81,9 @@ final class LitmusRunCommand implements Callable<Integer> {
                 throw new UserError("--workdir " + workdir + ": " + e.getMessage());
             }
         }
-        int unreadable = 0, violations = 0, stored = 0;
+        for (ConcurrentRunner r : runners)
+            if (r.unavailableReason() != null) throw new UserError("runtime " + r.name() + " is not available here: " + r.unavailableReason());
+        int unreadable = 0, violations = 0, failed = 0, stored = 0;
         for (Path f : ConformanceCommand.collect(paths, ".litmus")) {
             Litmus test;
             LitmusRun.Report report;
@@ -105,6 +108,7 @@ final class LitmusRunCommand implements Callable<Integer> {
             }
             out.flush();
             violations += report.violations().size();
+            failed += (int) report.runs().stream().filter(o -> o.error() != null).count();
             if (store != null) {
                 for (FindingStore.Report found : LitmusCaseRunner.findings(report, LitmusCompiler.compile(test), "file:" + f.getFileName(), seed, 0)) {
                     if (store.record(found)) stored++;
@@ -114,7 +118,8 @@ final class LitmusRunCommand implements Callable<Integer> {
         }
 
         if (violations > 0) out.println("litmus: " + violations + " run(s) showed states the BPF memory model forbids");
+        if (failed > 0) out.println("litmus: " + failed + " run(s) could not run their test (see the Error lines)");
         if (store != null) out.println("litmus: " + stored + " new finding(s) in " + store.root());
-        return unreadable > 0 ? 2 : violations > 0 ? 1 : 0;
+        return unreadable > 0 ? 2 : violations + failed > 0 ? 1 : 0;
     }
 }
