@@ -80,7 +80,7 @@ final class CampaignOptions {
      * error, one of the default set is skipped); else only their names and groups are needed.
      */
     List<Runtime> runtimes(boolean mustRun) {
-        List<Runtime> rts = open(runtimes, mustRun, litmus ? 1 : 2);
+        List<Runtime> rts = open(runtimes, mustRun, 2);
         if (litmus) {
             for (Runtime r : rts) {
                 if (!org.crosscheck.runtime.concurrent.ConcurrentRunners.names().contains(r.name()))

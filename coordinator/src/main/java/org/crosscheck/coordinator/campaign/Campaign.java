@@ -61,7 +61,8 @@ public final class Campaign {
         this.config = config;
         this.store = store;
         this.metrics = metrics;
-        this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed());
+        this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed(),
+                config.litmus() != null ? CampaignState.LITMUS : CampaignState.PROGRAMS);
         // the generator only uses instructions every selected runtime supports (by group, then by op),
         // and loops only when every runtime accepts backward jumps
         Set<Op> excluded = EnumSet.noneOf(Op.class);

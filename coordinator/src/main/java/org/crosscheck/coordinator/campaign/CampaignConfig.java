@@ -32,8 +32,8 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
     }
 
     public CampaignConfig {
-        if (litmus == null && runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
-        if (runtimes.isEmpty()) throw new IllegalArgumentException("a litmus campaign needs at least one runtime");
+        // litmus campaigns too: batches are handed out as (reference, other runtime) parts, interp the natural reference
+        if (runtimes.size() < 2) throw new IllegalArgumentException("a campaign compares at least two runtimes, got " + runtimes);
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
         if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");

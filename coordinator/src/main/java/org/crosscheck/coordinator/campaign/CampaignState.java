@@ -33,12 +33,24 @@ public final class CampaignState {
         this.divergences = divergences;
     }
 
-    /** Loads the state of the workdir, or starts one with {@code seed}; a different seed in the workdir is an error. */
+    /** A campaign of programs: see {@link #open(Path, Long, String)}. */
     public static CampaignState open(Path workdir, Long seed) throws IOException {
+        return open(workdir, seed, PROGRAMS);
+    }
+
+    public static final String PROGRAMS = "programs", LITMUS = "litmus";
+
+    /**
+     * Loads the state of the workdir, or starts one with {@code seed}; a different seed in the workdir is an
+     * error, and so is another kind of campaign ({@link #PROGRAMS} or {@link #LITMUS}: their case numbers
+     * mean different things).
+     */
+    public static CampaignState open(Path workdir, Long seed, String kind) throws IOException {
         Path f = workdir.resolve("campaign.properties");
         if (!Files.isRegularFile(f)) {
             long s = seed != null ? seed : System.nanoTime();
             CampaignState st = new CampaignState(f, s, 0, 0, 0);
+            st.kind = kind;
             st.save();
             return st;
         }
@@ -50,8 +62,14 @@ public final class CampaignState {
                 throw new IOException(f + ": this workdir holds a campaign with seed " + s + ", not " + seed
                         + " (use another --workdir or drop --seed to resume)");
             }
+            String held = p.getProperty("kind", PROGRAMS);
+            if (!held.equals(kind)) {
+                throw new IOException(f + ": this workdir holds a " + (held.equals(LITMUS) ? "litmus" : "program") + " campaign; a "
+                        + (kind.equals(LITMUS) ? "litmus" : "program") + " campaign needs another --workdir");
+            }
             CampaignState st = new CampaignState(f, s, Long.parseLong(p.getProperty("watermark", "0")),
                     Long.parseLong(p.getProperty("programs", "0")), Long.parseLong(p.getProperty("divergences", "0")));
+            st.kind = kind;
             for (String b : p.getProperty("done_above", "").split(",")) {
                 if (b.isBlank()) continue;
                 String[] v = b.split(":");
@@ -62,6 +80,8 @@ public final class CampaignState {
             throw new IOException(f + ": corrupt campaign state (" + e.getMessage() + ")");
         }
     }
+
+    private String kind = PROGRAMS;
 
     public long seed() {
         return seed;
@@ -128,6 +148,7 @@ public final class CampaignState {
     public synchronized void save() throws IOException {
         StringBuilder sb = new StringBuilder("# crosscheck campaign state: resume with the same --workdir\n");
         sb.append("seed=").append(seed).append('\n');
+        sb.append("kind=").append(kind).append('\n');
         sb.append("watermark=").append(watermark).append('\n');
         sb.append("programs=").append(programs).append('\n');
         sb.append("divergences=").append(divergences).append('\n');
