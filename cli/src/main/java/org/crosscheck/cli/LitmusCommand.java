@@ -6,8 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "litmus",
         mixinStandardHelpOptions = true,
         description = {
-            "BPF litmus tests (herd's BPF dialect): check them against the BPF memory model (check),",
-            "generate new ones (gen), run them on real threads of the runtimes and judge what they show (run)."
+            "BPF litmus tests (herd's BPF dialect): check them against the BPF memory model (check), generate new ones (gen), run them on real threads of the runtimes and judge what they show (run)."
         },
         subcommands = {LitmusCheckCommand.class, LitmusGenCommand.class, LitmusRunCommand.class},
         footer = {"", "Examples:", "  crosscheck litmus check ../shared/litmus/bpf",

@@ -55,8 +55,7 @@ final class LitmusRunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "One line per test and runtime: the observation and the number of forbidden states.")
     boolean quiet;
 
-    @Option(names = "--workdir", paramLabel = "DIR", description = {"Store what a runtime does wrong (a state the model forbids, a test it",
-            "cannot run) as findings in DIR/findings/<id>/ (test.litmus, outcomes, description), as litmus campaigns do."})
+    @Option(names = "--workdir", paramLabel = "DIR", description = "Store what a runtime does wrong (a state the model forbids, a test it cannot run) as findings in DIR/findings/<id>/ (test.litmus, outcomes, description), as litmus campaigns do.")
     Path workdir;
 
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".litmus files, or directories searched for them.")
