@@ -60,8 +60,7 @@ final class LitmusCheckCommand implements Callable<Integer> {
                 test = LitmusParser.parse(f);
                 r = Checker.check(test, unroll);
             } catch (LitmusException e) {
-                err.println("crosscheck: " + f + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
-                err.flush();
+                LitmusCheckCommand.unreadable(err, f, e);
                 unreadable++;
                 continue;
             }
@@ -85,6 +84,12 @@ final class LitmusCheckCommand implements Callable<Integer> {
         }
         if (kinds != null) out.println("kinds: agree " + agree + " disagree " + disagree + " unreadable " + unreadable);
         return unreadable > 0 ? 2 : disagree > 0 ? 1 : 0;
+    }
+
+    /** The one line a litmus file that cannot be read or run gets: FILE:LINE: problem. */
+    static void unreadable(PrintWriter err, Path f, LitmusException e) {
+        err.println("crosscheck: " + f + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
+        err.flush();
     }
 
     private static Map<String, String> readKinds(Path file) throws IOException {

@@ -90,8 +90,7 @@ final class LitmusRunCommand implements Callable<Integer> {
                 test = LitmusParser.parse(f);
                 report = LitmusRun.run(test, runners, iterations, seed);
             } catch (LitmusException e) {
-                err.println("crosscheck: " + f + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
-                err.flush();
+                LitmusCheckCommand.unreadable(err, f, e);
                 unreadable++;
                 continue;
             }
