@@ -1,14 +1,12 @@
 package org.crosscheck.coordinator.campaign;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.crosscheck.coordinator.findings.FindingStore;
-import org.crosscheck.isa.Group;
 import org.crosscheck.memmodel.Litmus;
 import org.crosscheck.memmodel.LitmusCompiler;
 import org.crosscheck.memmodel.LitmusException;
@@ -118,12 +116,5 @@ public final class LitmusCaseRunner implements BatchRunner {
         for (SharedProgram.ThreadCode t : p.threads())
             for (var insn : t.body()) if (LitmusGenerator.Config.MEMORY_GROUPS.contains(insn.op().group)) gs.add(insn.op().group.id());
         return gs.isEmpty() ? "plain" : String.join("+", gs);
-    }
-
-    /** The litmus generator's groups from campaign groups: the memory-model ones among them (all three when none is). */
-    public static Set<Group> memoryGroups(Set<Group> groups) {
-        Set<Group> out = EnumSet.noneOf(Group.class);
-        for (Group g : groups) if (LitmusGenerator.Config.MEMORY_GROUPS.contains(g)) out.add(g);
-        return out;
     }
 }

@@ -11,21 +11,18 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.isa.Disassembler;
-import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.IsaException;
-import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.memmodel.LitmusCompiler;
 import org.crosscheck.memmodel.LitmusException;
 import org.crosscheck.memmodel.LitmusParser;
+import org.crosscheck.runtime.concurrent.ConcurrentRunException;
 
 /**
  * The live web view on the coordinator's HTTP port: {@code /} is a page (plain HTML and JS from the
@@ -159,13 +156,10 @@ public final class WebView {
         try {
             var program = LitmusCompiler.compile(LitmusParser.parse(test)).program();
             StringBuilder sb = new StringBuilder();
-            for (int t = 0; t < program.threads().size(); t++) {
-                List<Insn> code = new ArrayList<>(program.threads().get(t).body());
-                code.add(Insn.of(Op.EXIT));
-                sb.append("P").append(t).append(":\n").append(Disassembler.llvm(Program.of(code))).append('\n');
-            }
+            for (int t = 0; t < program.threads().size(); t++)
+                sb.append("P").append(t).append(":\n").append(Disassembler.llvm(program.program(t))).append('\n');
             return sb.toString();
-        } catch (IOException | LitmusException | IsaException e) {
+        } catch (IOException | LitmusException | ConcurrentRunException e) {
             return "cannot show the threads: " + e.getMessage();
         }
     }

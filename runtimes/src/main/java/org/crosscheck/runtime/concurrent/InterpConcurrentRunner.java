@@ -9,9 +9,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
-import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
@@ -41,15 +39,9 @@ public final class InterpConcurrentRunner implements ConcurrentRunner {
         List<Interpreter.Decoded> code = new ArrayList<>();
         List<Program> programs = new ArrayList<>();
         for (int t = 0; t < p.threads().size(); t++) {
-            List<Insn> insns = new ArrayList<>(p.threads().get(t).body());
-            insns.add(Insn.of(Op.EXIT));
-            try {
-                Program prog = Program.of(insns);
-                programs.add(prog);
-                code.add(Interpreter.Decoded.of(prog));
-            } catch (DecodeException e) {
-                throw new ConcurrentRunException("P" + t + ": not a valid program: " + e.getMessage());
-            }
+            Program prog = p.program(t);
+            programs.add(prog);
+            code.add(Interpreter.Decoded.of(prog));
         }
         Histogram exhaustive = new Histogram();
         if (explore(p, code, programs, exhaustive, iterations)) return exhaustive;

@@ -15,10 +15,6 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.crosscheck.isa.DecodeException;
-import org.crosscheck.isa.Insn;
-import org.crosscheck.isa.Op;
-import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.jit.Compiled;
 import org.crosscheck.runtime.jit.Jit;
@@ -71,15 +67,9 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
     static List<Compiled> compile(SharedProgram p, MemoryMode mode) throws ConcurrentRunException {
         List<Compiled> out = new ArrayList<>();
         for (int t = 0; t < p.threads().size(); t++) {
-            List<Insn> code = new ArrayList<>(p.threads().get(t).body());
-            code.add(Insn.of(Op.EXIT));
-            try {
-                Compiled c = Jit.compile(Program.of(code), mode);
-                if (c.fallbackReason() != null) throw new ConcurrentRunException("P" + t + ": the JIT cannot compile it: " + c.fallbackReason());
-                out.add(c);
-            } catch (DecodeException e) {
-                throw new ConcurrentRunException("P" + t + ": not a valid program: " + e.getMessage());
-            }
+            Compiled c = Jit.compile(p.program(t), mode);
+            if (c.fallbackReason() != null) throw new ConcurrentRunException("P" + t + ": the JIT cannot compile it: " + c.fallbackReason());
+            out.add(c);
         }
         return out;
     }

@@ -2,7 +2,10 @@ package org.crosscheck.runtime.concurrent;
 
 import java.util.Arrays;
 import java.util.List;
+import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
+import org.crosscheck.isa.Op;
+import org.crosscheck.isa.Program;
 
 /**
  * A concurrent test as runtimes see it (a litmus test compiled by {@code memmodel}): threads of
@@ -69,6 +72,22 @@ public record SharedProgram(List<ThreadCode> threads, long[] initial, List<Strin
             regValue = Arrays.copyOf(regValue, 11);
             regLocation = Arrays.copyOf(regLocation, 11);
             observed = observed.clone();
+        }
+    }
+
+    /**
+     * Thread t as a runnable program: its body and a final exit (what the interpreter and JIT runners
+     * execute, and what reports show).
+     *
+     * @throws ConcurrentRunException naming the thread when the body is not a valid program
+     */
+    public Program program(int t) throws ConcurrentRunException {
+        List<Insn> code = new java.util.ArrayList<>(threads.get(t).body());
+        code.add(Insn.of(Op.EXIT));
+        try {
+            return Program.of(code);
+        } catch (DecodeException e) {
+            throw new ConcurrentRunException("P" + t + ": not a valid program: " + e.getMessage());
         }
     }
 }
