@@ -1,5 +1,6 @@
 package org.crosscheck.runtime;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.crosscheck.isa.Group;
@@ -37,6 +38,12 @@ public interface Runtime extends AutoCloseable {
 
     /** Runs one program on a copy of {@code memory}; the outcome holds the final memory. */
     Outcome run(Program program, byte[] memory, Limits limits);
+
+    /**
+     * A hint that this thread will run these programs next: a runtime may prepare them together
+     * (the JIT compiles them into shared classes). Outcomes are the same with or without it.
+     */
+    default void prepare(List<Program> programs) {}
 
     @Override
     default void close() {}

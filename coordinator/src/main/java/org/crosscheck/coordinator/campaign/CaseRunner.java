@@ -54,6 +54,9 @@ public final class CaseRunner implements BatchRunner {
         }
     }
 
+    /** Cases generated and announced to the runtimes at once ({@link Runtime#prepare}: the JIT compiles them together). */
+    private static final int PREPARE = 64;
+
     /** One case in COVERAGE_SAMPLE runs again on a tracing interpreter to record ISA coverage. */
     private static final int COVERAGE_SAMPLE = 16;
 
@@ -97,7 +100,13 @@ public final class CaseRunner implements BatchRunner {
             which.add(r);
         }
         Tally t = new Tally();
-        for (long i = start; i < end; i++) runCase(next(i), which, t);
+        for (long from = start; from < end; from += PREPARE) {
+            List<Generator.Case> cases = new ArrayList<>();
+            for (long i = from; i < Math.min(end, from + PREPARE); i++) cases.add(next(i));
+            List<Program> programs = cases.stream().map(Generator.Case::program).toList();
+            for (Runtime r : which) r.prepare(programs);
+            for (Generator.Case c : cases) runCase(c, which, t);
+        }
         return t;
     }
 

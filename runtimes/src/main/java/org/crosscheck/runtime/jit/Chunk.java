@@ -3,12 +3,12 @@ package org.crosscheck.runtime.jit;
 import org.crosscheck.runtime.MachineState;
 
 /**
- * One compiled piece of a program: a hidden class whose {@code run} executes basic blocks from
- * {@code pc} with the registers in JVM locals, until control leaves the chunk.
+ * One compiled piece of a program: method {@code which} of a {@link ChunkSet}, which executes basic
+ * blocks from {@code pc} with the registers in JVM locals, until control leaves the chunk.
  */
-public interface Chunk {
+record Chunk(ChunkSet set, int which) {
     /** Code meaning "the program returned; r0 is in the state". */
-    int DONE = -1;
+    static final int DONE = -1;
 
     /**
      * Runs from block start {@code pc} (loading registers from {@code s} and storing them back
@@ -16,5 +16,7 @@ public interface Chunk {
      * {@code -pc - 2} when the budget left is smaller than the block at pc (the interpreter
      * finishes the run exactly from there).
      */
-    int run(MachineState s, int pc);
+    int run(MachineState s, int pc) {
+        return set.run(which, s, pc);
+    }
 }

@@ -6,6 +6,11 @@ import static org.crosscheck.runtime.Layout.*;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
@@ -23,9 +28,13 @@ import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.MachineState;
 
 /**
- * Emits one chunk of a program as a class implementing {@link Chunk}, with java.lang.classfile.
+ * Emits chunks of programs as static methods of one class, with java.lang.classfile.
  *
- * <p>Shape of the generated {@code run(MachineState s, int pc)}: load r0-r10 and the budget left
+ * <p>Many programs share a class: defining, verifying and linking a hidden class has a fixed cost
+ * that a campaign would otherwise pay per program. The class implements {@link ChunkSet}: its
+ * {@code run(which, s, pc)} switches to the static method {@code run<which>(s, pc)}.
+ *
+ * <p>Shape of a generated {@code run<k>(MachineState s, int pc)}: load r0-r10 and the budget left
  * into JVM locals; switch on pc to the entry block; then the blocks in pc order. Memory accesses
  * call the memory mode's static methods with the state (they read ram, its layout and the call
  * depth from it; small, so HotSpot inlines them and hoists those reads out of loops). Each block
@@ -34,22 +43,42 @@ import org.crosscheck.runtime.MachineState;
  * program exit and budget hand-over store the locals back into the state ("leave"). Local calls push
  * r6-r10 and the call's pc into the state's arrays; exit from a callee pops them and goes back
  * through the entry switch to the return point.
+ *
+ * <p>Stack maps are written here rather than computed by the library (which took a third of the
+ * compile time): every local is assigned in the prologue and never changes type, and the operand
+ * stack is empty at every label, so one frame fits every label.
  */
 final class ChunkCompiler {
     private static final ClassDesc CD_STATE = ClassDesc.of(MachineState.class.getName());
-    private static final ClassDesc CD_CHUNK = ClassDesc.of(Chunk.class.getName());
+    private static final ClassDesc CD_CHUNK_SET = ClassDesc.of(ChunkSet.class.getName());
     private static final ClassDesc CD_SUPPORT = ClassDesc.of(JitSupport.class.getName());
     private static final ClassDesc CD_TRAP = ClassDesc.of(JitTrap.class.getName());
     private static final ClassDesc CD_SEM = ClassDesc.of(Semantics.class.getName());
-    private static final ClassDesc CD_GEN = ClassDesc.of("org.crosscheck.runtime.jit.BpfChunk");
+    private static final ClassDesc CD_GEN = ClassDesc.of("org.crosscheck.runtime.jit.BpfChunks");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_int);
+    private static final MethodTypeDesc MTD_SET_RUN = MethodTypeDesc.of(CD_int, CD_int, CD_STATE, CD_int);
     private static final MethodTypeDesc MTD_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MTD_JI_J = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final long M32 = Semantics.MASK32;
-    private static final ClassFile CLASS_FILE = ClassFile.of();
+    private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
-    // JVM local slots of run(); the call depth stays in the state (memory accesses read it there)
-    private static final int S = 1, PC = 2, RETPC = 3, SAVED = 4, RET = 5, IT = 6, RARR = 7, LEFT = 8, R0 = 10;
+    // JVM local slots of run<k>(); the call depth stays in the state (memory accesses read it there)
+    private static final int S = 0, PC = 1, RETPC = 2, SAVED = 3, RET = 4, IT = 5, RARR = 6, LEFT = 7, R0 = 9;
+    /** The one stack map frame of run<k>: the types of the locals above, in slot order. */
+    private static final List<VerificationTypeInfo> LOCALS;
+
+    static {
+        List<VerificationTypeInfo> l = new ArrayList<>(List.of(
+                ObjectVerificationTypeInfo.of(CD_STATE), SimpleVerificationTypeInfo.INTEGER,
+                ObjectVerificationTypeInfo.of(CD_int.arrayType()), ObjectVerificationTypeInfo.of(CD_long.arrayType()),
+                SimpleVerificationTypeInfo.INTEGER, SimpleVerificationTypeInfo.INTEGER,
+                ObjectVerificationTypeInfo.of(CD_long.arrayType()), SimpleVerificationTypeInfo.LONG));
+        for (int i = 0; i <= 10; i++) l.add(SimpleVerificationTypeInfo.LONG);
+        LOCALS = List.copyOf(l);
+    }
+
+    /** One chunk to emit: chunk {@code chunk} of {@code blocks}, entered at the block starts {@code entries}. */
+    record Unit(Blocks blocks, int chunk, int[] chunkOf, SortedSet<Integer> entries) {}
 
     private final Program p;
     private final Blocks blocks;
@@ -60,25 +89,58 @@ final class ChunkCompiler {
     private final Map<Integer, Label> blockLabel = new HashMap<>();
     private final Map<Integer, Label> leaveTo = new HashMap<>();
     private final List<Consumer<CodeBuilder>> stubs = new ArrayList<>();
+    /** Every label bound, each at its own bytecode offset: each gets the frame {@link #LOCALS}. */
+    private final List<StackMapFrameInfo> frames = new ArrayList<>();
     private Label leave, dispatch, done;
 
-    private ChunkCompiler(Blocks blocks, int chunk, int[] chunkOf, MemoryMode mode) {
-        this.p = blocks.program;
-        this.blocks = blocks;
-        this.chunk = chunk;
-        this.chunkOf = chunkOf;
+    private ChunkCompiler(Unit u, MemoryMode mode) {
+        this.p = u.blocks().program;
+        this.blocks = u.blocks();
+        this.chunk = u.chunk();
+        this.chunkOf = u.chunkOf();
         this.mode = mode;
     }
 
-    /** Class bytes of chunk {@code chunk}, entered at the block starts {@code entries}. */
-    static byte[] build(Blocks blocks, int chunk, int[] chunkOf, SortedSet<Integer> entries, MemoryMode mode) {
-        ChunkCompiler c = new ChunkCompiler(blocks, chunk, chunkOf, mode);
-        return CLASS_FILE.build(CD_GEN, clb -> clb
-                .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
-                .withInterfaceSymbols(CD_CHUNK)
-                .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
-                        cb -> cb.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_())
-                .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> c.emitRun(cb, entries)));
+    /** Class bytes of a {@link ChunkSet} whose {@code run(k, s, pc)} runs {@code units.get(k)}. */
+    static byte[] build(List<Unit> units, MemoryMode mode) {
+        return CLASS_FILE.build(CD_GEN, clb -> {
+            clb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+                    .withInterfaceSymbols(CD_CHUNK_SET)
+                    .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
+                            cb -> cb.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_())
+                    .withMethodBody("run", MTD_SET_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> emitSwitch(cb, units.size()));
+            for (int k = 0; k < units.size(); k++) {
+                ChunkCompiler c = new ChunkCompiler(units.get(k), mode);
+                SortedSet<Integer> entries = units.get(k).entries();
+                clb.withMethodBody("run" + k, MTD_RUN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, cb -> c.emitRun(cb, entries));
+            }
+        });
+    }
+
+    /** {@code run(which, s, pc)}: a table switch to {@code run<which>(s, pc)}; an unknown which returns pc (no entry). */
+    private static void emitSwitch(CodeBuilder cb, int count) {
+        List<StackMapFrameInfo> frames = new ArrayList<>();
+        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(CD_GEN), SimpleVerificationTypeInfo.INTEGER,
+                ObjectVerificationTypeInfo.of(CD_STATE), SimpleVerificationTypeInfo.INTEGER);
+        Label unknown = cb.newLabel();
+        List<SwitchCase> cases = new ArrayList<>();
+        for (int k = 0; k < count; k++) cases.add(SwitchCase.of(k, cb.newLabel()));
+        cb.iload(1).tableswitch(0, count - 1, unknown, cases);
+        for (int k = 0; k < count; k++) {
+            cb.labelBinding(cases.get(k).target());
+            frames.add(StackMapFrameInfo.of(cases.get(k).target(), locals, List.of()));
+            cb.aload(2).iload(3).invokestatic(CD_GEN, "run" + k, MTD_RUN).ireturn();
+        }
+        cb.labelBinding(unknown);
+        frames.add(StackMapFrameInfo.of(unknown, locals, List.of()));
+        cb.iload(3).ireturn();
+        cb.with(StackMapTableAttribute.of(frames));
+    }
+
+    /** Binds {@code l} here and gives it the frame every label has. */
+    private void bind(CodeBuilder cb, Label l) {
+        cb.labelBinding(l);
+        frames.add(StackMapFrameInfo.of(l, LOCALS, List.of()));
     }
 
     private void emitRun(CodeBuilder cb, SortedSet<Integer> entries) {
@@ -96,20 +158,21 @@ final class ChunkCompiler {
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).laload().lstore(reg(i));
         cb.iconst_0().istore(RET).iconst_0().istore(IT);
         // entry switch (also where an exit from a callee goes with its return pc)
-        cb.labelBinding(dispatch);
+        bind(cb, dispatch);
         Label unknown = cb.newLabel();
         cb.iload(PC).lookupswitch(unknown, entries.stream().map(e -> SwitchCase.of(e, blockLabel.get(e))).toList());
-        cb.labelBinding(unknown);
+        bind(cb, unknown);
         cb.iload(PC).istore(RET).goto_(leave); // the driver finds the chunk of pc
         for (int k = first; k < end; k++) emitBlock(blocks.blocks.get(k));
         // leave: the locals back into the state, then return RET
-        cb.labelBinding(done);
+        bind(cb, done);
         cb.loadConstant(Chunk.DONE).istore(RET);
-        cb.labelBinding(leave);
+        bind(cb, leave);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).lload(reg(i)).lastore();
         cb.aload(S).lload(LEFT).putfield(CD_STATE, "left", CD_long);
         cb.iload(RET).ireturn();
         for (int k = 0; k < stubs.size(); k++) stubs.get(k).accept(cb); // stubs may add stubs
+        cb.with(StackMapTableAttribute.of(frames));
     }
 
     private static int reg(int i) {
@@ -120,7 +183,7 @@ final class ChunkCompiler {
     private Label stub(Consumer<CodeBuilder> body) {
         Label l = cob.newLabel();
         stubs.add(cb -> {
-            cb.labelBinding(l);
+            bind(cb, l);
             body.accept(cb);
         });
         return l;
@@ -133,7 +196,7 @@ final class ChunkCompiler {
     }
 
     private void emitBlock(Blocks.Block b) {
-        cob.labelBinding(blockLabel.get(b.start()));
+        bind(cob, blockLabel.get(b.start()));
         int handOver = -b.start() - 2;
         Label slow = stub(cb -> cb.loadConstant(handOver).istore(RET).goto_(leave));
         cob.lload(LEFT);
@@ -142,14 +205,29 @@ final class ChunkCompiler {
         lconst(b.cost());
         cob.lsub().lstore(LEFT);
         Op last = null;
+        boolean unreachable = false; // after a goto or throw: code that follows needs a frame of its own
         for (int pc = b.start(); pc < b.end(); pc++) {
             Insn i = p.at(pc);
             if (i == null) continue;
+            if (unreachable) bind(cob, cob.newLabel());
             emit(pc, i);
             last = i.op();
+            unreachable = endsControl(i);
         }
         boolean fallsThrough = !(last == Op.JA || last == Op.JA32 || last == Op.EXIT || last == Op.CALL_RUNTIME || last == Op.CALL_LOCAL);
-        if (fallsThrough && chunkOf[b.end()] != chunk) cob.goto_(target(b.end()));
+        if (fallsThrough && chunkOf[b.end()] != chunk) {
+            if (unreachable) bind(cob, cob.newLabel());
+            cob.goto_(target(b.end()));
+        }
+    }
+
+    /** Whether the code emitted for {@code i} never continues with the next instruction. */
+    private static boolean endsControl(Insn i) {
+        return switch (i.op()) {
+            case JA, JA32, EXIT, CALL_LOCAL, CALL_RUNTIME -> true;
+            case CALL -> i.imm() != HELPER_UNWIND;
+            default -> false;
+        };
     }
 
     private void lconst(long v) {

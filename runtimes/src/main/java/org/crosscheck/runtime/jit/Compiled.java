@@ -33,6 +33,13 @@ public final class Compiled {
         return chunks == null ? 0 : chunks.length;
     }
 
+    /** The hidden classes holding this program's code (shared with the programs compiled together with it). */
+    java.util.Set<Class<?>> classes() {
+        java.util.Set<Class<?>> out = new java.util.HashSet<>();
+        if (chunks != null) for (Chunk c : chunks) out.add(c.set().getClass());
+        return out;
+    }
+
     /** Null when compiled; else why the program runs on the interpreter. */
     public String fallbackReason() {
         return fallbackReason;

@@ -3,8 +3,11 @@ package org.crosscheck.runtime.jit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +21,9 @@ import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.interp.Interpreter;
 
 /**
- * The JIT runtime: each program becomes hidden classes of JVM bytecode (java.lang.classfile), with
- * exactly the interpreter's semantics and outcomes.
+ * The JIT runtime: each program becomes JVM bytecode (java.lang.classfile), static methods of hidden
+ * classes, with exactly the interpreter's semantics and outcomes. Programs compiled together
+ * ({@link #compileAll}, or announced with {@link #prepare}) share classes.
  *
  * <p>Large programs: a program is compiled in chunks of basic blocks, each one JVM method kept
  * below HotSpot's 8000-byte compile limit (so it is JIT-compiled) and far below the class-file
@@ -56,9 +60,22 @@ public final class Jit implements Runtime {
         return EnumSet.allOf(Group.class);
     }
 
+    /** Per thread, the programs {@link #prepare} compiled that have not run yet. */
+    private final ThreadLocal<Map<Program, Compiled>> prepared = ThreadLocal.withInitial(IdentityHashMap::new);
+
     @Override
     public Outcome run(Program program, byte[] memory, Limits limits) {
-        return compile(program, mode).run(memory, limits.instructionBudget());
+        Compiled c = prepared.get().remove(program);
+        return (c != null ? c : compile(program, mode)).run(memory, limits.instructionBudget());
+    }
+
+    /** Compiles the programs together; their runs on this thread then need no compiling. */
+    @Override
+    public void prepare(List<Program> programs) {
+        Map<Program, Compiled> ready = prepared.get();
+        ready.clear();
+        List<Compiled> code = compileAll(programs, mode);
+        for (int k = 0; k < programs.size(); k++) ready.put(programs.get(k), code.get(k));
     }
 
     /** Programs that ran on the interpreter because compiling them failed (a metric; 0 is normal). */
@@ -72,36 +89,85 @@ public final class Jit implements Runtime {
 
     /** Compiles and loads a program; never throws for a valid program (see the class comment). */
     public static Compiled compile(Program program, MemoryMode mode) {
-        Interpreter.Decoded decoded = Interpreter.Decoded.of(program);
-        int n = program.slotCount();
-        if (decoded.unsupported() != null || n == 0) return new Compiled(decoded, mode, n, new Chunk[0], new int[n + 1], null);
-        try {
+        return compileAll(List.of(program), mode).get(0);
+    }
+
+    /** Most chunks in one class, and their estimated bytecode: far below the class-file limits (65535 constants). */
+    static final int SET_CHUNKS = 64, SET_BYTES = 100_000;
+
+    /**
+     * Compiles programs together, their chunks as methods of shared hidden classes ({@link ChunkSet}):
+     * a campaign pays the cost of defining a class once per set instead of once per program. Each
+     * result is what {@link #compile(Program, MemoryMode)} gives; should a set fail to build or load,
+     * its programs are compiled alone, so one bad program cannot take the others to the interpreter.
+     */
+    public static List<Compiled> compileAll(List<Program> programs, MemoryMode mode) {
+        Compiled[] out = new Compiled[programs.size()];
+        Chunk[][] code = new Chunk[programs.size()][];
+        int[][] chunkOfs = new int[programs.size()][];
+        Interpreter.Decoded[] decoded = new Interpreter.Decoded[programs.size()];
+        List<ChunkCompiler.Unit> units = new ArrayList<>();
+        List<int[]> owner = new ArrayList<>(); // per unit: program index, chunk index
+        List<Integer> bytes = new ArrayList<>();
+        for (int k = 0; k < programs.size(); k++) {
+            Program program = programs.get(k);
+            decoded[k] = Interpreter.Decoded.of(program);
+            int n = program.slotCount();
+            if (decoded[k].unsupported() != null || n == 0) {
+                out[k] = new Compiled(decoded[k], mode, n, new Chunk[0], new int[n + 1], null);
+                continue;
+            }
             Blocks blocks = new Blocks(program);
             int chunks = blocks.chunkCount();
             int[] chunkOf = new int[n + 1];
             chunkOf[n] = -1;
+            int[] est = new int[chunks];
             for (int c = 0; c < chunks; c++) {
-                for (int k = blocks.firstBlock(c); k < blocks.endBlock(c); k++) {
-                    Blocks.Block b = blocks.blocks.get(k);
-                    for (int pc = b.start(); pc < b.end(); pc++) chunkOf[pc] = c;
+                for (int b = blocks.firstBlock(c); b < blocks.endBlock(c); b++) {
+                    Blocks.Block block = blocks.blocks.get(b);
+                    for (int pc = block.start(); pc < block.end(); pc++) {
+                        chunkOf[pc] = c;
+                        if (program.at(pc) != null) est[c] += Blocks.estimate(program.at(pc).op());
+                    }
                 }
             }
-            Chunk[] code = new Chunk[chunks];
             List<TreeSet<Integer>> entries = entries(blocks, chunkOf);
             for (int c = 0; c < chunks; c++) {
-                byte[] bytes = ChunkCompiler.build(blocks, c, chunkOf, entries.get(c), mode);
-                MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
-                code[c] = (Chunk) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+                units.add(new ChunkCompiler.Unit(blocks, c, chunkOf, entries.get(c)));
+                owner.add(new int[] {k, c});
+                bytes.add(est[c]);
             }
+            code[k] = new Chunk[chunks];
+            chunkOfs[k] = chunkOf;
             if (chunks > 1) LOG.log(System.Logger.Level.DEBUG, "jit: program of " + program.insns().size() + " instructions split into " + chunks + " chunks");
-            return new Compiled(decoded, mode, n, code, chunkOf, null);
-        } catch (Throwable e) {
-            if (e instanceof Error err && !(err instanceof LinkageError)) throw err; // out of memory etc.
-            String why = "could not compile (" + e + "); running on the interpreter";
-            FALLBACKS.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "jit: program of " + program.insns().size() + " instructions " + why);
-            return new Compiled(decoded, mode, n, null, null, why);
         }
+        boolean[] failed = new boolean[programs.size()];
+        for (int first = 0; first < units.size(); ) {
+            int end = first, size = 0;
+            while (end < units.size() && end - first < SET_CHUNKS && (end == first || size + bytes.get(end) <= SET_BYTES)) size += bytes.get(end++);
+            try {
+                byte[] classBytes = ChunkCompiler.build(units.subList(first, end), mode);
+                MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(classBytes, true);
+                ChunkSet set = (ChunkSet) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+                for (int u = first; u < end; u++) code[owner.get(u)[0]][owner.get(u)[1]] = new Chunk(set, u - first);
+            } catch (Throwable e) {
+                if (e instanceof Error err && !(err instanceof LinkageError)) throw err; // out of memory etc.
+                if (programs.size() > 1) {
+                    for (int u = first; u < end; u++) failed[owner.get(u)[0]] = true;
+                } else {
+                    String why = "could not compile (" + e + "); running on the interpreter";
+                    FALLBACKS.incrementAndGet();
+                    LOG.log(System.Logger.Level.WARNING, "jit: program of " + programs.get(0).insns().size() + " instructions " + why);
+                    return List.of(new Compiled(decoded[0], mode, programs.get(0).slotCount(), null, null, why));
+                }
+            }
+            first = end;
+        }
+        for (int k = 0; k < programs.size(); k++) {
+            if (out[k] != null) continue;
+            out[k] = failed[k] ? compile(programs.get(k), mode) : new Compiled(decoded[k], mode, programs.get(k).slotCount(), code[k], chunkOfs[k], null);
+        }
+        return Arrays.asList(out);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.crosscheck.runtime.jit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -27,8 +28,10 @@ class JitDifferentialFuzzTest {
         MachineState expected = MachineState.initial(c.memory(), c.budget());
         Outcome want = INTERPRETER.resume(Interpreter.Decoded.of(c.program()), expected, c.budget()).outcome();
         MachineState actual = MachineState.initial(c.memory(), c.budget());
-        Outcome got = Jit.compile(c.program(), mode).execute(actual, c.budget());
+        Compiled code = Jit.compile(c.program(), mode);
+        Outcome got = code.execute(actual, c.budget());
         String where = "\n" + mode + " budget " + c.budget() + " memory " + c.memory().length + " bytes\n" + Disassembler.conformance(c.program(), true);
+        assertNull(code.fallbackReason(), "the JIT fell back to the interpreter" + where);
         assertTrue(want.sameAs(got), "interp: " + want.describe() + "\njit:    " + got.describe() + where);
         assertArrayEquals(expected.ram, actual.ram, "final stack and memory differ" + where);
     }

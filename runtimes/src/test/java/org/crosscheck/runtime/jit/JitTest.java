@@ -281,12 +281,60 @@ class JitTest {
         for (int c = 0; c < blocks.chunkCount(); c++) {
             TreeSet<Integer> entries = new TreeSet<>();
             for (int k = blocks.firstBlock(c); k < blocks.endBlock(c); k++) entries.add(blocks.blocks.get(k).start());
-            byte[] bytes = ChunkCompiler.build(blocks, c, chunkOf, entries, MemoryMode.PLAIN);
+            byte[] bytes = ChunkCompiler.build(List.of(new ChunkCompiler.Unit(blocks, c, chunkOf, entries)), MemoryMode.PLAIN);
             for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
                 int length = m.code().map(CodeAttribute.class::cast).map(CodeAttribute::codeLength).orElse(0);
                 assertTrue(length <= 8000, "chunk " + c + " has " + length + " bytes of bytecode");
             }
         }
+    }
+
+    /**
+     * The conformance suite compiled as one batch: programs share classes, each gives the interpreter's
+     * outcome, and none falls back to the interpreter (a fallback would hide a JIT bug from every test).
+     */
+    @Test
+    void programsCompiledTogetherShareClassesAndAgree() throws Exception {
+        List<Program> programs = new ArrayList<>();
+        List<byte[]> memories = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Path dir = Path.of(System.getProperty("crosscheck.shared", "../../shared"), "bpf_conformance", "tests");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".data")).sorted().toList()) {
+                try {
+                    DataFile d = DataFile.read(f);
+                    programs.add(d.program().program());
+                    memories.add(d.memory());
+                    names.add(f.getFileName().toString());
+                } catch (IsaException notAProgram) {
+                    // negative tests of the reader: nothing to compile
+                }
+            }
+        }
+        long fallbacks = Jit.fallbacks();
+        List<Compiled> code = Jit.compileAll(programs, MemoryMode.PLAIN);
+        assertEquals(programs.size(), code.size());
+        java.util.Set<Class<?>> classes = new java.util.HashSet<>();
+        for (int k = 0; k < programs.size(); k++) {
+            Compiled c = code.get(k);
+            assertNull(c.fallbackReason(), names.get(k));
+            classes.addAll(c.classes());
+            Outcome want = interp(programs.get(k), memories.get(k), Limits.DEFAULT_BUDGET);
+            Outcome got = c.run(memories.get(k), Limits.DEFAULT_BUDGET);
+            assertTrue(want.sameAs(got), names.get(k) + ": interp " + want.describe() + ", jit " + got.describe());
+        }
+        assertEquals(fallbacks, Jit.fallbacks());
+        assertTrue(programs.size() > 300 && classes.size() <= programs.size() / Jit.SET_CHUNKS + 2,
+                programs.size() + " programs in " + classes.size() + " classes");
+    }
+
+    /** Code after an instruction that never continues (a call of an unknown helper) still compiles and verifies. */
+    @Test
+    void codeAfterATrappingCallCompiles() throws IsaException {
+        Program p = Assembler.assemble("mov %r0, 1\ncall 7\nmov %r0, 2\nexit");
+        Compiled c = Jit.compile(p);
+        assertNull(c.fallbackReason());
+        assertTrap(c.run(new byte[0], Limits.DEFAULT_BUDGET), TrapKind.BAD_CALL, 1);
     }
 
     /** The shared-memory mode (the access-mode mapping for litmus tests) gives the same outcomes on the conformance suite. */
