@@ -1,25 +1,15 @@
 package org.crosscheck.runtime.jit;
 
-import static java.lang.constant.ConstantDescs.*;
 import static org.crosscheck.runtime.Layout.*;
 
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.CodeBuilder;
-import java.lang.classfile.Label;
-import java.lang.classfile.attribute.StackMapFrameInfo;
-import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
-import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInfo;
-import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
-import java.lang.classfile.attribute.StackMapTableAttribute;
-import java.lang.classfile.instruction.SwitchCase;
-import java.lang.constant.ClassDesc;
-import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Consumer;
+import org.crosscheck.runtime.jit.ClassWriter.Code;
+import org.crosscheck.runtime.jit.ClassWriter.Label;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
@@ -49,32 +39,24 @@ import org.crosscheck.runtime.MachineState;
  * stack is empty at every label, so one frame fits every label.
  */
 final class ChunkCompiler {
-    private static final ClassDesc CD_STATE = ClassDesc.of(MachineState.class.getName());
-    private static final ClassDesc CD_CHUNK_SET = ClassDesc.of(ChunkSet.class.getName());
-    private static final ClassDesc CD_SUPPORT = ClassDesc.of(JitSupport.class.getName());
-    private static final ClassDesc CD_TRAP = ClassDesc.of(JitTrap.class.getName());
-    private static final ClassDesc CD_SEM = ClassDesc.of(Semantics.class.getName());
-    private static final ClassDesc CD_GEN = ClassDesc.of("org.crosscheck.runtime.jit.BpfChunks");
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_int);
-    private static final MethodTypeDesc MTD_SET_RUN = MethodTypeDesc.of(CD_int, CD_int, CD_STATE, CD_int);
-    private static final MethodTypeDesc MTD_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
-    private static final MethodTypeDesc MTD_JI_J = MethodTypeDesc.of(CD_long, CD_long, CD_int);
+    private static final String STATE = internal(MachineState.class), SUPPORT = internal(JitSupport.class), SEM = internal(Semantics.class);
+    private static final String TRAP_DESC = "L" + internal(JitTrap.class) + ";", STATE_DESC = "L" + STATE + ";";
+    private static final String GEN = "org/crosscheck/runtime/jit/BpfChunks";
+    private static final String RUN = "(" + STATE_DESC + "I)I", SET_RUN = "(I" + STATE_DESC + "I)I";
+    private static final String JJ_J = "(JJ)J", JI_J = "(JI)J", BAD_CALL = "(JI)" + TRAP_DESC;
+    /** Deepest operand stack of any emission (cmpxchg: state, address, size, pc, r0, src = 9 slots), with room to spare. */
+    private static final int MAX_STACK = 16;
     private static final long M32 = Semantics.MASK32;
-    private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
     // JVM local slots of run<k>(); the call depth stays in the state (memory accesses read it there)
-    private static final int S = 0, PC = 1, RETPC = 2, SAVED = 3, RET = 4, IT = 5, RARR = 6, LEFT = 7, R0 = 9;
+    private static final int S = 0, PC = 1, RETPC = 2, SAVED = 3, RET = 4, IT = 5, RARR = 6, LEFT = 7, R0 = 9, LOCALS = R0 + 22;
     /** The one stack map frame of run<k>: the types of the locals above, in slot order. */
-    private static final List<VerificationTypeInfo> LOCALS;
+    private static final Object[] FRAME = ClassWriter.frame(STATE, ClassWriter.V_INTEGER, "[I", "[J", ClassWriter.V_INTEGER, ClassWriter.V_INTEGER, "[J",
+            ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG,
+            ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG);
 
-    static {
-        List<VerificationTypeInfo> l = new ArrayList<>(List.of(
-                ObjectVerificationTypeInfo.of(CD_STATE), SimpleVerificationTypeInfo.INTEGER,
-                ObjectVerificationTypeInfo.of(CD_int.arrayType()), ObjectVerificationTypeInfo.of(CD_long.arrayType()),
-                SimpleVerificationTypeInfo.INTEGER, SimpleVerificationTypeInfo.INTEGER,
-                ObjectVerificationTypeInfo.of(CD_long.arrayType()), SimpleVerificationTypeInfo.LONG));
-        for (int i = 0; i <= 10; i++) l.add(SimpleVerificationTypeInfo.LONG);
-        LOCALS = List.copyOf(l);
+    static String internal(Class<?> c) {
+        return c.getName().replace('.', '/');
     }
 
     /** One chunk to emit: chunk {@code chunk} of {@code blocks}, entered at the block starts {@code entries}. */
@@ -84,13 +66,11 @@ final class ChunkCompiler {
     private final Blocks blocks;
     private final int chunk;
     private final int[] chunkOf;
-    private final MemoryMode mode;
-    private CodeBuilder cob;
+    private final String accessClass;
+    private Code cob;
     private final Map<Integer, Label> blockLabel = new HashMap<>();
     private final Map<Integer, Label> leaveTo = new HashMap<>();
-    private final List<Consumer<CodeBuilder>> stubs = new ArrayList<>();
-    /** Every label bound, each at its own bytecode offset: each gets the frame {@link #LOCALS}. */
-    private final List<StackMapFrameInfo> frames = new ArrayList<>();
+    private final List<Consumer<Code>> stubs = new ArrayList<>();
     private Label leave, dispatch, done;
 
     private ChunkCompiler(Unit u, MemoryMode mode) {
@@ -98,52 +78,37 @@ final class ChunkCompiler {
         this.blocks = u.blocks();
         this.chunk = u.chunk();
         this.chunkOf = u.chunkOf();
-        this.mode = mode;
+        this.accessClass = mode.accessClass.descriptorString().substring(1).replace(";", "");
     }
 
     /** Class bytes of a {@link ChunkSet} whose {@code run(k, s, pc)} runs {@code units.get(k)}. */
     static byte[] build(List<Unit> units, MemoryMode mode) {
-        return CLASS_FILE.build(CD_GEN, clb -> {
-            clb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
-                    .withInterfaceSymbols(CD_CHUNK_SET)
-                    .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
-                            cb -> cb.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_())
-                    .withMethodBody("run", MTD_SET_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> emitSwitch(cb, units.size()));
-            for (int k = 0; k < units.size(); k++) {
-                ChunkCompiler c = new ChunkCompiler(units.get(k), mode);
-                SortedSet<Integer> entries = units.get(k).entries();
-                clb.withMethodBody("run" + k, MTD_RUN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, cb -> c.emitRun(cb, entries));
-            }
-        });
+        ClassWriter cw = new ClassWriter(GEN, "java/lang/Object", internal(ChunkSet.class));
+        Code init = cw.code(1, 1, null);
+        init.aload(0).invokespecial("java/lang/Object", "<init>", "()V").return_();
+        cw.method(0x0001, "<init>", "()V", init);
+        cw.method(0x0001 | 0x0010, "run", SET_RUN, emitSwitch(cw, units.size()));
+        for (int k = 0; k < units.size(); k++) {
+            Code code = cw.code(MAX_STACK, LOCALS, FRAME);
+            new ChunkCompiler(units.get(k), mode).emitRun(code, units.get(k).entries());
+            cw.method(0x0002 | 0x0008, "run" + k, RUN, code);
+        }
+        return cw.toBytes();
     }
 
     /** {@code run(which, s, pc)}: a table switch to {@code run<which>(s, pc)}; an unknown which returns pc (no entry). */
-    private static void emitSwitch(CodeBuilder cb, int count) {
-        List<StackMapFrameInfo> frames = new ArrayList<>();
-        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(CD_GEN), SimpleVerificationTypeInfo.INTEGER,
-                ObjectVerificationTypeInfo.of(CD_STATE), SimpleVerificationTypeInfo.INTEGER);
+    private static Code emitSwitch(ClassWriter cw, int count) {
+        Code cb = cw.code(2, 4, ClassWriter.frame(GEN, ClassWriter.V_INTEGER, STATE, ClassWriter.V_INTEGER));
         Label unknown = cb.newLabel();
-        List<SwitchCase> cases = new ArrayList<>();
-        for (int k = 0; k < count; k++) cases.add(SwitchCase.of(k, cb.newLabel()));
-        cb.iload(1).tableswitch(0, count - 1, unknown, cases);
-        for (int k = 0; k < count; k++) {
-            cb.labelBinding(cases.get(k).target());
-            frames.add(StackMapFrameInfo.of(cases.get(k).target(), locals, List.of()));
-            cb.aload(2).iload(3).invokestatic(CD_GEN, "run" + k, MTD_RUN).ireturn();
-        }
-        cb.labelBinding(unknown);
-        frames.add(StackMapFrameInfo.of(unknown, locals, List.of()));
-        cb.iload(3).ireturn();
-        cb.with(StackMapTableAttribute.of(frames));
+        Label[] cases = new Label[count];
+        for (int k = 0; k < count; k++) cases[k] = cb.newLabel();
+        cb.iload(1).tableswitch(unknown, cases);
+        for (int k = 0; k < count; k++) cb.labelBinding(cases[k]).aload(2).iload(3).invokestatic(GEN, "run" + k, RUN).ireturn();
+        cb.labelBinding(unknown).iload(3).ireturn();
+        return cb;
     }
 
-    /** Binds {@code l} here and gives it the frame every label has. */
-    private void bind(CodeBuilder cb, Label l) {
-        cb.labelBinding(l);
-        frames.add(StackMapFrameInfo.of(l, LOCALS, List.of()));
-    }
-
-    private void emitRun(CodeBuilder cb, SortedSet<Integer> entries) {
+    private void emitRun(Code cb, SortedSet<Integer> entries) {
         cob = cb;
         leave = cb.newLabel();
         dispatch = cb.newLabel();
@@ -151,28 +116,34 @@ final class ChunkCompiler {
         int first = blocks.firstBlock(chunk), end = blocks.endBlock(chunk);
         for (int k = first; k < end; k++) blockLabel.put(blocks.blocks.get(k).start(), cb.newLabel());
         // prologue: the state into locals
-        cb.aload(S).getfield(CD_STATE, "retPc", CD_int.arrayType()).astore(RETPC);
-        cb.aload(S).getfield(CD_STATE, "saved", CD_long.arrayType()).astore(SAVED);
-        cb.aload(S).getfield(CD_STATE, "r", CD_long.arrayType()).astore(RARR);
-        cb.aload(S).getfield(CD_STATE, "left", CD_long).lstore(LEFT);
+        cb.aload(S).getfield(STATE, "retPc", "[I").astore(RETPC);
+        cb.aload(S).getfield(STATE, "saved", "[J").astore(SAVED);
+        cb.aload(S).getfield(STATE, "r", "[J").astore(RARR);
+        cb.aload(S).getfield(STATE, "left", "J").lstore(LEFT);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).laload().lstore(reg(i));
         cb.iconst_0().istore(RET).iconst_0().istore(IT);
         // entry switch (also where an exit from a callee goes with its return pc)
-        bind(cb, dispatch);
+        cb.labelBinding(dispatch);
         Label unknown = cb.newLabel();
-        cb.iload(PC).lookupswitch(unknown, entries.stream().map(e -> SwitchCase.of(e, blockLabel.get(e))).toList());
-        bind(cb, unknown);
+        int[] keys = new int[entries.size()];
+        Label[] targets = new Label[entries.size()];
+        int n = 0;
+        for (int e : entries) {
+            keys[n] = e;
+            targets[n++] = blockLabel.get(e);
+        }
+        cb.iload(PC).lookupswitch(unknown, keys, targets);
+        cb.labelBinding(unknown);
         cb.iload(PC).istore(RET).goto_(leave); // the driver finds the chunk of pc
         for (int k = first; k < end; k++) emitBlock(blocks.blocks.get(k));
         // leave: the locals back into the state, then return RET
-        bind(cb, done);
+        cb.labelBinding(done);
         cb.loadConstant(Chunk.DONE).istore(RET);
-        bind(cb, leave);
+        cb.labelBinding(leave);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).lload(reg(i)).lastore();
-        cb.aload(S).lload(LEFT).putfield(CD_STATE, "left", CD_long);
+        cb.aload(S).lload(LEFT).putfield(STATE, "left", "J");
         cb.iload(RET).ireturn();
-        for (int k = 0; k < stubs.size(); k++) stubs.get(k).accept(cb); // stubs may add stubs
-        cb.with(StackMapTableAttribute.of(frames));
+        for (int j = 0; j < stubs.size(); j++) stubs.get(j).accept(cb); // stubs may add stubs
     }
 
     private static int reg(int i) {
@@ -180,10 +151,10 @@ final class ChunkCompiler {
     }
 
     /** An out-of-line piece of code, emitted after the blocks (keeps the hot path straight). */
-    private Label stub(Consumer<CodeBuilder> body) {
+    private Label stub(Consumer<Code> body) {
         Label l = cob.newLabel();
         stubs.add(cb -> {
-            bind(cb, l);
+            cb.labelBinding(l);
             body.accept(cb);
         });
         return l;
@@ -196,7 +167,7 @@ final class ChunkCompiler {
     }
 
     private void emitBlock(Blocks.Block b) {
-        bind(cob, blockLabel.get(b.start()));
+        cob.labelBinding(blockLabel.get(b.start()));
         int handOver = -b.start() - 2;
         Label slow = stub(cb -> cb.loadConstant(handOver).istore(RET).goto_(leave));
         cob.lload(LEFT);
@@ -209,14 +180,14 @@ final class ChunkCompiler {
         for (int pc = b.start(); pc < b.end(); pc++) {
             Insn i = p.at(pc);
             if (i == null) continue;
-            if (unreachable) bind(cob, cob.newLabel());
+            if (unreachable) cob.labelBinding(cob.newLabel());
             emit(pc, i);
             last = i.op();
             unreachable = endsControl(i);
         }
         boolean fallsThrough = !(last == Op.JA || last == Op.JA32 || last == Op.EXIT || last == Op.CALL_RUNTIME || last == Op.CALL_LOCAL);
         if (fallsThrough && chunkOf[b.end()] != chunk) {
-            if (unreachable) bind(cob, cob.newLabel());
+            if (unreachable) cob.labelBinding(cob.newLabel());
             cob.goto_(target(b.end()));
         }
     }
@@ -251,8 +222,8 @@ final class ChunkCompiler {
         cob.land();
     }
 
-    private void sem(String name, MethodTypeDesc type) {
-        cob.invokestatic(CD_SEM, name, type);
+    private void sem(String name, String type) {
+        cob.invokestatic(SEM, name, type);
     }
 
     /** dst = Semantics.name(dst, imm or src). */
@@ -260,12 +231,12 @@ final class ChunkCompiler {
         ld(i.dst());
         if (reg) ld(i.src());
         else lconst(i.imm());
-        sem(name, MTD_JJ_J);
+        sem(name, JJ_J);
         st(i.dst());
     }
 
     /** dst = dst OP (imm or src), 64-bit; {@code op} emits the JVM instruction. */
-    private void alu64(Insn i, boolean reg, Consumer<CodeBuilder> op) {
+    private void alu64(Insn i, boolean reg, Consumer<Code> op) {
         ld(i.dst());
         if (reg) ld(i.src());
         else lconst(i.imm());
@@ -273,7 +244,7 @@ final class ChunkCompiler {
         st(i.dst());
     }
 
-    private void shift64(Insn i, boolean reg, Consumer<CodeBuilder> op) {
+    private void shift64(Insn i, boolean reg, Consumer<Code> op) {
         ld(i.dst());
         if (reg) ld(i.src());
         else lconst(i.imm());
@@ -283,7 +254,7 @@ final class ChunkCompiler {
     }
 
     /** dst = zext((int) dst OP (int) (imm or src)). */
-    private void alu32(Insn i, boolean reg, Consumer<CodeBuilder> op) {
+    private void alu32(Insn i, boolean reg, Consumer<Code> op) {
         ld(i.dst());
         cob.l2i();
         if (reg) ld(i.src());
@@ -309,26 +280,25 @@ final class ChunkCompiler {
     }
 
     /** Calls the memory mode's access method {@code name(MachineState, long address, int size, int pc, extra...)}. */
-    private void memCall(String name, ClassDesc ret, ClassDesc... extra) {
-        ClassDesc[] params = new ClassDesc[4 + extra.length];
-        params[0] = CD_STATE;
-        params[1] = CD_long;
-        params[2] = CD_int;
-        params[3] = CD_int;
-        System.arraycopy(extra, 0, params, 4, extra.length);
-        cob.invokestatic(mode.accessClass, name, MethodTypeDesc.of(ret, params));
+    private void memCall(String name, String descriptor) {
+        cob.invokestatic(accessClass, name, descriptor);
     }
+
+    // descriptors of the memory modes' access methods: (MachineState, long address, int size, int pc, extra...)
+    private static final String LOAD = "(" + STATE_DESC + "JII)J", STORE = "(" + STATE_DESC + "JIIJ)V", ATOMIC = "(" + STATE_DESC + "JIIIJ)V",
+            FETCH = "(" + STATE_DESC + "JIIIJ)J", CMPXCHG = "(" + STATE_DESC + "JIIJJ)J";
+    private static final String PACKET_CHECK = "(" + STATE_DESC + "JI)Z", PACKET_LOAD = "(" + STATE_DESC + "JI)J", CALL_DEPTH = "(I)" + TRAP_DESC;
 
     private void load(Insn i, int pc) {
         address(i.src(), i.off(), i.op().size(), pc);
-        memCall("load", CD_long);
+        memCall("load", LOAD);
     }
 
     private void store(Insn i, int pc, boolean reg) {
         address(i.dst(), i.off(), i.op().size(), pc);
         if (reg) ld(i.src());
         else lconst(i.imm());
-        memCall("store", CD_void, CD_long);
+        memCall("store", STORE);
     }
 
     /** Conditional jump: compares dst with imm or src, 64 or 32 bits, by the op's code. */
@@ -351,7 +321,7 @@ final class ChunkCompiler {
                 case 0xd -> cob.if_icmple(to);
                 case 0x4 -> cob.iand().ifne(to);
                 default -> {
-                    cob.invokestatic(CD_Integer, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                    cob.invokestatic("java/lang/Integer", "compareUnsigned", "(II)I");
                     unsignedBranch(code, to);
                 }
             }
@@ -365,7 +335,7 @@ final class ChunkCompiler {
                 case 0xd -> cob.lcmp().ifle(to);
                 case 0x4 -> cob.land().lconst_0().lcmp().ifne(to);
                 default -> {
-                    cob.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+                    cob.invokestatic("java/lang/Long", "compareUnsigned", "(JJ)I");
                     unsignedBranch(code, to);
                 }
             }
@@ -390,35 +360,33 @@ final class ChunkCompiler {
         cob.lconst_0().lcmp().ifeq(done);
     }
 
-    private void trap(String factory, MethodTypeDesc type, Consumer<CodeBuilder> args) {
+    private void trap(String factory, String type, Consumer<Code> args) {
         args.accept(cob);
-        cob.invokestatic(CD_SUPPORT, factory, type).athrow();
+        cob.invokestatic(SUPPORT, factory, type).athrow();
     }
-
-    private static final MethodTypeDesc MTD_BAD_CALL = MethodTypeDesc.of(CD_TRAP, CD_long, CD_int);
 
     private void emit(int pc, Insn i) {
         int d = i.dst(), s = i.src();
         switch (i.op()) {
             // ---- ALU64
-            case ADD64_IMM -> alu64(i, false, CodeBuilder::ladd);
-            case ADD64_REG -> alu64(i, true, CodeBuilder::ladd);
-            case SUB64_IMM -> alu64(i, false, CodeBuilder::lsub);
-            case SUB64_REG -> alu64(i, true, CodeBuilder::lsub);
-            case MUL64_IMM -> alu64(i, false, CodeBuilder::lmul);
-            case MUL64_REG -> alu64(i, true, CodeBuilder::lmul);
-            case OR64_IMM -> alu64(i, false, CodeBuilder::lor);
-            case OR64_REG -> alu64(i, true, CodeBuilder::lor);
-            case AND64_IMM -> alu64(i, false, CodeBuilder::land);
-            case AND64_REG -> alu64(i, true, CodeBuilder::land);
-            case XOR64_IMM -> alu64(i, false, CodeBuilder::lxor);
-            case XOR64_REG -> alu64(i, true, CodeBuilder::lxor);
-            case LSH64_IMM -> shift64(i, false, CodeBuilder::lshl);
-            case LSH64_REG -> shift64(i, true, CodeBuilder::lshl);
-            case RSH64_IMM -> shift64(i, false, CodeBuilder::lushr);
-            case RSH64_REG -> shift64(i, true, CodeBuilder::lushr);
-            case ARSH64_IMM -> shift64(i, false, CodeBuilder::lshr);
-            case ARSH64_REG -> shift64(i, true, CodeBuilder::lshr);
+            case ADD64_IMM -> alu64(i, false, Code::ladd);
+            case ADD64_REG -> alu64(i, true, Code::ladd);
+            case SUB64_IMM -> alu64(i, false, Code::lsub);
+            case SUB64_REG -> alu64(i, true, Code::lsub);
+            case MUL64_IMM -> alu64(i, false, Code::lmul);
+            case MUL64_REG -> alu64(i, true, Code::lmul);
+            case OR64_IMM -> alu64(i, false, Code::lor);
+            case OR64_REG -> alu64(i, true, Code::lor);
+            case AND64_IMM -> alu64(i, false, Code::land);
+            case AND64_REG -> alu64(i, true, Code::land);
+            case XOR64_IMM -> alu64(i, false, Code::lxor);
+            case XOR64_REG -> alu64(i, true, Code::lxor);
+            case LSH64_IMM -> shift64(i, false, Code::lshl);
+            case LSH64_REG -> shift64(i, true, Code::lshl);
+            case RSH64_IMM -> shift64(i, false, Code::lushr);
+            case RSH64_REG -> shift64(i, true, Code::lushr);
+            case ARSH64_IMM -> shift64(i, false, Code::lshr);
+            case ARSH64_REG -> shift64(i, true, Code::lshr);
             case DIV64_IMM -> semBinary("div64", i, false);
             case DIV64_REG -> semBinary("div64", i, true);
             case SDIV64_IMM -> semBinary("sdiv64", i, false);
@@ -456,18 +424,18 @@ final class ChunkCompiler {
                 st(d);
             }
             // ---- ALU32: operate on the low halves, zero-extend the result
-            case ADD32_IMM -> alu32(i, false, CodeBuilder::iadd);
-            case ADD32_REG -> alu32(i, true, CodeBuilder::iadd);
-            case SUB32_IMM -> alu32(i, false, CodeBuilder::isub);
-            case SUB32_REG -> alu32(i, true, CodeBuilder::isub);
-            case MUL32_IMM -> alu32(i, false, CodeBuilder::imul);
-            case MUL32_REG -> alu32(i, true, CodeBuilder::imul);
-            case OR32_IMM -> alu32(i, false, CodeBuilder::ior);
-            case OR32_REG -> alu32(i, true, CodeBuilder::ior);
-            case AND32_IMM -> alu32(i, false, CodeBuilder::iand);
-            case AND32_REG -> alu32(i, true, CodeBuilder::iand);
-            case XOR32_IMM -> alu32(i, false, CodeBuilder::ixor);
-            case XOR32_REG -> alu32(i, true, CodeBuilder::ixor);
+            case ADD32_IMM -> alu32(i, false, Code::iadd);
+            case ADD32_REG -> alu32(i, true, Code::iadd);
+            case SUB32_IMM -> alu32(i, false, Code::isub);
+            case SUB32_REG -> alu32(i, true, Code::isub);
+            case MUL32_IMM -> alu32(i, false, Code::imul);
+            case MUL32_REG -> alu32(i, true, Code::imul);
+            case OR32_IMM -> alu32(i, false, Code::ior);
+            case OR32_REG -> alu32(i, true, Code::ior);
+            case AND32_IMM -> alu32(i, false, Code::iand);
+            case AND32_REG -> alu32(i, true, Code::iand);
+            case XOR32_IMM -> alu32(i, false, Code::ixor);
+            case XOR32_REG -> alu32(i, true, Code::ixor);
             case LSH32_IMM -> semBinary("lsh32", i, false);
             case LSH32_REG -> semBinary("lsh32", i, true);
             case RSH32_IMM -> semBinary("rsh32", i, false);
@@ -501,20 +469,20 @@ final class ChunkCompiler {
             case MOVSX8_32, MOVSX16_32 -> {
                 ld(s);
                 cob.loadConstant(i.op().off);
-                sem("sext32", MTD_JI_J);
+                sem("sext32", JI_J);
                 st(d);
             }
             // ---- byte order
             case LE16, LE32, LE64 -> {
                 ld(d);
                 cob.loadConstant((int) i.imm());
-                sem("le", MTD_JI_J);
+                sem("le", JI_J);
                 st(d);
             }
             case BE16, BE32, BE64, BSWAP16, BSWAP32, BSWAP64 -> {
                 ld(d);
                 cob.loadConstant((int) i.imm());
-                sem("be", MTD_JI_J);
+                sem("be", JI_J);
                 st(d);
             }
             // ---- memory (access modes: see PlainMemory and SharedMemory)
@@ -544,32 +512,32 @@ final class ChunkCompiler {
                 address(d, i.off(), i.op().size(), pc);
                 cob.loadConstant((int) i.imm());
                 ld(s);
-                memCall("atomic", CD_void, CD_int, CD_long);
+                memCall("atomic", ATOMIC);
             }
             case ATOMIC32_FETCH_ADD, ATOMIC32_FETCH_OR, ATOMIC32_FETCH_AND, ATOMIC32_FETCH_XOR, ATOMIC32_XCHG,
                  ATOMIC64_FETCH_ADD, ATOMIC64_FETCH_OR, ATOMIC64_FETCH_AND, ATOMIC64_FETCH_XOR, ATOMIC64_XCHG -> {
                 address(d, i.off(), i.op().size(), pc);
                 cob.loadConstant((int) i.imm());
                 ld(s);
-                memCall("fetch", CD_long, CD_int, CD_long);
+                memCall("fetch", FETCH);
                 st(s);
             }
             case ATOMIC32_CMPXCHG, ATOMIC64_CMPXCHG -> {
                 address(d, i.off(), i.op().size(), pc);
                 ld(0);
                 ld(s);
-                memCall("cmpxchg", CD_long, CD_long, CD_long);
+                memCall("cmpxchg", CMPXCHG);
                 st(0);
             }
             case LOAD_ACQ_B, LOAD_ACQ_H, LOAD_ACQ_W, LOAD_ACQ_DW -> {
                 address(s, i.off(), i.op().size(), pc);
-                memCall("loadAcquire", CD_long);
+                memCall("loadAcquire", LOAD);
                 st(d);
             }
             case STORE_REL_B, STORE_REL_H, STORE_REL_W, STORE_REL_DW -> {
                 address(d, i.off(), i.op().size(), pc);
                 ld(s);
-                memCall("storeRelease", CD_void, CD_long);
+                memCall("storeRelease", STORE);
             }
             // ---- jumps
             case JA, JA32 -> cob.goto_(target(pc + 1 + i.jumpOffset()));
@@ -581,7 +549,7 @@ final class ChunkCompiler {
                  JSLT32_REG, JSLE32_REG -> jump(i, pc, true);
             // ---- calls
             case CALL -> {
-                if (i.imm() != HELPER_UNWIND) trap("badCall", MTD_BAD_CALL, cb -> cb.loadConstant(i.imm()).loadConstant(pc));
+                if (i.imm() != HELPER_UNWIND) trap("badCall", BAD_CALL, cb -> cb.loadConstant(i.imm()).loadConstant(pc));
                 else unwind();
             }
             case CALLX -> {
@@ -589,17 +557,17 @@ final class ChunkCompiler {
                 lconst(HELPER_UNWIND);
                 cob.lcmp().ifne(stub(cb -> {
                     cb.lload(reg(d)).loadConstant(pc);
-                    cb.invokestatic(CD_SUPPORT, "badCall", MTD_BAD_CALL).athrow();
+                    cb.invokestatic(SUPPORT, "badCall", BAD_CALL).athrow();
                 }));
                 unwind();
             }
-            case CALL_RUNTIME -> trap("badKfunc", MTD_BAD_CALL, cb -> cb.loadConstant(i.imm()).loadConstant(pc));
+            case CALL_RUNTIME -> trap("badKfunc", BAD_CALL, cb -> cb.loadConstant(i.imm()).loadConstant(pc));
             case CALL_LOCAL -> {
-                cob.aload(S).getfield(CD_STATE, "depth", CD_int).dup().istore(IT);
+                cob.aload(S).getfield(STATE, "depth", "I").dup().istore(IT);
                 cob.loadConstant(MAX_FRAMES - 1).if_icmpge(stub(cb -> cb.loadConstant(pc)
-                        .invokestatic(CD_SUPPORT, "callDepth", MethodTypeDesc.of(CD_TRAP, CD_int)).athrow()));
+                        .invokestatic(SUPPORT, "callDepth", CALL_DEPTH).athrow()));
                 cob.aload(RETPC).iload(IT).loadConstant(pc).iastore();
-                cob.aload(S).iload(IT).iconst_1().iadd().putfield(CD_STATE, "depth", CD_int);
+                cob.aload(S).iload(IT).iconst_1().iadd().putfield(STATE, "depth", "I");
                 cob.iload(IT).iconst_5().imul().istore(IT);
                 for (int k = 0; k < 5; k++) cob.aload(SAVED).iload(IT).loadConstant(k).iadd().lload(reg(6 + k)).lastore();
                 ld(10);
@@ -609,9 +577,9 @@ final class ChunkCompiler {
                 cob.goto_(target(pc + 1 + i.jumpOffset()));
             }
             case EXIT -> {
-                cob.aload(S).getfield(CD_STATE, "depth", CD_int).ifeq(done);
-                cob.aload(S).getfield(CD_STATE, "depth", CD_int).iconst_1().isub().istore(IT);
-                cob.aload(S).iload(IT).putfield(CD_STATE, "depth", CD_int);
+                cob.aload(S).getfield(STATE, "depth", "I").ifeq(done);
+                cob.aload(S).getfield(STATE, "depth", "I").iconst_1().isub().istore(IT);
+                cob.aload(S).iload(IT).putfield(STATE, "depth", "I");
                 cob.aload(RETPC).iload(IT).iaload().iconst_1().iadd().istore(PC);
                 cob.iload(IT).iconst_5().imul().istore(IT);
                 for (int k = 0; k < 5; k++) {
@@ -635,7 +603,7 @@ final class ChunkCompiler {
                     cob.l2i().i2l().ladd();
                 }
                 cob.loadConstant(size);
-                cob.invokestatic(CD_SUPPORT, "inPacket", MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_int));
+                cob.invokestatic(SUPPORT, "inPacket", PACKET_CHECK);
                 cob.ifeq(stub(cb -> cb.lconst_0().lstore(reg(0)).goto_(done)));
                 cob.aload(S);
                 lconst(i.imm());
@@ -644,7 +612,7 @@ final class ChunkCompiler {
                     cob.l2i().i2l().ladd();
                 }
                 cob.loadConstant(size);
-                cob.invokestatic(CD_SUPPORT, "packetLoad", MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_int));
+                cob.invokestatic(SUPPORT, "packetLoad", PACKET_LOAD);
                 st(0);
             }
         }
