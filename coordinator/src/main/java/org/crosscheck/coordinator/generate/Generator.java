@@ -56,7 +56,7 @@ public final class Generator {
         }
 
         public static Config of(Set<Group> groups, CpuVersion cpu) {
-            return new Config(groups, cpu, EnumSet.noneOf(Op.class), 24);
+            return new Config(groups, cpu, EnumSet.noneOf(Op.class), DEFAULT_MAX_UNITS);
         }
 
         public boolean allows(Op op) {
@@ -73,6 +73,9 @@ public final class Generator {
             this(seed, index, program, memory, false);
         }
     }
+
+    /** Largest program, in units, unless a campaign says otherwise. */
+    public static final int DEFAULT_MAX_UNITS = 24;
 
     /** With {@link Config#missingExit}, one program in this many ends without its exit. */
     public static final int MISSING_EXIT_SHARE = 8;
