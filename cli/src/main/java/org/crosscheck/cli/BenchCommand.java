@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
@@ -46,9 +50,12 @@ import picocli.CommandLine.Spec;
             "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner",
             "(store buffering on two pinned CPUs) and how often the weak outcome shows; `bench litmus` the",
             "same for the jit runner (JVM threads) and the interp runner (which runs each of SB's 20",
-            "sequentially consistent schedules once per run, whatever --iterations says)."
+            "sequentially consistent schedules once per run, whatever --iterations says).",
+            "With --generated a runtime runs the programs a default campaign generates for it instead (see",
+            "the option): the kernel-only reference a campaign's rate is measured against."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench dpdk-jit", "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2", "  crosscheck bench dpdk-jit",
+            "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -73,6 +80,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
+    @Option(names = "--generated", description = {"Run the campaign generator's programs (every RFC group the runtime supports, cpu v4,",
+            "seed 1; about 75 instructions with branches, loops and calls), each with its own memory, each thread its own",
+            GENERATED_POOL + " cases generated before timing and run in turn. Every outcome counts (a generated program may",
+            "trap or be rejected); the rejected ones are counted. No C baseline."})
+    boolean generated;
+
+    /** Cases each thread cycles through with --generated: generated before timing, so that only the runtime is measured. */
+    static final int GENERATED_POOL = 50_000;
+    static final long GENERATED_SEED = 1;
+
     static final class Names extends ArrayList<String> {
         Names() {
             super(Runtimes.names());
@@ -88,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
+        if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
+            throw new UserError("--generated applies to a runtime, not to bench " + runtimeName);
+        }
         if (runtimeName.equals("coordinator")) {
             // the coordinator alone, with 16 no-op worker threads (as 8 two-core workers would ask)
             org.crosscheck.worker.CoordinatorBench.run(out, seconds, 16, 256);
@@ -115,22 +135,46 @@ final class BenchCommand implements Callable<Integer> {
             runtime.unavailableReason().ifPresent(why -> {
                 throw new UserError("runtime " + runtimeName + " is not available here: " + why);
             });
-            Path cBinary = runtimeName.equals("kernel") && !noC ? buildC(out) : null;
-            out.printf("bench %s: 16-instruction programs with 16 bytes of memory (%s), best of %d rounds of %.1f s after 1 s warm-up%n",
-                    runtimeName, runtimeName.equals("kernel") ? "load + run + read back + close"
-                    : runtimeName.startsWith("dpdk-") ? "executor round trip + rte_bpf_load + run + destroy" : "run", rounds, seconds);
-            out.println(cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
+            Path cBinary = runtimeName.equals("kernel") && !noC && !generated ? buildC(out) : null;
+            String what = runtimeName.equals("kernel") ? "load + run + read back + close"
+                    : runtimeName.startsWith("dpdk-") ? "executor round trip + rte_bpf_load + run + destroy" : "run";
+            int most = threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            Cases cases;
+            if (generated) {
+                Generator.Config config = Campaign.generatorConfig(List.of(runtime), Group.rfc(), CpuVersion.V4, Generator.DEFAULT_MAX_UNITS, false);
+                Generator.Case[][] pools = pools(new Generator(config), most);
+                long insns = 0;
+                for (Generator.Case c : pools[0]) insns += c.program().insns().size();
+                out.printf("bench %s: generated programs (groups %s, cpu %s, seed %d; %d cases per thread, %.1f instructions on average) (%s),"
+                        + " best of %d rounds of %.1f s after 1 s warm-up%n", runtimeName, config.groups(), config.cpu(), GENERATED_SEED, GENERATED_POOL,
+                        (double) insns / GENERATED_POOL, what, rounds, seconds);
+                out.println("threads  programs/s   rejected");
+                cases = (thread, i) -> pools[thread][(int) (i % GENERATED_POOL)];
+            } else {
+                out.printf("bench %s: 16-instruction programs with 16 bytes of memory (%s), best of %d rounds of %.1f s after 1 s warm-up%n",
+                        runtimeName, what, rounds, seconds);
+                out.println(cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
+                byte[] memory = new byte[16];
+                cases = (thread, i) -> new Generator.Case(0, i, program((thread << 24) + (int) i), memory);
+            }
             out.flush();
+            long[] next = new long[most]; // each thread goes on through its own cases from one measurement to the next
             for (int t : threads) {
-                measure(runtime, t, 1.0);
+                measure(runtime, t, 1.0, cases, next, generated);
                 // Rounds alternate between the runtime and the C loop and the best of each counts,
                 // so that load from other processes on the machine hits both alike.
                 double rate = 0, c = 0;
+                long runs = 0, rejected = 0;
                 for (int round = 0; round < rounds; round++) {
-                    rate = Math.max(rate, measure(runtime, t, seconds));
+                    Measured m = measure(runtime, t, seconds, cases, next, generated);
+                    rate = Math.max(rate, m.rate());
+                    runs += m.runs();
+                    rejected += m.rejected();
                     if (cBinary != null) c = Math.max(c, runC(cBinary, t));
                 }
-                if (cBinary == null) {
+                if (generated) {
+                    out.printf("%7d  %10.0f   %d of %d runs (%.2f%%)%n", t, rate, rejected, runs, 100.0 * rejected / runs);
+                } else if (cBinary == null) {
                     out.printf("%7d  %10.0f%n", t, rate);
                 } else {
                     out.printf("%7d  %10.0f   %12.0f   %4.0f%%%n", t, rate, c, 100 * rate / c);
@@ -182,19 +226,31 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Programs per second of {@code threads} threads running distinct programs for {@code secs}. */
-    static double measure(Runtime runtime, int threads, double secs) throws InterruptedException {
+    /** Run {@code i} of bench thread {@code thread}: a program and its memory. */
+    interface Cases {
+        Generator.Case get(int thread, long i);
+    }
+
+    /** A measurement: programs per second, runs, and runs rejected (by a verifier or loader). */
+    record Measured(double rate, long runs, long rejected) {}
+
+    /**
+     * {@code threads} threads, thread k running its cases from {@code next[k]} on, for {@code secs}.
+     * Unless {@code anyOutcome}, every run must return.
+     */
+    static Measured measure(Runtime runtime, int threads, double secs, Cases cases, long[] next, boolean anyOutcome) throws InterruptedException {
         long end = System.nanoTime() + (long) (secs * 1e9);
-        long[] counts = new long[threads];
+        long[] counts = new long[threads], rejected = new long[threads];
         AtomicReference<String> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int k = 0; k < threads; k++) {
             int id = k;
             workers.add(Thread.ofPlatform().start(() -> {
-                byte[] memory = new byte[16];
-                for (int i = id << 24; System.nanoTime() < end && failure.get() == null; i++) {
-                    Outcome o = runtime.run(program(i), memory, Limits.DEFAULT);
+                while (System.nanoTime() < end && (anyOutcome || failure.get() == null)) {
+                    Generator.Case c = cases.get(id, next[id]++);
+                    Outcome o = runtime.run(c.program(), c.memory(), Limits.DEFAULT);
+                    if (o instanceof Outcome.Rejected) rejected[id]++;
                     if (!(o instanceof Outcome.Returned)) failure.compareAndSet(null, o.describe());
                     counts[id]++;
                 }
@@ -202,10 +258,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (Thread w : workers) w.join();
         double took = (System.nanoTime() - start) / 1e9;
-        if (failure.get() != null) throw new IllegalStateException("benchmark program did not return: " + failure.get());
-        long total = 0;
-        for (long c : counts) total += c;
-        return total / took;
+        if (!anyOutcome && failure.get() != null) throw new IllegalStateException("benchmark program did not return: " + failure.get());
+        long total = 0, rejects = 0;
+        for (int k = 0; k < threads; k++) {
+            total += counts[k];
+            rejects += rejected[k];
+        }
+        return new Measured(total / took, total, rejects);
+    }
+
+    /** {@link #GENERATED_POOL} cases for each of {@code threads} threads, thread k's from index k * pool on. */
+    private static Generator.Case[][] pools(Generator generator, int threads) {
+        Generator.Case[][] pools = new Generator.Case[threads][GENERATED_POOL];
+        for (int k = 0; k < threads; k++) {
+            for (int i = 0; i < GENERATED_POOL; i++) pools[k][i] = generator.generate(GENERATED_SEED, (long) k * GENERATED_POOL + i);
+        }
+        return pools;
     }
 
     /** A 16-instruction program that reads and writes its 16 bytes of memory; {@code seed} makes each distinct. */

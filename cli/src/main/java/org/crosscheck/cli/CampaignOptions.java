@@ -43,7 +43,7 @@ final class CampaignOptions {
     @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, or 4 litmus tests).")
     Integer batchSize;
 
-    @Option(names = "--max-units", defaultValue = "24", paramLabel = "N", description = "Largest program, in generator units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-units", defaultValue = "" + org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, paramLabel = "N", description = "Largest program, in generator units (default: ${DEFAULT-VALUE}).")
     int maxUnits;
 
     @Option(names = "--corpus", paramLabel = "DIR", split = ",",

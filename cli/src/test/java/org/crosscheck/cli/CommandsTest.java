@@ -93,4 +93,21 @@ class CommandsTest {
         Cli missing = Cli.run("disasm", tmp.resolve("none.bin").toString());
         assertEquals("crosscheck: " + tmp.resolve("none.bin") + ": no such file\n", missing.err());
     }
+
+    /** --generated: the campaign generator's programs for the runtime, every outcome counted, the rejected ones shown. */
+    @Test
+    void benchGeneratedRunsTheCampaignsPrograms() {
+        Cli c = Cli.run("bench", "interp", "--generated", "--seconds", "0.2", "--rounds", "1", "--threads", "1");
+        assertEquals(0, c.exit(), c.err());
+        List<String> lines = c.out().strip().lines().toList();
+        assertEquals(3, lines.size(), c.out());
+        assertTrue(lines.get(0).matches("bench interp: generated programs \\(groups \\[base32, base64, atomic32, atomic64, divmul32, divmul64, packet\\],"
+                + " cpu v4, seed 1; 50000 cases per thread, \\d+\\.\\d instructions on average\\) \\(run\\), best of 1 rounds of 0\\.2 s after 1 s warm-up"), lines.get(0));
+        assertEquals("threads  programs/s   rejected", lines.get(1));
+        // the reference runs every generated program to its exit
+        assertTrue(lines.get(2).matches("\\s+1\\s+\\d+   0 of \\d+ runs \\(0\\.00%\\)"), lines.get(2));
+        Cli coordinator = Cli.run("bench", "coordinator", "--generated");
+        assertEquals(2, coordinator.exit());
+        assertEquals("crosscheck: --generated applies to a runtime, not to bench coordinator", coordinator.err().strip());
+    }
 }

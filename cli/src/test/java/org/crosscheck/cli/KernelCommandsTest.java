@@ -89,6 +89,15 @@ class KernelCommandsTest {
         assertTrue(r.out().matches("(?s).*threads  programs/s   C raw loop/s   ratio\\n\\s+1\\s+\\d+\\s+\\d+\\s+\\d+%.*"), r.out());
     }
 
+    /** --generated: the campaign's programs, no C baseline, the verifier's rejections counted. */
+    @Test
+    void benchGeneratedRunsTheCampaignsProgramsWithoutTheCLoop() {
+        Result r = crosscheck("bench", "kernel", "--generated", "--seconds", "0.2", "--rounds", "1", "--threads", "1");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().matches("(?s)bench kernel: generated programs \\(groups \\[.*\\(load \\+ run \\+ read back \\+ close\\).*"
+                + "\nthreads  programs/s   rejected\n\\s+1\\s+\\d+   \\d+ of \\d+ runs \\(\\d+\\.\\d\\d%\\)\n"), r.out());
+    }
+
     @Test
     void benchKernelLitmusMeasuresStoreBuffering() {
         Result r = crosscheck("bench", "kernel-litmus", "--seconds", "0.1", "--rounds", "1", "--iterations", "20000");

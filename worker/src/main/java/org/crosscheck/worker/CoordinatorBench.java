@@ -31,7 +31,7 @@ public final class CoordinatorBench {
         Path work = Files.createTempDirectory("crosscheck-bench-coordinator");
         List<Runtime> rts = List.of(Runtimes.create("interp"), Runtimes.create("interp-mutant:add32-zext"), Runtimes.create("interp-mutant:neg32-sext"));
         CampaignConfig cfg = new CampaignConfig(rts.stream().map(Runtime::name).toList(), Group.rfc(), CpuVersion.V4, 1, null, 0, work,
-                1, batchSize, 24, List.of());
+                1, batchSize, org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, List.of());
         Campaign campaign = new Campaign(cfg, rts, new FindingStore(work), new Metrics());
         Node coord = Node.start(List.of(Node.COORDINATOR), new InetSocketAddress("127.0.0.1", 0), null);
         Node worker = Node.start(List.of(Node.WORKER), new InetSocketAddress("127.0.0.1", 0), null);

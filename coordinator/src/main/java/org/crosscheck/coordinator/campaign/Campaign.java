@@ -16,6 +16,7 @@ import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
 import org.crosscheck.runtime.Runtime;
@@ -63,18 +64,7 @@ public final class Campaign {
         this.metrics = metrics;
         this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed(),
                 config.litmus() != null ? CampaignState.LITMUS : CampaignState.PROGRAMS);
-        // the generator only uses instructions every selected runtime supports (by group, then by op),
-        // and loops only when every runtime accepts backward jumps
-        Set<Op> excluded = EnumSet.noneOf(Op.class);
-        Set<Group> groups = EnumSet.copyOf(config.groups());
-        boolean loops = true;
-        for (Runtime r : runtimes) {
-            groups.retainAll(r.groups());
-            excluded.addAll(r.unsupportedOps());
-            loops &= r.loops();
-        }
-        groups.add(Group.BASE32);
-        this.generator = new Generator(new Generator.Config(groups, config.cpu(), excluded, config.maxUnits(), loops, config.allowMissingExit()));
+        this.generator = new Generator(generatorConfig(runtimes, config.groups(), config.cpu(), config.maxUnits(), config.allowMissingExit()));
         for (Runtime r : runtimes) perRuntime.put(r.name(), new LongAdder());
         this.queue = new BatchQueue(state, config.runtimes(), config.batchSize(),
                 config.maxPrograms() > 0 ? config.maxPrograms() : Long.MAX_VALUE, lease.toNanos());
@@ -100,6 +90,23 @@ public final class Campaign {
                     Map.of("group", g.id()), () -> coverage.count(g, generator.config()::allows)[0]);
         }
         this.corpus = Corpus.frozen(config.workdir(), config.corpusDirs(), generator.config(), msg -> System.err.println("crosscheck: " + msg));
+    }
+
+    /**
+     * The generator configuration of a campaign over {@code runtimes}: only instructions every one of
+     * them supports (by group, then by op), and loops only when every one accepts backward jumps.
+     */
+    public static Generator.Config generatorConfig(List<Runtime> runtimes, Set<Group> groups, CpuVersion cpu, int maxUnits, boolean allowMissingExit) {
+        Set<Op> excluded = EnumSet.noneOf(Op.class);
+        Set<Group> common = EnumSet.copyOf(groups);
+        boolean loops = true;
+        for (Runtime r : runtimes) {
+            common.retainAll(r.groups());
+            excluded.addAll(r.unsupportedOps());
+            loops &= r.loops();
+        }
+        common.add(Group.BASE32);
+        return new Generator.Config(common, cpu, excluded, maxUnits, loops, allowMissingExit);
     }
 
     public CampaignConfig config() {

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Group;
@@ -55,7 +56,7 @@ public final class Generator {
         }
 
         public static Config of(Set<Group> groups, CpuVersion cpu) {
-            return new Config(groups, cpu, EnumSet.noneOf(Op.class), 24);
+            return new Config(groups, cpu, EnumSet.noneOf(Op.class), DEFAULT_MAX_UNITS);
         }
 
         public boolean allows(Op op) {
@@ -73,6 +74,9 @@ public final class Generator {
         }
     }
 
+    /** Largest program, in units, unless a campaign says otherwise. */
+    public static final int DEFAULT_MAX_UNITS = 24;
+
     /** With {@link Config#missingExit}, one program in this many ends without its exit. */
     public static final int MISSING_EXIT_SHARE = 8;
 
@@ -82,14 +86,57 @@ public final class Generator {
     private static final int MAX_FUNCTIONS = 2;
 
     private final Config config;
-    private final List<Op> allowed;
+    /** {@link Config#allows} by ordinal: asked for every instruction generated. */
+    private final boolean[] allowed;
+    // The ops each kind of unit draws from, in table order (the draws index into them), computed once:
+    // the config is fixed, and building these per unit was most of the generator's time.
+    private final Op[] aluImm, aluReg, unaryOps, loads, stores, atomics, acquires, releases, condImm, condReg, jas, packetOps;
+    /** By ordinal: ALU ops whose immediate the verifier constrains (shift amount, divisor). */
+    private final boolean[] shift, divMod;
 
     public Generator(Config config) {
         this.config = config;
-        List<Op> ops = new ArrayList<>();
-        for (Op op : Op.values()) if (config.allows(op)) ops.add(op);
-        this.allowed = List.copyOf(ops);
-        if (!config.allows(Op.EXIT)) throw new IllegalArgumentException("exit must be allowed");
+        Op[] all = Op.values();
+        this.allowed = new boolean[all.length];
+        this.shift = new boolean[all.length];
+        this.divMod = new boolean[all.length];
+        for (Op op : all) {
+            allowed[op.ordinal()] = config.allows(op);
+            String m = op.mnemonic.replace("32", "");
+            shift[op.ordinal()] = m.equals("lsh") || m.equals("rsh") || m.equals("arsh");
+            divMod[op.ordinal()] = m.contains("div") || m.contains("mod");
+        }
+        if (!allows(Op.EXIT)) throw new IllegalArgumentException("exit must be allowed");
+        Predicate<Op> movsx = op -> op.mnemonic.startsWith("movsx");
+        this.aluImm = ops(movsx.negate(), Shape.ALU_IMM);
+        this.aluReg = ops(movsx.negate(), Shape.ALU_REG);
+        this.unaryOps = ops(op -> op.shape != Shape.ALU_REG || movsx.test(op), Shape.NEG, Shape.ENDIAN, Shape.ALU_REG);
+        this.loads = ops(op -> true, Shape.LDX);
+        this.stores = ops(op -> true, Shape.STX, Shape.ST);
+        this.atomics = ops(op -> true, Shape.ATOMIC);
+        this.acquires = ops(op -> true, Shape.LOAD_ACQ);
+        this.releases = ops(op -> true, Shape.STORE_REL);
+        this.condImm = ops(op -> true, Shape.JMP_IMM);
+        this.condReg = ops(op -> true, Shape.JMP_REG);
+        this.jas = ops(op -> true, Shape.JA, Shape.JA32);
+        this.packetOps = ops(op -> true, Shape.LD_ABS, Shape.LD_IND);
+    }
+
+    private boolean allows(Op op) {
+        return allowed[op.ordinal()];
+    }
+
+    /** The allowed ops of each shape in turn (each in table order) that pass {@code filter}. */
+    private Op[] ops(Predicate<Op> filter, Shape... shapes) {
+        List<Op> out = new ArrayList<>();
+        for (Shape shape : shapes) {
+            for (Op op : Op.values()) if (op.shape == shape && allows(op) && filter.test(op)) out.add(op);
+        }
+        return out.toArray(Op[]::new);
+    }
+
+    private Op pick(SplittableRandom rnd, Op[] ops) {
+        return ops[rnd.nextInt(ops.length)];
     }
 
     public Config config() {
@@ -113,13 +160,6 @@ public final class Generator {
         return z ^ (z >>> 31);
     }
 
-    /** Ops of a shape that the config allows, optionally filtered further. */
-    List<Op> ops(Shape shape, java.util.function.Predicate<Op> filter) {
-        List<Op> out = new ArrayList<>();
-        for (Op op : allowed) if (op.shape == shape && filter.test(op)) out.add(op);
-        return out;
-    }
-
     /** One program under construction. */
     private final class Build {
         final SplittableRandom rnd;
@@ -137,14 +177,14 @@ public final class Generator {
         Build(SplittableRandom rnd, int memLen) {
             this.rnd = rnd;
             this.memLen = memLen;
-            this.memViaR6 = config.allows(Op.MOV64_REG);
+            this.memViaR6 = allows(Op.MOV64_REG);
             boolean packet = config.groups().contains(org.crosscheck.isa.Group.PACKET);
             this.memReg = packet ? 7 : 6;
             this.mainScalars = packet ? new int[] {0, 1, 2, 3, 4, 5, 8} : new int[] {0, 1, 2, 3, 4, 5, 7, 8};
         }
 
         Program program() {
-            List<Insn> main = new ArrayList<>();
+            List<Insn> main = new ArrayList<>(128);
             prologue(main);
             int units = 1 + rnd.nextInt(config.maxUnits());
             for (int u = 0; u < units; u++) unit(main, false, 2);
@@ -160,9 +200,10 @@ public final class Generator {
             }
             int pc = 0;
             for (int k = 0; k < main.size(); k++) {
-                Integer callee = calls.get(main.get(k));
-                if (callee != null) all.set(k, main.get(k).withJumpOffset(starts.get(callee) - pc - 1));
-                pc += main.get(k).slots();
+                Insn insn = main.get(k);
+                Integer callee = insn.op() == Op.CALL_LOCAL ? calls.get(insn) : null; // no hashing of every instruction
+                if (callee != null) all.set(k, insn.withJumpOffset(starts.get(callee) - pc - 1));
+                pc += insn.slots();
             }
             try {
                 return Program.of(all);
@@ -180,12 +221,12 @@ public final class Generator {
                 out.add(mov(r, Values.edge(rnd)));
             }
             out.add(mov(LOOP, Values.edge(rnd)));
-            Op st = config.allows(Op.STDW) ? Op.STDW : Op.STW;
+            Op st = allows(Op.STDW) ? Op.STDW : Op.STW;
             for (int off = -st.size(); off >= -STACK_WINDOW; off -= st.size()) out.add(Insn.of(st, 10, 0, off, 0));
         }
 
         void epilogue(List<Insn> out, int[] scalars) {
-            Op fold = config.allows(Op.XOR64_REG) ? Op.XOR64_REG : Op.XOR32_REG;
+            Op fold = allows(Op.XOR64_REG) ? Op.XOR64_REG : Op.XOR32_REG;
             for (int r : scalars) {
                 if (r == 0 || (scalars == mainScalars && r == 1 && !memViaR6 && memPtrValid)) continue; // never fold the pointer
                 out.add(Insn.reg(fold, 0, r));
@@ -194,8 +235,8 @@ public final class Generator {
         }
 
         Insn mov(int reg, long value) {
-            if (config.allows(Op.LDDW) && (value != (int) value)) return Insn.imm(Op.LDDW, reg, value);
-            return config.allows(Op.MOV64_IMM) ? Insn.imm(Op.MOV64_IMM, reg, (int) value) : Insn.imm(Op.MOV32_IMM, reg, (int) value);
+            if (allows(Op.LDDW) && (value != (int) value)) return Insn.imm(Op.LDDW, reg, value);
+            return allows(Op.MOV64_IMM) ? Insn.imm(Op.MOV64_IMM, reg, (int) value) : Insn.imm(Op.MOV32_IMM, reg, (int) value);
         }
 
         int writable(boolean callee) {
@@ -237,9 +278,9 @@ public final class Generator {
 
         boolean alu(List<Insn> out, boolean callee) {
             boolean imm = rnd.nextBoolean();
-            List<Op> ops = ops(imm ? Shape.ALU_IMM : Shape.ALU_REG, op -> !op.mnemonic.startsWith("movsx"));
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            Op[] ops = imm ? aluImm : aluReg;
+            if (ops.length == 0) return false;
+            Op op = pick(rnd, ops);
             int dst = writable(callee);
             // a third of the time the operands are fresh edge values, so edge pairs (INT_MIN / -1,
             // x % 0, shifts by 64...) meet the operation instead of being diluted by earlier code
@@ -252,26 +293,22 @@ public final class Generator {
                 return true;
             }
             long v = fresh ? Values.strongEdge(rnd) : Values.edge(rnd);
-            String m = op.mnemonic.replace("32", "");
             int width = op.is32() ? 32 : 64;
-            if (m.equals("lsh") || m.equals("rsh") || m.equals("arsh")) v = Math.floorMod(v, width); // verifier: constant shift < width
-            if ((m.contains("div") || m.contains("mod")) && (int) v == 0) v = 1 + rnd.nextInt(7); // verifier: no constant zero divisor
+            if (shift[op.ordinal()]) v = Math.floorMod(v, width); // verifier: constant shift < width
+            if (divMod[op.ordinal()] && (int) v == 0) v = 1 + rnd.nextInt(7); // verifier: no constant zero divisor
             out.add(Insn.imm(op, dst, (int) v));
             return true;
         }
 
         boolean unary(List<Insn> out, boolean callee) {
-            List<Op> ops = new ArrayList<>(ops(Shape.NEG, op -> true));
-            ops.addAll(ops(Shape.ENDIAN, op -> true));
-            ops.addAll(ops(Shape.ALU_REG, op -> op.mnemonic.startsWith("movsx")));
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            if (unaryOps.length == 0) return false;
+            Op op = pick(rnd, unaryOps);
             out.add(Insn.of(op, writable(callee), readable(callee), 0, 0));
             return true;
         }
 
         boolean lddw(List<Insn> out, boolean callee) {
-            if (!config.allows(Op.LDDW)) return false;
+            if (!allows(Op.LDDW)) return false;
             out.add(Insn.imm(Op.LDDW, writable(callee), Values.edge64(rnd)));
             return true;
         }
@@ -281,10 +318,9 @@ public final class Generator {
             boolean load = rnd.nextBoolean();
             boolean stack = callee || !memPtrValid || rnd.nextInt(3) == 0;
             if (masked && stack) return false;
-            List<Op> ops = load ? ops(Shape.LDX, op -> true) : new ArrayList<>(ops(Shape.STX, op -> true));
-            if (!load) ops.addAll(ops(Shape.ST, op -> true));
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            Op[] ops = load ? loads : stores;
+            if (ops.length == 0) return false;
+            Op op = pick(rnd, ops);
             int size = op.size();
             int base, off;
             if (stack) {
@@ -295,7 +331,7 @@ public final class Generator {
                 base = memPtr();
                 off = rnd.nextInt(memLen - size + 1);
             } else {
-                if (!config.allows(Op.AND64_IMM) || !config.allows(Op.ADD64_REG)) return false;
+                if (!allows(Op.AND64_IMM) || !allows(Op.ADD64_REG)) return false;
                 int scratch = writable(false);
                 int mask = Integer.highestOneBit(memLen - size + 1) - 1; // offset + size <= memLen
                 out.add(Insn.imm(Op.AND64_IMM, scratch, mask));
@@ -327,9 +363,8 @@ public final class Generator {
 
         /** Aligned atomic read-modify-write on the stack window or the input. */
         boolean atomic(List<Insn> out, boolean callee) {
-            List<Op> ops = ops(Shape.ATOMIC, op -> true);
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            if (atomics.length == 0) return false;
+            Op op = pick(rnd, atomics);
             int[] at = alignedSlot(op.size(), callee);
             if (at == null) return false;
             int src = writable(callee); // fetch forms and xchg write it back
@@ -339,9 +374,9 @@ public final class Generator {
 
         boolean acqRel(List<Insn> out, boolean callee) {
             boolean acquire = rnd.nextBoolean();
-            List<Op> ops = ops(acquire ? Shape.LOAD_ACQ : Shape.STORE_REL, op -> true);
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            Op[] ops = acquire ? acquires : releases;
+            if (ops.length == 0) return false;
+            Op op = pick(rnd, ops);
             int[] at = alignedSlot(op.size(), callee);
             if (at == null) return false;
             out.add(acquire ? Insn.of(op, writable(callee), at[0], at[1], 0) : Insn.of(op, at[0], readable(callee), at[1], 0));
@@ -358,9 +393,9 @@ public final class Generator {
         /** A conditional forward jump over the next few units. */
         boolean branch(List<Insn> out, boolean callee, int depth) {
             boolean imm = rnd.nextBoolean();
-            List<Op> ops = ops(imm ? Shape.JMP_IMM : Shape.JMP_REG, op -> true);
-            if (ops.isEmpty()) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            Op[] ops = imm ? condImm : condReg;
+            if (ops.length == 0) return false;
+            Op op = pick(rnd, ops);
             List<Insn> skipped = new ArrayList<>();
             int n = 1 + rnd.nextInt(3);
             for (int i = 0; i < n; i++) unit(skipped, callee, depth - 1);
@@ -372,15 +407,12 @@ public final class Generator {
 
         /** if (cond) { A } else { B } with ja or gotol, so both arms are reachable. */
         boolean diamond(List<Insn> out, boolean callee, int depth) {
-            List<Op> conds = ops(Shape.JMP_IMM, op -> true);
-            List<Op> jas = new ArrayList<>(ops(Shape.JA, op -> true));
-            jas.addAll(ops(Shape.JA32, op -> true));
-            if (conds.isEmpty() || jas.isEmpty()) return false;
+            if (condImm.length == 0 || jas.length == 0) return false;
             List<Insn> a = new ArrayList<>(), b = new ArrayList<>();
             unit(a, callee, depth - 1);
             unit(b, callee, depth - 1);
-            Op cond = conds.get(rnd.nextInt(conds.size()));
-            Op ja = jas.get(rnd.nextInt(jas.size()));
+            Op cond = pick(rnd, condImm);
+            Op ja = pick(rnd, jas);
             out.add(Insn.of(cond, readable(callee), 0, 0, Values.edge(rnd)).withJumpOffset(slots(a) + 1));
             out.addAll(a);
             out.add(Insn.of(ja).withJumpOffset(slots(b)));
@@ -391,8 +423,8 @@ public final class Generator {
         /** A counted loop on r9 (main only, not nested): straight-line body, 1-5 iterations. */
         boolean loop(List<Insn> out, boolean callee) {
             if (callee || loopDepth > 0 || !config.loops()) return false;
-            Op dec = config.allows(Op.ADD64_IMM) ? Op.ADD64_IMM : Op.ADD32_IMM;
-            Op jne = config.allows(Op.JNE_IMM) ? Op.JNE_IMM : config.allows(Op.JNE32_IMM) ? Op.JNE32_IMM : null;
+            Op dec = allows(Op.ADD64_IMM) ? Op.ADD64_IMM : Op.ADD32_IMM;
+            Op jne = allows(Op.JNE_IMM) ? Op.JNE_IMM : allows(Op.JNE32_IMM) ? Op.JNE32_IMM : null;
             if (jne == null) return false;
             loopDepth++;
             List<Insn> body = new ArrayList<>();
@@ -408,12 +440,12 @@ public final class Generator {
 
         /** A local call to a generated function; r1-r5 are re-initialised after it (the verifier clobbers them). */
         boolean call(List<Insn> out) {
-            if (!config.allows(Op.CALL_LOCAL) || loopDepth > 0) return false;
+            if (!allows(Op.CALL_LOCAL) || loopDepth > 0) return false;
             int callee;
             if (functions.size() < MAX_FUNCTIONS && (functions.isEmpty() || rnd.nextBoolean())) {
                 List<Insn> f = new ArrayList<>();
                 f.add(mov(0, Values.edge(rnd)));
-                Op st = config.allows(Op.STDW) ? Op.STDW : Op.STW;
+                Op st = allows(Op.STDW) ? Op.STDW : Op.STW;
                 for (int off = -st.size(); off >= -STACK_WINDOW; off -= st.size()) f.add(Insn.of(st, 10, 0, off, 0));
                 int units = 1 + rnd.nextInt(6);
                 for (int u = 0; u < units; u++) unit(f, true, 1);
@@ -437,10 +469,8 @@ public final class Generator {
 
         /** Legacy packet loads, inside or past the input (past it ends the program with 0). */
         boolean packet(List<Insn> out, boolean callee) {
-            List<Op> ops = new ArrayList<>(ops(Shape.LD_ABS, op -> true));
-            ops.addAll(ops(Shape.LD_IND, op -> true));
-            if (ops.isEmpty() || callee) return false;
-            Op op = ops.get(rnd.nextInt(ops.size()));
+            if (packetOps.length == 0 || callee) return false;
+            Op op = pick(rnd, packetOps);
             int off = rnd.nextInt(8) == 0 ? memLen + rnd.nextInt(8) : rnd.nextInt(Math.max(1, memLen - op.size() + 1));
             if (op.shape == Shape.LD_ABS) {
                 out.add(Insn.of(op, 0, 0, 0, off));
@@ -456,8 +486,8 @@ public final class Generator {
 
         /** unwind (helper 5), directly or through callx, with a non-zero argument so the run goes on. */
         boolean helper(List<Insn> out, boolean callee) {
-            boolean viaCallx = config.allows(Op.CALLX) && rnd.nextBoolean();
-            if (!viaCallx && !config.allows(Op.CALL)) return false;
+            boolean viaCallx = allows(Op.CALLX) && rnd.nextBoolean();
+            if (!viaCallx && !allows(Op.CALL)) return false;
             if (callee) return false;
             out.add(mov(1, 1 + rnd.nextInt(1000)));
             if (!memViaR6) memPtrValid = false; // r1 held the input pointer
