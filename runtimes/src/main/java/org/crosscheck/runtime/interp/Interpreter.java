@@ -50,74 +50,84 @@ public final class Interpreter implements Runtime {
     private static final long M32 = Semantics.MASK32;
 
     /*
-     * Dispatch keys. The loop switches on a dense int so the JVM emits one table jump: an op's key is
-     * its opcode byte, and the ops that share an opcode with an earlier row of the table (told apart
-     * by src, offset or imm) get 0x100, 0x101, ... in table order. KEY is computed from the table;
-     * the constants below name the keys of the shared-opcode ops for the case labels, and the
-     * static check fails the class at load if the table and these names ever disagree.
+     * Dispatch keys, one byte per op so that a slot packs into one long (see Decoded). An op's key
+     * is its opcode byte; the ops that share an opcode with an earlier row of the table (told apart
+     * by src, offset or imm) take the byte values no opcode uses, in table order. KEY is computed
+     * from the table; the constants below name the keys of the shared-opcode ops for the case
+     * labels, and the static check fails the class at load if the table and these names disagree.
      */
     static final int[] KEY = new int[Op.values().length];
-    /** Key of the slot after the last instruction. */
-    static final int END = 0x1ff;
+    /** Key of the slot after the last instruction (and of lddw's second slots, which no jump can reach). */
+    static final int END = 0x88;
 
-    static final int K_LDDW_MAP_FD = 0x100;
-    static final int K_LDDW_MAP_VALUE = 0x101;
-    static final int K_LDDW_VAR_ADDR = 0x102;
-    static final int K_LDDW_CODE_ADDR = 0x103;
-    static final int K_LDDW_MAP_IDX = 0x104;
-    static final int K_LDDW_MAP_IDX_VALUE = 0x105;
-    static final int K_SDIV32_IMM = 0x106;
-    static final int K_SDIV64_IMM = 0x107;
-    static final int K_SDIV32_REG = 0x108;
-    static final int K_SDIV64_REG = 0x109;
-    static final int K_CALL_LOCAL = 0x10a;
-    static final int K_CALL_RUNTIME = 0x10b;
-    static final int K_SMOD32_IMM = 0x10c;
-    static final int K_SMOD64_IMM = 0x10d;
-    static final int K_SMOD32_REG = 0x10e;
-    static final int K_SMOD64_REG = 0x10f;
-    static final int K_MOVSX8_32 = 0x110;
-    static final int K_MOVSX16_32 = 0x111;
-    static final int K_MOVSX8_64 = 0x112;
-    static final int K_MOVSX16_64 = 0x113;
-    static final int K_MOVSX32_64 = 0x114;
-    static final int K_ATOMIC32_FETCH_ADD = 0x115;
-    static final int K_ATOMIC32_OR = 0x116;
-    static final int K_ATOMIC32_FETCH_OR = 0x117;
-    static final int K_ATOMIC32_AND = 0x118;
-    static final int K_ATOMIC32_FETCH_AND = 0x119;
-    static final int K_ATOMIC32_XOR = 0x11a;
-    static final int K_ATOMIC32_FETCH_XOR = 0x11b;
-    static final int K_ATOMIC32_XCHG = 0x11c;
-    static final int K_ATOMIC32_CMPXCHG = 0x11d;
-    static final int K_LOAD_ACQ_W = 0x11e;
-    static final int K_STORE_REL_W = 0x11f;
-    static final int K_STORE_REL_H = 0x120;
-    static final int K_STORE_REL_B = 0x121;
-    static final int K_LE32 = 0x122;
-    static final int K_LE64 = 0x123;
-    static final int K_BSWAP32 = 0x124;
-    static final int K_BSWAP64 = 0x125;
-    static final int K_ATOMIC64_FETCH_ADD = 0x126;
-    static final int K_ATOMIC64_OR = 0x127;
-    static final int K_ATOMIC64_FETCH_OR = 0x128;
-    static final int K_ATOMIC64_AND = 0x129;
-    static final int K_ATOMIC64_FETCH_AND = 0x12a;
-    static final int K_ATOMIC64_XOR = 0x12b;
-    static final int K_ATOMIC64_FETCH_XOR = 0x12c;
-    static final int K_ATOMIC64_XCHG = 0x12d;
-    static final int K_ATOMIC64_CMPXCHG = 0x12e;
-    static final int K_LOAD_ACQ_DW = 0x12f;
-    static final int K_STORE_REL_DW = 0x130;
-    static final int K_BE32 = 0x131;
-    static final int K_BE64 = 0x132;
-
+    static final int K_LDDW_MAP_FD = 0x00;
+    static final int K_LDDW_MAP_VALUE = 0x01;
+    static final int K_LDDW_VAR_ADDR = 0x02;
+    static final int K_LDDW_CODE_ADDR = 0x03;
+    static final int K_LDDW_MAP_IDX = 0x08;
+    static final int K_LDDW_MAP_IDX_VALUE = 0x09;
+    static final int K_SDIV32_IMM = 0x0a;
+    static final int K_SDIV64_IMM = 0x0b;
+    static final int K_SDIV32_REG = 0x0d;
+    static final int K_SDIV64_REG = 0x0e;
+    static final int K_CALL_LOCAL = 0x10;
+    static final int K_CALL_RUNTIME = 0x11;
+    static final int K_SMOD32_IMM = 0x12;
+    static final int K_SMOD64_IMM = 0x13;
+    static final int K_SMOD32_REG = 0x19;
+    static final int K_SMOD64_REG = 0x1a;
+    static final int K_MOVSX8_32 = 0x1b;
+    static final int K_MOVSX16_32 = 0x21;
+    static final int K_MOVSX8_64 = 0x22;
+    static final int K_MOVSX16_64 = 0x23;
+    static final int K_MOVSX32_64 = 0x29;
+    static final int K_ATOMIC32_FETCH_ADD = 0x2a;
+    static final int K_ATOMIC32_OR = 0x2b;
+    static final int K_ATOMIC32_FETCH_OR = 0x31;
+    static final int K_ATOMIC32_AND = 0x32;
+    static final int K_ATOMIC32_FETCH_AND = 0x33;
+    static final int K_ATOMIC32_XOR = 0x38;
+    static final int K_ATOMIC32_FETCH_XOR = 0x39;
+    static final int K_ATOMIC32_XCHG = 0x3a;
+    static final int K_ATOMIC32_CMPXCHG = 0x3b;
+    static final int K_LOAD_ACQ_W = 0x41;
+    static final int K_STORE_REL_W = 0x42;
+    static final int K_STORE_REL_H = 0x43;
+    static final int K_STORE_REL_B = 0x49;
+    static final int K_LE32 = 0x4a;
+    static final int K_LE64 = 0x4b;
+    static final int K_BSWAP32 = 0x51;
+    static final int K_BSWAP64 = 0x52;
+    static final int K_ATOMIC64_FETCH_ADD = 0x53;
+    static final int K_ATOMIC64_OR = 0x58;
+    static final int K_ATOMIC64_FETCH_OR = 0x59;
+    static final int K_ATOMIC64_AND = 0x5a;
+    static final int K_ATOMIC64_FETCH_AND = 0x5b;
+    static final int K_ATOMIC64_XOR = 0x60;
+    static final int K_ATOMIC64_FETCH_XOR = 0x68;
+    static final int K_ATOMIC64_XCHG = 0x70;
+    static final int K_ATOMIC64_CMPXCHG = 0x78;
+    static final int K_LOAD_ACQ_DW = 0x80;
+    static final int K_STORE_REL_DW = 0x82;
+    static final int K_BE32 = 0x83;
+    static final int K_BE64 = 0x86;
     static {
-        int next = 0x100;
+        boolean[] opcode = new boolean[256];
+        for (Op op : Op.values()) opcode[op.code] = true;
+        int free = 0;
         for (int code = 0; code < 256; code++) {
             java.util.List<Op> ops = Op.byCode(code);
-            for (int k = 0; k < ops.size(); k++) KEY[ops.get(k).ordinal()] = k == 0 ? code : next++;
+            for (int k = 0; k < ops.size(); k++) {
+                if (k == 0) {
+                    KEY[ops.get(k).ordinal()] = code;
+                    continue;
+                }
+                while (opcode[free]) free++;
+                KEY[ops.get(k).ordinal()] = free++;
+            }
         }
+        while (opcode[free]) free++;
+        if (free != END) throw new IllegalStateException("END is 0x" + Integer.toHexString(END) + ", the table says 0x" + Integer.toHexString(free));
         for (java.lang.reflect.Field f : Interpreter.class.getDeclaredFields()) {
             if (!f.getName().startsWith("K_")) continue;
             try {
@@ -164,14 +174,15 @@ public final class Interpreter implements Runtime {
         return execute(Decoded.of(program), memory, limits.instructionBudget());
     }
 
-    /** Flat per-slot arrays of a program, built once so the hot loop reads no records. */
+    /**
+     * A program as one long per slot, built once so the hot loop reads one array: bits 0-7 the
+     * dispatch key ({@link #KEY}), 8-11 dst, 12-15 src, 16-31 the offset, 32-63 the immediate
+     * (lddw's 64-bit immediate is in {@code wide}).
+     */
     public static final class Decoded {
         final Op[] ops;
-        /** Dispatch key per slot: the opcode byte, or a number above 0xff for the ops that share one ({@link #KEY}). */
-        final int[] key;
-        final byte[] dst, src;
-        final int[] off;
-        final long[] imm;
+        final long[] code;
+        final long[] wide;
         final String unsupported;
         final boolean packet;
 
@@ -179,23 +190,19 @@ public final class Interpreter implements Runtime {
             int n = p.slotCount();
             // one slot more than the program: its key is END, so running off the end needs no check per instruction
             ops = new Op[n + 1];
-            key = new int[n + 1];
-            dst = new byte[n + 1];
-            src = new byte[n + 1];
-            off = new int[n + 1];
-            imm = new long[n + 1];
-            key[n] = END;
+            code = new long[n + 1];
+            wide = new long[n + 1];
             String why = null;
             boolean pk = false;
-            for (int pc = 0; pc < n; pc++) {
-                Insn i = p.at(pc);
-                if (i == null) continue;
+            for (int pc = 0; pc <= n; pc++) {
+                Insn i = pc < n ? p.at(pc) : null;
+                if (i == null) {
+                    code[pc] = END;
+                    continue;
+                }
                 ops[pc] = i.op();
-                key[pc] = KEY[i.op().ordinal()];
-                dst[pc] = (byte) i.dst();
-                src[pc] = (byte) i.src();
-                off[pc] = i.off();
-                imm[pc] = i.imm();
+                code[pc] = KEY[i.op().ordinal()] | (i.dst() & 15) << 8 | (i.src() & 15) << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
+                wide[pc] = i.imm();
                 pk |= i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND;
                 if (i.op().shape == Shape.LDDW && i.src() != 0 && why == null) {
                     why = "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
@@ -213,6 +220,20 @@ public final class Interpreter implements Runtime {
         public String unsupported() {
             return unsupported;
         }
+    }
+
+    /** Fields of a packed slot. */
+    private static int src(long w) {
+        return (int) (w >>> 12) & 15;
+    }
+
+    private static int off(long w) {
+        return (short) (w >>> 16);
+    }
+
+    /** The immediate, sign-extended (as {@link Insn#imm()} for every op but lddw). */
+    private static long imm(long w) {
+        return w >> 32;
     }
 
     /** Raised inside the loop; caught where the pc is known. No stack trace: traps are ordinary. */
@@ -301,11 +322,8 @@ public final class Interpreter implements Runtime {
         Result run() {
             if (d.unsupported != null) return new Result(new Outcome.Unsupported(d.unsupported), 0);
             final Op[] ops = d.ops;
-            final int[] key = d.key;
-            final byte[] dst = d.dst, src = d.src;
-            final int[] off = d.off;
-            final long[] imm = d.imm;
-            final int n = ops.length - 1;
+            final long[] code = d.code;
+            final int n = code.length - 1;
             final long[] r = new long[16]; // a local array of known length: masked indices need no bounds checks
             System.arraycopy(s.r, 0, r, 0, 11);
             final int[] retPc = s.retPc;
@@ -322,316 +340,317 @@ public final class Interpreter implements Runtime {
                         throw new Trap(TrapKind.BUDGET, "budget of " + budget + " instructions used up");
                     }
                     if (tr != null && pc < n) tr.step(pc, r);
-                    final int ds = dst[pc] & 15;
-                    switch (key[pc]) {
+                    final long w = code[pc];
+                    final int ds = (int) (w >>> 8) & 15;
+                    switch ((int) w & 0xff) {
                         case END -> {
                             left++; // nothing was executed here
                             throw new Trap(TrapKind.FELL_OFF_END, "no instruction at pc " + pc);
                         }
                         // ---- ALU64
-                        case 0x07 -> r[ds] += imm[pc];
-                        case 0x0f -> r[ds] += r[src[pc] & 15];
-                        case 0x17 -> r[ds] -= imm[pc];
-                        case 0x1f -> r[ds] -= r[src[pc] & 15];
-                        case 0x27 -> r[ds] *= imm[pc];
-                        case 0x2f -> r[ds] *= r[src[pc] & 15];
-                        case 0x37 -> r[ds] = Semantics.div64(r[ds], imm[pc]);
-                        case 0x3f -> r[ds] = Semantics.div64(r[ds], r[src[pc] & 15]);
-                        case K_SDIV64_IMM -> r[ds] = Semantics.sdiv64(r[ds], imm[pc]);
-                        case K_SDIV64_REG -> r[ds] = Semantics.sdiv64(r[ds], r[src[pc] & 15]);
-                        case 0x47 -> r[ds] |= imm[pc];
-                        case 0x4f -> r[ds] |= r[src[pc] & 15];
-                        case 0x57 -> r[ds] &= imm[pc];
-                        case 0x5f -> r[ds] &= r[src[pc] & 15];
-                        case 0x67 -> r[ds] <<= imm[pc];
-                        case 0x6f -> r[ds] <<= r[src[pc] & 15];
-                        case 0x77 -> r[ds] >>>= imm[pc];
-                        case 0x7f -> r[ds] >>>= r[src[pc] & 15];
-                        case 0x97 -> r[ds] = Semantics.mod64(r[ds], imm[pc]);
-                        case 0x9f -> r[ds] = Semantics.mod64(r[ds], r[src[pc] & 15]);
-                        case K_SMOD64_IMM -> r[ds] = Semantics.smod64(r[ds], imm[pc]);
-                        case K_SMOD64_REG -> r[ds] = Semantics.smod64(r[ds], r[src[pc] & 15]);
-                        case 0xa7 -> r[ds] ^= imm[pc];
-                        case 0xaf -> r[ds] ^= r[src[pc] & 15];
-                        case 0xb7 -> r[ds] = imm[pc];
-                        case 0xbf -> r[ds] = r[src[pc] & 15];
-                        case 0xc7 -> r[ds] >>= imm[pc];
-                        case 0xcf -> r[ds] >>= r[src[pc] & 15];
+                        case 0x07 -> r[ds] += imm(w);
+                        case 0x0f -> r[ds] += r[src(w)];
+                        case 0x17 -> r[ds] -= imm(w);
+                        case 0x1f -> r[ds] -= r[src(w)];
+                        case 0x27 -> r[ds] *= imm(w);
+                        case 0x2f -> r[ds] *= r[src(w)];
+                        case 0x37 -> r[ds] = Semantics.div64(r[ds], imm(w));
+                        case 0x3f -> r[ds] = Semantics.div64(r[ds], r[src(w)]);
+                        case K_SDIV64_IMM -> r[ds] = Semantics.sdiv64(r[ds], imm(w));
+                        case K_SDIV64_REG -> r[ds] = Semantics.sdiv64(r[ds], r[src(w)]);
+                        case 0x47 -> r[ds] |= imm(w);
+                        case 0x4f -> r[ds] |= r[src(w)];
+                        case 0x57 -> r[ds] &= imm(w);
+                        case 0x5f -> r[ds] &= r[src(w)];
+                        case 0x67 -> r[ds] <<= imm(w);
+                        case 0x6f -> r[ds] <<= r[src(w)];
+                        case 0x77 -> r[ds] >>>= imm(w);
+                        case 0x7f -> r[ds] >>>= r[src(w)];
+                        case 0x97 -> r[ds] = Semantics.mod64(r[ds], imm(w));
+                        case 0x9f -> r[ds] = Semantics.mod64(r[ds], r[src(w)]);
+                        case K_SMOD64_IMM -> r[ds] = Semantics.smod64(r[ds], imm(w));
+                        case K_SMOD64_REG -> r[ds] = Semantics.smod64(r[ds], r[src(w)]);
+                        case 0xa7 -> r[ds] ^= imm(w);
+                        case 0xaf -> r[ds] ^= r[src(w)];
+                        case 0xb7 -> r[ds] = imm(w);
+                        case 0xbf -> r[ds] = r[src(w)];
+                        case 0xc7 -> r[ds] >>= imm(w);
+                        case 0xcf -> r[ds] >>= r[src(w)];
                         case 0x87 -> r[ds] = -r[ds];
-                        case K_MOVSX8_64 -> r[ds] = (byte) r[src[pc] & 15];
-                        case K_MOVSX16_64 -> r[ds] = (short) r[src[pc] & 15];
-                        case K_MOVSX32_64 -> r[ds] = (int) r[src[pc] & 15];
+                        case K_MOVSX8_64 -> r[ds] = (byte) r[src(w)];
+                        case K_MOVSX16_64 -> r[ds] = (short) r[src(w)];
+                        case K_MOVSX32_64 -> r[ds] = (int) r[src(w)];
                         // ---- ALU (32-bit, zero-extending)
-                        case 0x04 -> r[ds] = (int) (r[ds] + imm[pc]) & M32;
-                        case 0x0c -> r[ds] = (int) (r[ds] + r[src[pc] & 15]) & M32;
-                        case 0x14 -> r[ds] = (int) (r[ds] - imm[pc]) & M32;
-                        case 0x1c -> r[ds] = (int) (r[ds] - r[src[pc] & 15]) & M32;
-                        case 0x24 -> r[ds] = ((int) r[ds] * (int) imm[pc]) & M32;
-                        case 0x2c -> r[ds] = ((int) r[ds] * (int) r[src[pc] & 15]) & M32;
-                        case 0x34 -> r[ds] = Semantics.div32(r[ds], imm[pc]);
-                        case 0x3c -> r[ds] = Semantics.div32(r[ds], r[src[pc] & 15]);
-                        case K_SDIV32_IMM -> r[ds] = Semantics.sdiv32(r[ds], imm[pc]);
-                        case K_SDIV32_REG -> r[ds] = Semantics.sdiv32(r[ds], r[src[pc] & 15]);
-                        case 0x44 -> r[ds] = (r[ds] | imm[pc]) & M32;
-                        case 0x4c -> r[ds] = (r[ds] | r[src[pc] & 15]) & M32;
-                        case 0x54 -> r[ds] = (r[ds] & imm[pc]) & M32;
-                        case 0x5c -> r[ds] = (r[ds] & r[src[pc] & 15]) & M32;
-                        case 0x64 -> r[ds] = Semantics.lsh32(r[ds], imm[pc]);
-                        case 0x6c -> r[ds] = Semantics.lsh32(r[ds], r[src[pc] & 15]);
-                        case 0x74 -> r[ds] = Semantics.rsh32(r[ds], imm[pc]);
-                        case 0x7c -> r[ds] = Semantics.rsh32(r[ds], r[src[pc] & 15]);
-                        case 0x94 -> r[ds] = Semantics.mod32(r[ds], imm[pc]);
-                        case 0x9c -> r[ds] = Semantics.mod32(r[ds], r[src[pc] & 15]);
-                        case K_SMOD32_IMM -> r[ds] = Semantics.smod32(r[ds], imm[pc]);
-                        case K_SMOD32_REG -> r[ds] = Semantics.smod32(r[ds], r[src[pc] & 15]);
-                        case 0xa4 -> r[ds] = (r[ds] ^ imm[pc]) & M32;
-                        case 0xac -> r[ds] = (r[ds] ^ r[src[pc] & 15]) & M32;
-                        case 0xb4 -> r[ds] = imm[pc] & M32;
-                        case 0xbc -> r[ds] = r[src[pc] & 15] & M32;
-                        case 0xc4 -> r[ds] = Semantics.arsh32(r[ds], imm[pc]);
-                        case 0xcc -> r[ds] = Semantics.arsh32(r[ds], r[src[pc] & 15]);
+                        case 0x04 -> r[ds] = (int) (r[ds] + imm(w)) & M32;
+                        case 0x0c -> r[ds] = (int) (r[ds] + r[src(w)]) & M32;
+                        case 0x14 -> r[ds] = (int) (r[ds] - imm(w)) & M32;
+                        case 0x1c -> r[ds] = (int) (r[ds] - r[src(w)]) & M32;
+                        case 0x24 -> r[ds] = ((int) r[ds] * (int) imm(w)) & M32;
+                        case 0x2c -> r[ds] = ((int) r[ds] * (int) r[src(w)]) & M32;
+                        case 0x34 -> r[ds] = Semantics.div32(r[ds], imm(w));
+                        case 0x3c -> r[ds] = Semantics.div32(r[ds], r[src(w)]);
+                        case K_SDIV32_IMM -> r[ds] = Semantics.sdiv32(r[ds], imm(w));
+                        case K_SDIV32_REG -> r[ds] = Semantics.sdiv32(r[ds], r[src(w)]);
+                        case 0x44 -> r[ds] = (r[ds] | imm(w)) & M32;
+                        case 0x4c -> r[ds] = (r[ds] | r[src(w)]) & M32;
+                        case 0x54 -> r[ds] = (r[ds] & imm(w)) & M32;
+                        case 0x5c -> r[ds] = (r[ds] & r[src(w)]) & M32;
+                        case 0x64 -> r[ds] = Semantics.lsh32(r[ds], imm(w));
+                        case 0x6c -> r[ds] = Semantics.lsh32(r[ds], r[src(w)]);
+                        case 0x74 -> r[ds] = Semantics.rsh32(r[ds], imm(w));
+                        case 0x7c -> r[ds] = Semantics.rsh32(r[ds], r[src(w)]);
+                        case 0x94 -> r[ds] = Semantics.mod32(r[ds], imm(w));
+                        case 0x9c -> r[ds] = Semantics.mod32(r[ds], r[src(w)]);
+                        case K_SMOD32_IMM -> r[ds] = Semantics.smod32(r[ds], imm(w));
+                        case K_SMOD32_REG -> r[ds] = Semantics.smod32(r[ds], r[src(w)]);
+                        case 0xa4 -> r[ds] = (r[ds] ^ imm(w)) & M32;
+                        case 0xac -> r[ds] = (r[ds] ^ r[src(w)]) & M32;
+                        case 0xb4 -> r[ds] = imm(w) & M32;
+                        case 0xbc -> r[ds] = r[src(w)] & M32;
+                        case 0xc4 -> r[ds] = Semantics.arsh32(r[ds], imm(w));
+                        case 0xcc -> r[ds] = Semantics.arsh32(r[ds], r[src(w)]);
                         case 0x84 -> r[ds] = -(int) r[ds] & M32;
-                        case K_MOVSX8_32 -> r[ds] = Semantics.sext32(r[src[pc] & 15], 8);
-                        case K_MOVSX16_32 -> r[ds] = Semantics.sext32(r[src[pc] & 15], 16);
+                        case K_MOVSX8_32 -> r[ds] = Semantics.sext32(r[src(w)], 8);
+                        case K_MOVSX16_32 -> r[ds] = Semantics.sext32(r[src(w)], 16);
                         // ---- byte order
                         case 0xd4 -> r[ds] &= 0xffff; // le16 (the host is little-endian: truncation)
                         case K_LE32 -> r[ds] &= M32;
                         case K_LE64 -> { } // le64: nothing to do
-                        case 0xdc, K_BE32, K_BE64, 0xd7, K_BSWAP32, K_BSWAP64 -> r[ds] = Semantics.be(r[ds], (int) imm[pc]);
+                        case 0xdc, K_BE32, K_BE64, 0xd7, K_BSWAP32, K_BSWAP64 -> r[ds] = Semantics.be(r[ds], (int) imm(w));
                         // ---- memory
-                        case 0x71 -> r[ds] = load(r[src[pc] & 15] + off[pc], 1);
-                        case 0x69 -> r[ds] = load(r[src[pc] & 15] + off[pc], 2);
-                        case 0x61 -> r[ds] = load(r[src[pc] & 15] + off[pc], 4);
-                        case 0x79 -> r[ds] = load(r[src[pc] & 15] + off[pc], 8);
-                        case 0x91 -> r[ds] = (byte) load(r[src[pc] & 15] + off[pc], 1);
-                        case 0x89 -> r[ds] = (short) load(r[src[pc] & 15] + off[pc], 2);
-                        case 0x81 -> r[ds] = (int) load(r[src[pc] & 15] + off[pc], 4);
-                        case 0x72 -> store(r[ds] + off[pc], 1, imm[pc]);
-                        case 0x6a -> store(r[ds] + off[pc], 2, imm[pc]);
-                        case 0x62 -> store(r[ds] + off[pc], 4, imm[pc]);
-                        case 0x7a -> store(r[ds] + off[pc], 8, imm[pc]);
-                        case 0x73 -> store(r[ds] + off[pc], 1, r[src[pc] & 15]);
-                        case 0x6b -> store(r[ds] + off[pc], 2, r[src[pc] & 15]);
-                        case 0x63 -> store(r[ds] + off[pc], 4, r[src[pc] & 15]);
-                        case 0x7b -> store(r[ds] + off[pc], 8, r[src[pc] & 15]);
+                        case 0x71 -> r[ds] = load(r[src(w)] + off(w), 1);
+                        case 0x69 -> r[ds] = load(r[src(w)] + off(w), 2);
+                        case 0x61 -> r[ds] = load(r[src(w)] + off(w), 4);
+                        case 0x79 -> r[ds] = load(r[src(w)] + off(w), 8);
+                        case 0x91 -> r[ds] = (byte) load(r[src(w)] + off(w), 1);
+                        case 0x89 -> r[ds] = (short) load(r[src(w)] + off(w), 2);
+                        case 0x81 -> r[ds] = (int) load(r[src(w)] + off(w), 4);
+                        case 0x72 -> store(r[ds] + off(w), 1, imm(w));
+                        case 0x6a -> store(r[ds] + off(w), 2, imm(w));
+                        case 0x62 -> store(r[ds] + off(w), 4, imm(w));
+                        case 0x7a -> store(r[ds] + off(w), 8, imm(w));
+                        case 0x73 -> store(r[ds] + off(w), 1, r[src(w)]);
+                        case 0x6b -> store(r[ds] + off(w), 2, r[src(w)]);
+                        case 0x63 -> store(r[ds] + off(w), 4, r[src(w)]);
+                        case 0x7b -> store(r[ds] + off(w), 8, r[src(w)]);
                         // ---- atomics: single-threaded here, so a plain read-modify-write is atomic
                         case 0xc3, K_ATOMIC32_OR, K_ATOMIC32_AND, K_ATOMIC32_XOR, 0xdb, K_ATOMIC64_OR, K_ATOMIC64_AND, K_ATOMIC64_XOR -> {
                             int size = ops[pc].size();
-                            long a = r[ds] + off[pc];
-                            store(a, size, Semantics.atomicApply((int) imm[pc], load(a, size), r[src[pc] & 15]));
+                            long a = r[ds] + off(w);
+                            store(a, size, Semantics.atomicApply((int) imm(w), load(a, size), r[src(w)]));
                         }
                         case K_ATOMIC32_FETCH_ADD, K_ATOMIC32_FETCH_OR, K_ATOMIC32_FETCH_AND, K_ATOMIC32_FETCH_XOR, K_ATOMIC32_XCHG, K_ATOMIC64_FETCH_ADD, K_ATOMIC64_FETCH_OR, K_ATOMIC64_FETCH_AND, K_ATOMIC64_FETCH_XOR, K_ATOMIC64_XCHG -> {
                             int size = ops[pc].size();
-                            long a = r[ds] + off[pc];
+                            long a = r[ds] + off(w);
                             long old = load(a, size);
-                            store(a, size, Semantics.atomicApply((int) imm[pc], old, r[src[pc] & 15]));
-                            r[src[pc] & 15] = old;
+                            store(a, size, Semantics.atomicApply((int) imm(w), old, r[src(w)]));
+                            r[src(w)] = old;
                         }
                         case K_ATOMIC32_CMPXCHG -> {
-                            long a = r[ds] + off[pc];
+                            long a = r[ds] + off(w);
                             long old = load(a, 4);
-                            if (old == (r[0] & M32)) store(a, 4, r[src[pc] & 15]);
+                            if (old == (r[0] & M32)) store(a, 4, r[src(w)]);
                             r[0] = old;
                         }
                         case K_ATOMIC64_CMPXCHG -> {
-                            long a = r[ds] + off[pc];
+                            long a = r[ds] + off(w);
                             long old = load(a, 8);
-                            if (old == r[0]) store(a, 8, r[src[pc] & 15]);
+                            if (old == r[0]) store(a, 8, r[src(w)]);
                             r[0] = old;
                         }
                         case 0xd3, 0xcb, K_LOAD_ACQ_W, K_LOAD_ACQ_DW ->
-                                r[ds] = load(r[src[pc] & 15] + off[pc], ops[pc].size());
+                                r[ds] = load(r[src(w)] + off(w), ops[pc].size());
                         case K_STORE_REL_B, K_STORE_REL_H, K_STORE_REL_W, K_STORE_REL_DW ->
-                                store(r[ds] + off[pc], ops[pc].size(), r[src[pc] & 15]);
+                                store(r[ds] + off(w), ops[pc].size(), r[src(w)]);
                         // ---- jumps: one case per predicate (same definitions as Semantics.jump64/jump32, tested equal)
-                        case 0x05 -> pc += off[pc];
-                        case 0x06 -> pc += (int) imm[pc];
+                        case 0x05 -> pc += off(w);
+                        case 0x06 -> pc += (int) imm(w);
                         case 0x15 -> { // jeq
-                            long a = r[ds], b = imm[pc];
-                            if (a == b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a == b) pc += off(w);
                         }
                         case 0x1d -> { // jeq reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a == b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a == b) pc += off(w);
                         }
                         case 0x25 -> { // jgt
-                            long a = r[ds], b = imm[pc];
-                            if (Long.compareUnsigned(a, b) > 0) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (Long.compareUnsigned(a, b) > 0) pc += off(w);
                         }
                         case 0x2d -> { // jgt reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (Long.compareUnsigned(a, b) > 0) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (Long.compareUnsigned(a, b) > 0) pc += off(w);
                         }
                         case 0x35 -> { // jge
-                            long a = r[ds], b = imm[pc];
-                            if (Long.compareUnsigned(a, b) >= 0) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (Long.compareUnsigned(a, b) >= 0) pc += off(w);
                         }
                         case 0x3d -> { // jge reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (Long.compareUnsigned(a, b) >= 0) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (Long.compareUnsigned(a, b) >= 0) pc += off(w);
                         }
                         case 0x45 -> { // jset
-                            long a = r[ds], b = imm[pc];
-                            if ((a & b) != 0) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if ((a & b) != 0) pc += off(w);
                         }
                         case 0x4d -> { // jset reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if ((a & b) != 0) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if ((a & b) != 0) pc += off(w);
                         }
                         case 0x55 -> { // jne
-                            long a = r[ds], b = imm[pc];
-                            if (a != b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a != b) pc += off(w);
                         }
                         case 0x5d -> { // jne reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a != b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a != b) pc += off(w);
                         }
                         case 0x65 -> { // jsgt
-                            long a = r[ds], b = imm[pc];
-                            if (a > b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a > b) pc += off(w);
                         }
                         case 0x6d -> { // jsgt reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a > b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a > b) pc += off(w);
                         }
                         case 0x75 -> { // jsge
-                            long a = r[ds], b = imm[pc];
-                            if (a >= b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a >= b) pc += off(w);
                         }
                         case 0x7d -> { // jsge reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a >= b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a >= b) pc += off(w);
                         }
                         case 0xa5 -> { // jlt
-                            long a = r[ds], b = imm[pc];
-                            if (Long.compareUnsigned(a, b) < 0) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (Long.compareUnsigned(a, b) < 0) pc += off(w);
                         }
                         case 0xad -> { // jlt reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (Long.compareUnsigned(a, b) < 0) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (Long.compareUnsigned(a, b) < 0) pc += off(w);
                         }
                         case 0xb5 -> { // jle
-                            long a = r[ds], b = imm[pc];
-                            if (Long.compareUnsigned(a, b) <= 0) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (Long.compareUnsigned(a, b) <= 0) pc += off(w);
                         }
                         case 0xbd -> { // jle reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (Long.compareUnsigned(a, b) <= 0) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (Long.compareUnsigned(a, b) <= 0) pc += off(w);
                         }
                         case 0xc5 -> { // jslt
-                            long a = r[ds], b = imm[pc];
-                            if (a < b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a < b) pc += off(w);
                         }
                         case 0xcd -> { // jslt reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a < b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a < b) pc += off(w);
                         }
                         case 0xd5 -> { // jsle
-                            long a = r[ds], b = imm[pc];
-                            if (a <= b) pc += off[pc];
+                            long a = r[ds], b = imm(w);
+                            if (a <= b) pc += off(w);
                         }
                         case 0xdd -> { // jsle reg
-                            long a = r[ds], b = r[src[pc] & 15];
-                            if (a <= b) pc += off[pc];
+                            long a = r[ds], b = r[src(w)];
+                            if (a <= b) pc += off(w);
                         }
                         case 0x16 -> { // jeq32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a == b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a == b) pc += off(w);
                         }
                         case 0x1e -> { // jeq32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a == b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a == b) pc += off(w);
                         }
                         case 0x26 -> { // jgt32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (Integer.compareUnsigned(a, b) > 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (Integer.compareUnsigned(a, b) > 0) pc += off(w);
                         }
                         case 0x2e -> { // jgt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (Integer.compareUnsigned(a, b) > 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (Integer.compareUnsigned(a, b) > 0) pc += off(w);
                         }
                         case 0x36 -> { // jge32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (Integer.compareUnsigned(a, b) >= 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (Integer.compareUnsigned(a, b) >= 0) pc += off(w);
                         }
                         case 0x3e -> { // jge32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (Integer.compareUnsigned(a, b) >= 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (Integer.compareUnsigned(a, b) >= 0) pc += off(w);
                         }
                         case 0x46 -> { // jset32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if ((a & b) != 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if ((a & b) != 0) pc += off(w);
                         }
                         case 0x4e -> { // jset32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if ((a & b) != 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if ((a & b) != 0) pc += off(w);
                         }
                         case 0x56 -> { // jne32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a != b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a != b) pc += off(w);
                         }
                         case 0x5e -> { // jne32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a != b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a != b) pc += off(w);
                         }
                         case 0x66 -> { // jsgt32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a > b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a > b) pc += off(w);
                         }
                         case 0x6e -> { // jsgt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a > b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a > b) pc += off(w);
                         }
                         case 0x76 -> { // jsge32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a >= b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a >= b) pc += off(w);
                         }
                         case 0x7e -> { // jsge32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a >= b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a >= b) pc += off(w);
                         }
                         case 0xa6 -> { // jlt32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (Integer.compareUnsigned(a, b) < 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (Integer.compareUnsigned(a, b) < 0) pc += off(w);
                         }
                         case 0xae -> { // jlt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (Integer.compareUnsigned(a, b) < 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (Integer.compareUnsigned(a, b) < 0) pc += off(w);
                         }
                         case 0xb6 -> { // jle32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (Integer.compareUnsigned(a, b) <= 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (Integer.compareUnsigned(a, b) <= 0) pc += off(w);
                         }
                         case 0xbe -> { // jle32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (Integer.compareUnsigned(a, b) <= 0) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (Integer.compareUnsigned(a, b) <= 0) pc += off(w);
                         }
                         case 0xc6 -> { // jslt32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a < b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a < b) pc += off(w);
                         }
                         case 0xce -> { // jslt32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a < b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a < b) pc += off(w);
                         }
                         case 0xd6 -> { // jsle32
-                            int a = (int) r[ds], b = (int) imm[pc];
-                            if (a <= b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) imm(w);
+                            if (a <= b) pc += off(w);
                         }
                         case 0xde -> { // jsle32 reg
-                            int a = (int) r[ds], b = (int) r[src[pc] & 15];
-                            if (a <= b) pc += off[pc];
+                            int a = (int) r[ds], b = (int) r[src(w)];
+                            if (a <= b) pc += off(w);
                         }
                         // ---- calls
                         case 0x85, 0x8d -> {
-                            long id = ops[pc] == Op.CALL ? imm[pc] : r[ds];
+                            long id = ops[pc] == Op.CALL ? imm(w) : r[ds];
                             if (id != HELPER_UNWIND) throw new Trap(TrapKind.BAD_CALL, "no helper " + id);
                             r[0] = r[1];
                             if (r[0] == 0) return new Result(new Outcome.Returned(0, finalMemory()), budget - left);
                         }
                         case K_CALL_RUNTIME -> {
-                            Kfunc f = kfuncs.get((int) imm[pc]);
-                            if (f == null) throw new Trap(TrapKind.BAD_CALL, "no kfunc with BTF id " + imm[pc]);
+                            Kfunc f = kfuncs.get((int) imm(w));
+                            if (f == null) throw new Trap(TrapKind.BAD_CALL, "no kfunc with BTF id " + imm(w));
                             f.call(r, this);
                         }
                         case K_CALL_LOCAL -> {
@@ -645,7 +664,7 @@ public final class Interpreter implements Runtime {
                             retPc[depth++] = pc;
                             r[10] -= FRAME_SIZE;
                             stackLow -= FRAME_SIZE;
-                            pc += (int) imm[pc];
+                            pc += (int) imm(w);
                         }
                         case 0x95 -> {
                             if (depth == 0) {
@@ -663,14 +682,14 @@ public final class Interpreter implements Runtime {
                         }
                         // ---- 64-bit immediate (pseudo forms were refused before the loop)
                         case 0x18, K_LDDW_MAP_FD, K_LDDW_MAP_VALUE, K_LDDW_VAR_ADDR, K_LDDW_CODE_ADDR, K_LDDW_MAP_IDX, K_LDDW_MAP_IDX_VALUE -> {
-                            r[ds] = imm[pc];
+                            r[ds] = d.wide[pc];
                             pc++;
                         }
                         // ---- legacy packet access (Linux semantics): big-endian load into r0 from the
                         // packet, a copy of the input taken at entry; outside it the program ends and returns 0.
                         case 0x30, 0x28, 0x20, 0x50, 0x48, 0x40 -> {
                             int size = ops[pc].size();
-                            long o = imm[pc] + (ops[pc].shape == Shape.LD_IND ? (int) r[src[pc] & 15] : 0);
+                            long o = imm(w) + (ops[pc].shape == Shape.LD_IND ? (int) r[src(w)] : 0);
                             if (o < 0 || o > memLen - size) return new Result(new Outcome.Returned(0, finalMemory()), budget - left);
                             long v = 0;
                             for (int b = 0; b < size; b++) v = (v << 8) | (packet[(int) o + b] & 0xff); // network order
