@@ -48,9 +48,25 @@ public final class IsaCoverage {
         };
     }
 
-    /** A tracer recording the cells of one program's run. */
-    public Interpreter.Tracer tracer(Program p) {
-        return (pc, r) -> {
+    /**
+     * A tracer recording the cells of one program's run on its own; {@link Run#commit()} adds them to
+     * the campaign's (one lock per run, not per instruction: worker threads trace at the same time).
+     */
+    public Run tracer(Program p) {
+        return new Run(p);
+    }
+
+    /** The cells one run touched. */
+    public final class Run implements Interpreter.Tracer {
+        private final Program p;
+        private final BitSet seen = new BitSet(Op.values().length * EDGES);
+
+        private Run(Program p) {
+            this.p = p;
+        }
+
+        @Override
+        public void step(int pc, long[] r) {
             Insn i = p.at(pc);
             Op op = i.op();
             Edge e = Edge.ZERO;
@@ -63,10 +79,15 @@ public final class IsaCoverage {
                 };
                 e = edge(v, is32);
             }
+            seen.set(op.ordinal() * EDGES + e.ordinal());
+        }
+
+        /** Adds this run's cells to the coverage. */
+        public void commit() {
             synchronized (cells) {
-                cells.set(op.ordinal() * EDGES + e.ordinal());
+                cells.or(seen);
             }
-        };
+        }
     }
 
     /** Covered and possible cells of a group, over the ops {@code allowed}. */
