@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.DecodeException;
@@ -86,6 +88,11 @@ final class BenchCommand implements Callable<Integer> {
             "trap or be rejected); the rejected ones are counted. No C baseline."})
     boolean generated;
 
+    @Option(names = "--corpus", paramLabel = "DIR", split = ",", description = {"With --generated: the campaign's case mix instead, a fifth of the cases",
+            "mutants of these directories' .data programs (as `campaign --corpus`; mutants run with the campaign's",
+            "budget for them)."})
+    List<Path> corpus;
+
     /** Cases each thread cycles through with --generated: generated before timing, so that only the runtime is measured. */
     static final int GENERATED_POOL = 50_000;
     static final long GENERATED_SEED = 1;
@@ -105,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
+        if (corpus != null && !generated) throw new UserError("--corpus needs --generated");
         if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
             throw new UserError("--generated applies to a runtime, not to bench " + runtimeName);
         }
@@ -142,12 +150,21 @@ final class BenchCommand implements Callable<Integer> {
             Cases cases;
             if (generated) {
                 Generator.Config config = Campaign.generatorConfig(List.of(runtime), Group.rfc(), CpuVersion.V4, Generator.DEFAULT_MAX_UNITS, false);
-                Generator.Case[][] pools = pools(new Generator(config), most);
+                Corpus mix = Corpus.empty();
+                if (corpus != null) {
+                    try {
+                        mix = Corpus.load(corpus, config, warning -> out.println("bench: " + warning));
+                    } catch (IOException e) {
+                        throw new UserError("--corpus: " + e.getMessage());
+                    }
+                }
+                Generator.Case[][] pools = pools(new Generator(config), mix, most);
                 long insns = 0;
                 for (Generator.Case c : pools[0]) insns += c.program().insns().size();
-                out.printf("bench %s: generated programs (groups %s, cpu %s, seed %d; %d cases per thread, %.1f instructions on average) (%s),"
+                String mutants = mix.size() == 0 ? "" : String.format(", a fifth mutants of %d corpus programs", mix.size());
+                out.printf("bench %s: generated programs (groups %s, cpu %s, seed %d; %d cases per thread%s, %.1f instructions on average) (%s),"
                         + " best of %d rounds of %.1f s after 1 s warm-up%n", runtimeName, config.groups(), config.cpu(), GENERATED_SEED, GENERATED_POOL,
-                        (double) insns / GENERATED_POOL, what, rounds, seconds);
+                        mutants, (double) insns / GENERATED_POOL, what, rounds, seconds);
                 out.println("threads  programs/s   rejected");
                 cases = (thread, i) -> pools[thread][(int) (i % GENERATED_POOL)];
             } else {
@@ -249,7 +266,7 @@ final class BenchCommand implements Callable<Integer> {
             workers.add(Thread.ofPlatform().start(() -> {
                 while (System.nanoTime() < end && (anyOutcome || failure.get() == null)) {
                     Generator.Case c = cases.get(id, next[id]++);
-                    Outcome o = runtime.run(c.program(), c.memory(), Limits.DEFAULT);
+                    Outcome o = runtime.run(c.program(), c.memory(), CaseRunner.limits(c, Limits.DEFAULT.wallClockMillis()));
                     if (o instanceof Outcome.Rejected) rejected[id]++;
                     if (!(o instanceof Outcome.Returned)) failure.compareAndSet(null, o.describe());
                     counts[id]++;
@@ -268,10 +285,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@link #GENERATED_POOL} cases for each of {@code threads} threads, thread k's from index k * pool on. */
-    private static Generator.Case[][] pools(Generator generator, int threads) {
+    private static Generator.Case[][] pools(Generator generator, Corpus corpus, int threads) {
         Generator.Case[][] pools = new Generator.Case[threads][GENERATED_POOL];
         for (int k = 0; k < threads; k++) {
-            for (int i = 0; i < GENERATED_POOL; i++) pools[k][i] = generator.generate(GENERATED_SEED, (long) k * GENERATED_POOL + i);
+            for (int i = 0; i < GENERATED_POOL; i++) pools[k][i] = CaseRunner.caseOf(GENERATED_SEED, (long) k * GENERATED_POOL + i, generator, corpus);
         }
         return pools;
     }

@@ -76,7 +76,7 @@ public final class CaseRunner implements BatchRunner {
      * mutants of ./corpus: 98.9% and 1.1%, nothing between); those loops spent half a campaign's time
      * at the default million, and a budget trap is the same outcome at 100,000.
      */
-    static final long MUTANT_BUDGET = 100_000;
+    public static final long MUTANT_BUDGET = 100_000;
 
     /**
      * {@code metrics} gets this node's per-run detail (outcome kinds, run times); campaign totals travel in
@@ -85,7 +85,7 @@ public final class CaseRunner implements BatchRunner {
     public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
             IsaCoverage coverage, long timeoutMillis) {
         this.limits = new Limits(Limits.DEFAULT_BUDGET, timeoutMillis);
-        this.mutantLimits = new Limits(MUTANT_BUDGET, timeoutMillis);
+        this.mutantLimits = new Limits(MUTANT_BUDGET, timeoutMillis); // as limits(case) gives, made once
         this.seed = seed;
         this.reference = reference;
         for (Runtime r : runtimes) this.runtimes.put(r.name(), r);
@@ -119,8 +119,12 @@ public final class CaseRunner implements BatchRunner {
         return t;
     }
 
-    /** Case i: a mutant of a corpus program (a fifth of the time, when there is a corpus) or a new program. */
     Generator.Case next(long i) {
+        return caseOf(seed, i, generator, corpus);
+    }
+
+    /** Case i of a campaign: a mutant of a corpus program (a fifth of the time, when there is a corpus) or a new program. */
+    public static Generator.Case caseOf(long seed, long i, Generator generator, Corpus corpus) {
         if (corpus.size() > 0) {
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + i ^ 0x5DEECE66DL);
             if (rnd.nextInt(5) == 0) {
@@ -129,6 +133,11 @@ public final class CaseRunner implements BatchRunner {
             }
         }
         return generator.generate(seed, i);
+    }
+
+    /** The instruction budget of a case's runs: {@link #MUTANT_BUDGET} for a mutant. */
+    public static Limits limits(Generator.Case c, long timeoutMillis) {
+        return new Limits(c.mutated() ? MUTANT_BUDGET : Limits.DEFAULT_BUDGET, timeoutMillis);
     }
 
     /** Runs one case everywhere; returns the number of divergences. */

@@ -140,8 +140,14 @@ public final class KernelRuntime implements Runtime {
             a.set(ValueLayout.JAVA_INT, Bpf.PL_LOG_SIZE, (int) log.byteSize());
             a.set(ValueLayout.JAVA_LONG, Bpf.PL_LOG_BUF, log.address());
         }
-        return (int) Bpf.call(s.errno, Bpf.PROG_LOAD, a, Bpf.PROG_LOAD_SIZE);
+        // The verifier gives up with EAGAIN when a signal is pending (a profiler's, the JVM's): load again.
+        int fd = -Errno.EAGAIN.number;
+        for (int attempt = 0; attempt < LOAD_ATTEMPTS && fd == -Errno.EAGAIN.number; attempt++) fd = (int) Bpf.call(s.errno, Bpf.PROG_LOAD, a, Bpf.PROG_LOAD_SIZE);
+        return fd;
     }
+
+    /** Loads of one program before an EAGAIN counts as its outcome. */
+    private static final int LOAD_ATTEMPTS = 8;
 
     /**
      * The load failed with {@code errno}: load again with the verifier's log on (the fast path
