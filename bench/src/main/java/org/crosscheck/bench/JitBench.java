@@ -1,10 +1,12 @@
 package org.crosscheck.bench;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.jit.Compiled;
 import org.crosscheck.runtime.jit.Jit;
+import org.crosscheck.runtime.jit.MemoryMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one operation = one instruction, via {@code @OperationsPerInvocation}), in steady state on a
  * program compiled once; each run includes setting up registers and copying the input memory.
  * {@code compileAndLoad} samples the latency of compiling and loading a 64-instruction program
- * (read its p0.50). Run: {@code java -jar bench/target/benchmarks.jar JitBench}.
+ * (read its p0.50), {@code compileAndLoadInSets} the same per program when 64 are compiled together. Run: {@code java -jar bench/target/benchmarks.jar JitBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,7 +36,9 @@ public class JitBench {
     private static final long BUDGET = 100_000_000;
     private Compiled primes, memcpy, aluMix;
     private byte[] primesMemory, memcpyMemory, aluMixMemory;
+    private static final int SET = 64;
     private Program sixtyFour;
+    private List<Program> sixtyFours;
 
     @Setup
     public void setup() {
@@ -46,6 +50,7 @@ public class JitBench {
         memcpyMemory = BenchPrograms.memcpy().memory();
         aluMixMemory = BenchPrograms.aluMix().memory();
         sixtyFour = BenchPrograms.sixtyFour();
+        sixtyFours = java.util.Collections.nCopies(SET, sixtyFour);
         for (Compiled c : new Compiled[] {primes, memcpy, aluMix}) {
             if (c.fallbackReason() != null) throw new IllegalStateException(c.fallbackReason());
         }
@@ -79,6 +84,14 @@ public class JitBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Compiled compileAndLoad() {
         return Jit.compile(sixtyFour);
+    }
+
+    /** Per program, compiling and loading 64 of them together as a campaign does (they share classes). */
+    @Benchmark
+    @OperationsPerInvocation(SET)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public List<Compiled> compileAndLoadInSets() {
+        return Jit.compileAll(sixtyFours, MemoryMode.PLAIN);
     }
 
 }
