@@ -59,4 +59,19 @@ class DeviationsTest {
         assertEquals("plugin-memory-not-reported", Deviations.explain("plugin:x", p, mem, ref, new Outcome.Returned(5, mem.clone())).id());
         assertNull(Deviations.explain("plugin:x", p, mem, ref, new Outcome.Returned(6, mem.clone())));
     }
+
+    /** An address in r0 (here the input pointer, through unwind) differs by design on the kernel; a value that is not one does not. */
+    @Test
+    void anAddressInR0IsADeviationOfRuntimesWithTheirOwnLayout() throws Exception {
+        Program p = Program.of(Insn.imm(Op.CALL, 0, 5), Insn.of(Op.EXIT));
+        byte[] mem = new byte[8];
+        Outcome ref = ref(p, mem);
+        assertEquals(new Outcome.Returned(org.crosscheck.runtime.Layout.MEM_BASE, mem).describe(), ref.describe());
+        Outcome kernel = new Outcome.Returned(0, mem);
+        assertEquals("address-in-r0", Deviations.explain("kernel", p, mem, ref, kernel).id());
+        assertNull(Deviations.explain("jit", p, mem, ref, kernel), "the JIT shares the reference's layout");
+        assertNull(Deviations.explain("kernel", p, mem, ref, new Outcome.Returned(0, new byte[] {1, 0, 0, 0, 0, 0, 0, 0})), "memory still counts");
+        Outcome notAnAddress = new Outcome.Returned(7, mem);
+        assertNull(Deviations.explain("kernel", p, mem, notAnAddress, kernel));
+    }
 }

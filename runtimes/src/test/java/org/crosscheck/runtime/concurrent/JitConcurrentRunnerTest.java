@@ -28,8 +28,10 @@ class JitConcurrentRunnerTest {
      * and up to ~100 µs when the scheduler keeps them apart. The weak SB outcome shows in 1-10% of
      * the iterations (with the mutant's fences gone, ~1%): rounds of ROUND iterations stop at the
      * first sight of it. FENCED iterations without it make a missing fence all but certain to show.
+     * MAX_ITERATIONS is reached only when other processes keep the two threads apart (1M was once not
+     * enough beside a build); within the class's time-out even at the slowest rate seen, ~18 µs each.
      */
-    private static final long ROUND = 5_000, MAX_ITERATIONS = 1_000_000, FENCED = 50_000;
+    private static final long ROUND = 5_000, MAX_ITERATIONS = 3_000_000, FENCED = 50_000;
 
     private final JitConcurrentRunner jit = new JitConcurrentRunner();
 
