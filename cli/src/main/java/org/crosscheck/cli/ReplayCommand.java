@@ -15,6 +15,7 @@ import org.crosscheck.isa.Disassembler;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
+import org.crosscheck.coordinator.compare.Deviations;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "replay",
         description = {"Re-runs a finding's reproducer (or any .data file) on every runtime and shows the outcomes side",
-            "by side with the program in the LLVM dialect. Exit code 1 when the runtimes still disagree."},
+            "by side with the program in the LLVM dialect; an outcome a documented deviation explains is named so.",
+            "Exit code 1 when the runtimes still disagree."},
         footer = {"", "Examples:", "  crosscheck replay crosscheck-work/findings/3f2a9c0d1e2b4a5c",
             "  crosscheck replay repro.data --runtimes interp,jit,kernel"})
 final class ReplayCommand implements Callable<Integer> {
@@ -88,6 +90,13 @@ final class ReplayCommand implements Callable<Integer> {
                 out.printf("%-" + width + "s  %s%n", n, o.describe());
                 if (o instanceof Outcome.Returned ret && mem.length > 0) {
                     out.printf("%-" + width + "s  memory: %s%n", "", java.util.HexFormat.ofDelimiter(" ").formatHex(ret.memory()));
+                }
+                if (outcomes.size() > 1 && !o.sameAs(outcomes.get(0))) {
+                    Deviations.Deviation d = Deviations.explain(n, p, mem, outcomes.get(0), o);
+                    if (d != null) {
+                        out.printf("%-" + width + "s  a documented deviation (%s): %s%n", "", d.id(), d.description());
+                        outcomes.set(outcomes.size() - 1, outcomes.get(0)); // explained: as if it agreed
+                    }
                 }
             }
         }

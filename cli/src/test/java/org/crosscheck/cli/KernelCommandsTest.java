@@ -70,6 +70,16 @@ class KernelCommandsTest {
         assertTrue(r.out().contains("[1] 00 -> ee"), r.out());
     }
 
+    /** replay names the deviation that explains the kernel's outcome (an address in r0) and counts it as agreeing. */
+    @Test
+    void replayNamesADocumentedDeviation() throws IOException {
+        Path test = Files.writeString(dir.resolve("unwind-pointer.data"), "-- asm\ncall 5\nexit\n-- mem\n00 00 00 00 00 00 00 00\n-- result\n0x1000000000\n");
+        Result r = crosscheck("replay", test.toString(), "--runtimes", "interp,kernel");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("a documented deviation (address-in-r0)"), r.out());
+        assertTrue(r.out().contains("all runtimes agree"), r.out());
+    }
+
     @Test
     void runShowsTheVerifiersReasonAndVerboseTheWholeLog() throws IOException {
         Path prog = Files.writeString(dir.resolve("oob.s"), "mov %r0, 0\nldxw %r0, [%r1+2]\nexit\n");
