@@ -43,20 +43,21 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench",
         description = {
-            "Measures programs per second of a runtime for 16-instruction programs (for the kernel:",
-            "load + run + read back + close), on 1 and on 2 threads. For the kernel it also builds and",
-            "runs the minimal C loop bench/c/kernel_raw.c (with gcc) and prints both side by side.",
-            "For dpdk-interp and dpdk-jit each program goes through the executor process.",
-            "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results",
-            "absorbed from no-op workers on a second node, in programs per second.",
-            "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner",
-            "(store buffering on two pinned CPUs) and how often the weak outcome shows; `bench litmus` the",
-            "same for the jit runner (JVM threads) and the interp runner (which runs each of SB's 20",
-            "sequentially consistent schedules once per run, whatever --iterations says).",
-            "With --generated a runtime runs the programs a default campaign generates for it instead (see",
-            "the option): the kernel-only reference a campaign's rate is measured against."
+            "Measures programs per second of a runtime for 16-instruction programs (for the kernel: load + run + read back + close), "
+                    + "on 1 and on 2 threads. For the kernel it also builds and runs the minimal C loop bench/c/kernel_raw.c (with gcc) "
+                    + "and prints both side by side. For dpdk-interp and dpdk-jit each program goes through the executor process.",
+            "With --generated a runtime runs the programs a default campaign generates for it instead, with --corpus a campaign's "
+                    + "case mix: the kernel-only reference a campaign's rate is measured against. Measure it over as long a window as "
+                    + "the campaign (e.g. --seconds 60 --rounds 1): the kernel frees closed programs later, and short rounds read high.",
+            "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results absorbed from no-op "
+                    + "workers on a second node, in programs per second.",
+            "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner (store buffering on two "
+                    + "pinned CPUs) and how often the weak outcome shows; `bench litmus` the same for the jit runner (JVM threads) "
+                    + "and the interp runner (which runs each of SB's 20 sequentially consistent schedules once per run, whatever "
+                    + "--iterations says)."
         },
-        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2", "  crosscheck bench dpdk-jit",
+        footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2",
+            "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
             "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand implements Callable<Integer> {
@@ -82,15 +83,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
-    @Option(names = "--generated", description = {"Run the campaign generator's programs (every RFC group the runtime supports, cpu v4,",
-            "seed 1; about 75 instructions with branches, loops and calls), each with its own memory, each thread its own",
-            GENERATED_POOL + " cases generated before timing and run in turn. Every outcome counts (a generated program may",
-            "trap or be rejected); the rejected ones are counted. No C baseline."})
+    @Option(names = "--generated", description = "Run the campaign generator's programs (every RFC group the runtime supports, cpu v4, "
+            + "seed 1; about 75 instructions with branches, loops and calls), each with its own memory, each thread its own "
+            + GENERATED_POOL + " cases generated before timing and run in turn. Every outcome counts (a generated program may "
+            + "trap or be rejected); the rejected ones are counted. No C baseline.")
     boolean generated;
 
-    @Option(names = "--corpus", paramLabel = "DIR", split = ",", description = {"With --generated: the campaign's case mix instead, a fifth of the cases",
-            "mutants of these directories' .data programs (as `campaign --corpus`; mutants run with the campaign's",
-            "budget for them)."})
+    @Option(names = "--corpus", paramLabel = "DIR", split = ",", description = "With --generated: the campaign's case mix instead, a fifth "
+            + "of the cases mutants of these directories' .data programs (as `campaign --corpus`; mutants run with the campaign's budget for them).")
     List<Path> corpus;
 
     /** Cases each thread cycles through with --generated: generated before timing, so that only the runtime is measured. */
