@@ -1,6 +1,10 @@
 package org.crosscheck.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.interp.Interpreter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The reference interpreter's speed in ns per executed BPF instruction (one operation = one
  * instruction), on the same loop-heavy programs as {@link JitBench}, decoded once; each run
- * includes setting up the machine and copying the input memory.
+ * includes setting up the machine and copying the input memory. Setup first runs 100,000 programs
+ * of the campaign generator, so that HotSpot compiles the interpreter with the profile a campaign
+ * gives it (every op seen), not one shaped by the benchmark program alone.
  * Run: {@code java -jar bench/target/benchmarks.jar InterpBench}.
  */
 @State(Scope.Benchmark)
@@ -36,6 +42,11 @@ public class InterpBench {
     @Setup
     public void setup() {
         BenchPrograms.check();
+        Generator generator = new Generator(Generator.Config.of(Group.rfc(), CpuVersion.V4));
+        for (int i = 0; i < 100_000; i++) {
+            Generator.Case c = generator.generate(1, i);
+            interp.execute(c.program(), c.memory(), Limits.DEFAULT);
+        }
         primes = Interpreter.Decoded.of(BenchPrograms.primes().program());
         memcpy = Interpreter.Decoded.of(BenchPrograms.memcpy().program());
         aluMix = Interpreter.Decoded.of(BenchPrograms.aluMix().program());
