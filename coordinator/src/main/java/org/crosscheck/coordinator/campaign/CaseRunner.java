@@ -68,7 +68,7 @@ public final class CaseRunner implements BatchRunner {
     private final Metrics metrics;
     private final IsaCoverage coverage;
     private final Interpreter coverageInterp = new Interpreter();
-    private final Limits limits, mutantLimits;
+    private final long timeoutMillis;
 
     /**
      * Instruction budget of a mutated corpus program. A mutant either ends within about a thousand
@@ -84,8 +84,7 @@ public final class CaseRunner implements BatchRunner {
      */
     public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
             IsaCoverage coverage, long timeoutMillis) {
-        this.limits = new Limits(Limits.DEFAULT_BUDGET, timeoutMillis);
-        this.mutantLimits = new Limits(MUTANT_BUDGET, timeoutMillis); // as limits(case) gives, made once
+        this.timeoutMillis = timeoutMillis;
         this.seed = seed;
         this.reference = reference;
         for (Runtime r : runtimes) this.runtimes.put(r.name(), r);
@@ -188,7 +187,7 @@ public final class CaseRunner implements BatchRunner {
 
     /** Runs on each runtime; {@code tally} null for the minimizer's runs (not counted as campaign programs). */
     private Limits limits(Generator.Case c) {
-        return c.mutated() ? mutantLimits : limits;
+        return limits(c, timeoutMillis);
     }
 
     private Map<String, Outcome> runAll(Program p, byte[] memory, List<Runtime> which, Tally tally, Limits limits) {

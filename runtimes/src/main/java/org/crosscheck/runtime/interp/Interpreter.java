@@ -202,7 +202,7 @@ public final class Interpreter implements Runtime {
                 }
                 ops[pc] = i.op();
                 code[pc] = KEY[i.op().ordinal()] | (i.dst() & 15) << 8 | (i.src() & 15) << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
-                wide[pc] = i.imm();
+                if (i.op().shape == Shape.LDDW) wide[pc] = i.imm();
                 pk |= i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND;
                 if (i.op().shape == Shape.LDDW && i.src() != 0 && why == null) {
                     why = "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";

@@ -27,6 +27,8 @@ final class Blocks {
     final List<Block> blocks = new ArrayList<>();
     /** Chunks as ranges of block indexes [chunkStart[k], chunkStart[k+1]). */
     final List<Integer> chunkStart = new ArrayList<>();
+    /** Estimated bytecode bytes of each chunk. */
+    final List<Integer> chunkBytes = new ArrayList<>();
 
     Blocks(Program p) {
         this.program = p;
@@ -64,9 +66,11 @@ final class Blocks {
         for (int pc = start; pc < end; pc++) if (program.at(pc) != null) est += estimate(program.at(pc).op());
         if (blocks.isEmpty() || chunkSize + est > CHUNK_BYTES) {
             chunkStart.add(blocks.size());
+            chunkBytes.add(0);
             chunkSize = 0;
         }
         blocks.add(new Block(start, end, cost));
+        chunkBytes.set(chunkBytes.size() - 1, chunkSize + est);
         return chunkSize + est;
     }
 

@@ -78,7 +78,7 @@ final class ChunkCompiler {
         this.blocks = u.blocks();
         this.chunk = u.chunk();
         this.chunkOf = u.chunkOf();
-        this.accessClass = mode.accessClass.descriptorString().substring(1).replace(";", "");
+        this.accessClass = mode.accessClass;
     }
 
     /** Class bytes of a {@link ChunkSet} whose {@code run(k, s, pc)} runs {@code units.get(k)}. */

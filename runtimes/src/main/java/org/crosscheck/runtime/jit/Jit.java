@@ -121,21 +121,17 @@ public final class Jit implements Runtime {
             int chunks = blocks.chunkCount();
             int[] chunkOf = new int[n + 1];
             chunkOf[n] = -1;
-            int[] est = new int[chunks];
             for (int c = 0; c < chunks; c++) {
                 for (int b = blocks.firstBlock(c); b < blocks.endBlock(c); b++) {
                     Blocks.Block block = blocks.blocks.get(b);
-                    for (int pc = block.start(); pc < block.end(); pc++) {
-                        chunkOf[pc] = c;
-                        if (program.at(pc) != null) est[c] += Blocks.estimate(program.at(pc).op());
-                    }
+                    for (int pc = block.start(); pc < block.end(); pc++) chunkOf[pc] = c;
                 }
             }
             List<TreeSet<Integer>> entries = entries(blocks, chunkOf);
             for (int c = 0; c < chunks; c++) {
                 units.add(new ChunkCompiler.Unit(blocks, c, chunkOf, entries.get(c)));
                 owner.add(new int[] {k, c});
-                bytes.add(est[c]);
+                bytes.add(blocks.chunkBytes.get(c));
             }
             code[k] = new Chunk[chunks];
             chunkOfs[k] = chunkOf;
