@@ -100,14 +100,20 @@ class JitConcurrentRunnerTest {
     void aThreadThatTrapsOnlySometimesMidChunkIsAnError() {
         // P1: r1 = x; if r1 == 0 skip the trap; else load from address 0: traps once P0's store is seen,
         // in some iteration of some chunk while P0 may be waiting for it at the barrier. A third thread
-        // (more threads than CPUs) also waits.
+        // (more threads than CPUs) also waits. Should P1 never see the store (threads kept apart by a
+        // busy machine), it traps anyway in its 5,000th iteration, in the second chunk: a counter on its
+        // stack, which persists across iterations, bounds the test.
         SharedProgram sb = StoreBuffering.program(false);
         ThreadCode p1 = sb.threads().get(1);
-        ThreadCode trapper = new ThreadCode(List.of(Insn.of(Op.LDXW, 1, 2, 0, 0), Insn.of(Op.JEQ_IMM, 1, 0, 1, 0), Insn.of(Op.LDXDW, 1, 0, 0, 0)),
+        ThreadCode trapper = new ThreadCode(List.of(
+                Insn.of(Op.LDXDW, 5, 10, -8, 0), Insn.imm(Op.ADD64_IMM, 5, 1), Insn.of(Op.STXDW, 10, 5, -8, 0),
+                Insn.of(Op.JEQ_IMM, 5, 0, 2, 5_000),
+                Insn.of(Op.LDXW, 1, 2, 0, 0), Insn.of(Op.JEQ_IMM, 1, 0, 1, 0),
+                Insn.of(Op.LDXDW, 1, 0, 0, 0)),
                 p1.regValue(), p1.regLocation(), p1.observed());
         SharedProgram p = new SharedProgram(List.of(sb.threads().get(0), trapper, sb.threads().get(0)), sb.initial(), sb.locationNames());
-        ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(p, MAX_ITERATIONS, 2));
-        assertTrue(e.getMessage().startsWith("P1: OUT_OF_BOUNDS at pc 2"), e.getMessage());
+        ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(p, 3 * JitConcurrentRunner.INSTANCES, 2));
+        assertTrue(e.getMessage().startsWith("P1: OUT_OF_BOUNDS at pc 6"), e.getMessage());
         assertNoRunnerThreads();
     }
 
