@@ -46,8 +46,8 @@ public final class KernelRuntime implements Runtime {
     /** The largest packet a socket-filter test run takes (one page minus skb overheads), rounded down. */
     static final int MAX_PACKET_MEMORY = 3000;
     private static final int LOG_SIZE = 1 << 20;
-    /** Verifier log levels: every instruction walked, or only messages and statistics. */
-    private static final int LOG_INSNS = 1, LOG_STATS = 4;
+    /** Verifier log level: every instruction walked. */
+    private static final int LOG_INSNS = 1;
 
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Session> all = new ConcurrentLinkedQueue<>();
@@ -153,12 +153,13 @@ public final class KernelRuntime implements Runtime {
      * The load failed with {@code errno}: load again with the verifier's log on (the fast path
      * runs without: a log costs time, and a too-small buffer fails even good programs) and turn
      * log and errno into a typed rejection. The log buffer is 1 MiB and the kernel keeps the end
-     * of a longer log (the decisive line is at the end). A program too large to verify gets only
-     * the messages and statistics (log level 4): tracing its million instructions takes seconds.
+     * of a longer log (the decisive line is at the end). A program too large to verify (E2BIG: the
+     * verifier's complexity limit of a million instructions, or too many instructions) is not
+     * loaded again: that takes as long as the first load, half a second, and says only as much.
      */
     static Outcome.Rejected rejection(Session s, byte[] code, int userStart, int userSlots, int errno) {
-        int level = errno == Errno.E2BIG.number ? LOG_STATS : LOG_INSNS;
-        int fd = load(s, code, level, LOG_SIZE);
+        if (errno == Errno.E2BIG.number) return VerifierLog.tooLarge(code.length / 8);
+        int fd = load(s, code, LOG_INSNS, LOG_SIZE);
         if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
         String log = s.logBuffer(LOG_SIZE).getString(0, StandardCharsets.UTF_8);
         long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));

@@ -34,6 +34,48 @@ class VerifierLogTest {
         assertEquals("infinite loop detected at insn 3", VerifierLog.translate("infinite loop detected at insn 21", 18, 5));
     }
 
+    /** The regular expression the scanner replaced (a microsecond per character): its matches are the numbers to translate. */
+    private static final java.util.regex.Pattern NUMBERS = java.util.regex.Pattern.compile(
+            "^(\\d+)(?=: )|(?<=^from )(\\d+)(?= to )|(?<=^from \\d{1,9} to )(\\d+)(?=:)|(?<=\\binsn #?)(\\d+)|(?<=@)(\\d+)");
+
+    private static String byRegex(String log, int userStart, int userSlots) {
+        StringBuilder out = new StringBuilder();
+        for (String line : log.split("\n", -1)) {
+            java.util.regex.Matcher m = NUMBERS.matcher(line);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                int n = Integer.parseInt(m.group());
+                m.appendReplacement(sb, n >= userStart && n < userStart + userSlots ? Integer.toString(n - userStart) : "w" + n);
+            }
+            m.appendTail(sb);
+            out.append(sb).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    @Test
+    void theScannerFindsTheNumbersTheRegexFound() {
+        String tricky = LOG + """
+                from 12 to 20: R0=1 R10=fp0
+                from 12 to 20 R0=1
+                from 9 to x: R0=1
+                func#0 @0
+                func#1 @12
+                infinite loop detected at insn 21
+                back-edge from insn 30 to 12
+                misinsn 12 insn #14 _insn 3 (insn 15) insn
+                12:no space, 12 : spaced, :12: 12
+                @ @x @@13 r1 = *(u64 *)(r10 -8) ; frame1: R1_w=fp-8
+                9: safe
+                10: (95) exit
+                last line without a newline 11: insn 11""";
+        for (int[] at : new int[][] {{9, 2}, {0, 40}, {12, 3}, {100, 5}}) {
+            assertEquals(byRegex(tricky, at[0], at[1]), VerifierLog.translate(tricky, at[0], at[1]), "user code at " + at[0] + ", " + at[1] + " slots");
+        }
+        assertEquals("", VerifierLog.translate("", 9, 2));
+        assertEquals("\n\n", VerifierLog.translate("\n\n", 9, 2));
+    }
+
     @Test
     void theDecisiveLineIsTheFirstMessageAfterTheLastInstruction() {
         assertEquals("invalid access to map value, value_size=8 off=8 size=8 (at pc 0: r0 = *(u64 *)(r1 +8))",
