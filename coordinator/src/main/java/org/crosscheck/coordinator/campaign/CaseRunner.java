@@ -69,6 +69,14 @@ public final class CaseRunner implements BatchRunner {
     private final IsaCoverage coverage;
     private final Interpreter coverageInterp = new Interpreter();
     private final long timeoutMillis;
+    /**
+     * Per set of runtimes: the divergences each corpus program shows itself, by source and signature,
+     * minimized once ({@link #corpusTitles}).
+     */
+    private final Map<List<String>, Map<String, Map<String, Known>>> corpusTitles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A title and the ops that name it. */
+    private record Known(String title, Set<Op> culprits) {}
 
     /**
      * Instruction budget of a mutated corpus program. A mutant either ends within about a thousand
@@ -128,7 +136,7 @@ public final class CaseRunner implements BatchRunner {
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + i ^ 0x5DEECE66DL);
             if (rnd.nextInt(5) == 0) {
                 Corpus.Entry e = corpus.mutate(rnd, generator.config());
-                return new Generator.Case(seed, i, e.program(), e.memory(), true);
+                return new Generator.Case(seed, i, e.program(), e.memory(), e.source());
             }
         }
         return generator.generate(seed, i);
@@ -149,18 +157,47 @@ public final class CaseRunner implements BatchRunner {
             run.commit();
         }
         List<Divergence> ds = Comparator.compare(reference, outcomes);
-        for (Divergence d : ds) {
-            if (c.mutated() && d.kind() == Divergence.Kind.VERIFIER && d.outcomes().get(d.reference()) instanceof Outcome.Returned) {
-                // mutation keeps a program's shape, not what the verifier can prove about it: a documented deviation
-                for (String rt : d.odd()) tally.deviation(rt, "verifier-rejects-mutated-corpus-program");
-                continue;
-            }
-            d = withoutDeviations(c.program(), c.memory(), d, tally);
-            if (d == null) continue;
+        for (Divergence d : unexplained(c, ds, tally)) {
             tally.divergences.merge(d.kind().name().toLowerCase(), 1L, Long::sum);
             report(c, d, which, tally);
         }
         return ds.size();
+    }
+
+    /** The divergences no documented deviation explains (those it does are counted in {@code tally} when not null). */
+    private static List<Divergence> unexplained(Generator.Case c, List<Divergence> ds, Tally tally) {
+        List<Divergence> out = new ArrayList<>();
+        for (Divergence d : ds) {
+            if (c.mutated() && d.kind() == Divergence.Kind.VERIFIER && d.outcomes().get(d.reference()) instanceof Outcome.Returned) {
+                // mutation keeps a program's shape, not what the verifier can prove about it: a documented deviation
+                if (tally != null) for (String rt : d.odd()) tally.deviation(rt, "verifier-rejects-mutated-corpus-program");
+                continue;
+            }
+            d = withoutDeviations(c.program(), c.memory(), d, tally);
+            if (d != null) out.add(d);
+        }
+        return out;
+    }
+
+    /**
+     * The titles of the divergences that the corpus programs show themselves on {@code which}: its
+     * reproducers' bugs. Computed once per set of runtimes, the same on every node (they are the
+     * campaign's corpus and runtimes), so attributing by them keeps a case's title independent of
+     * the cluster's layout.
+     */
+    private Map<String, Map<String, Known>> corpusTitles(List<Runtime> which) {
+        return corpusTitles.computeIfAbsent(which.stream().map(Runtime::name).toList(), names -> {
+            Map<String, Map<String, Known>> bySource = new java.util.HashMap<>();
+            for (Corpus.Entry e : corpus.entries()) {
+                Generator.Case c = new Generator.Case(seed, -1, e.program(), e.memory(), e.source());
+                Map<String, Known> bySignature = new LinkedHashMap<>();
+                for (Divergence d : unexplained(c, Comparator.compare(reference, runAll(c.program(), c.memory(), which, null, limits(c))), null)) {
+                    bySignature.putIfAbsent(d.signature(), minimize(c, d, which).known);
+                }
+                if (!bySignature.isEmpty()) bySource.put(e.source(), bySignature);
+            }
+            return bySource;
+        });
     }
 
     /**
@@ -208,17 +245,39 @@ public final class CaseRunner implements BatchRunner {
         return outcomes;
     }
 
-    /** Attributes a divergence to a known title when its program has that title's instructions, else minimizes. */
+    /**
+     * Attributes a divergence to a known title, else minimizes: a mutant of a corpus program that
+     * diverges as the program itself does, and still has the ops that name that divergence, has its
+     * title; any case with the ops of a title found earlier in the batch with the same signature has
+     * that one.
+     */
     private void report(Generator.Case c, Divergence d, List<Runtime> which, Tally tally) {
         String caseId = seed + ":" + c.index();
-        Map<String, Set<Op>> known = tally.titlesBySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>());
         Set<Op> ops = opsOf(c.program());
+        if (c.mutated()) {
+            Known k = corpusTitles(which).getOrDefault(c.origin(), Map.of()).get(d.signature());
+            if (k != null && ops.containsAll(k.culprits())) {
+                tally.findings.add(report(k.title(), d, c, c.program(), c.memory(), d.outcomes(), caseId, false));
+                return;
+            }
+        }
+        Map<String, Set<Op>> known = tally.titlesBySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>());
         for (Map.Entry<String, Set<Op>> t : known.entrySet()) {
             if (ops.containsAll(t.getValue())) {
                 tally.findings.add(report(t.getKey(), d, c, c.program(), c.memory(), d.outcomes(), caseId, false));
                 return;
             }
         }
+        Minimized m = minimize(c, d, which);
+        known.put(m.known.title(), m.known.culprits());
+        tally.findings.add(report(m.known.title(), d, c, m.small.program(), m.small.memory(), m.outcomes, caseId, true));
+    }
+
+    /** A minimized reproducer with its outcomes and the title it names. */
+    private record Minimized(Minimizer.Case small, Map<String, Outcome> outcomes, Known known) {}
+
+    /** Shrinks the case while it keeps the divergence's signature, re-running only the runtimes involved. */
+    private Minimized minimize(Generator.Case c, Divergence d, List<Runtime> which) {
         List<Runtime> involved = new ArrayList<>();
         for (Runtime r : which) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
         Minimizer m = new Minimizer((p, mem) -> {
@@ -230,9 +289,7 @@ public final class CaseRunner implements BatchRunner {
         }, 3000, 10_000);
         Minimizer.Case small = m.minimize(c.program(), c.memory());
         Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved, null, limits(c));
-        String title = Title.of(d, small.program());
-        known.put(title, Title.culprits(small.program()));
-        tally.findings.add(report(title, d, c, small.program(), small.memory(), smallOutcomes, caseId, true));
+        return new Minimized(small, smallOutcomes, new Known(Title.of(d, small.program()), Title.culprits(small.program())));
     }
 
     private FindingStore.Report report(String title, Divergence d, Generator.Case c, Program repro, byte[] reproMemory,

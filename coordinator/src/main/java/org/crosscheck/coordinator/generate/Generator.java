@@ -65,12 +65,17 @@ public final class Generator {
     }
 
     /**
-     * One test: the program and its input memory, with the id that regenerates it; {@code mutated}
-     * when it is a mutant of a corpus program rather than generated.
+     * One test: the program and its input memory, with the id that regenerates it; {@code origin} the
+     * source of the corpus program it is a mutant of, null when it was generated.
      */
-    public record Case(long seed, long index, Program program, byte[] memory, boolean mutated) {
+    public record Case(long seed, long index, Program program, byte[] memory, String origin) {
         public Case(long seed, long index, Program program, byte[] memory) {
-            this(seed, index, program, memory, false);
+            this(seed, index, program, memory, null);
+        }
+
+        /** A mutant of a corpus program rather than a generated one. */
+        public boolean mutated() {
+            return origin != null;
         }
     }
 
