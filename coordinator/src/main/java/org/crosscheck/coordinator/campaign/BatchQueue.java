@@ -98,13 +98,21 @@ public final class BatchQueue {
         return l;
     }
 
-    /** A worker's result for part (start, end, runtimes) with its counts. */
-    public synchronized Result complete(long start, long end, List<String> runtimes, long programs, long divergences) {
+    /** Whether a result for part (start, end, runtimes) would be a {@link Result#DUPLICATE}: that part is done already. */
+    public synchronized boolean isDuplicate(long start, long end, List<String> runtimes) {
         Open o = open.get(start);
         Set<String> part = new HashSet<>(runtimes);
         part.remove(reference);
+        return o == null || o.end != end || part.isEmpty() || !o.remaining.containsAll(part) || state.isDone(start);
+    }
+
+    /** A worker's result for part (start, end, runtimes) with its counts. */
+    public synchronized Result complete(long start, long end, List<String> runtimes, long programs, long divergences) {
+        Open o = open.get(start);
         if (o != null && state.isDone(start)) open.remove(start); // cannot happen: done batches are never issued
-        if (o == null || o.end != end || part.isEmpty() || !o.remaining.containsAll(part) || state.isDone(start)) return Result.DUPLICATE;
+        if (isDuplicate(start, end, runtimes)) return Result.DUPLICATE;
+        Set<String> part = new HashSet<>(runtimes);
+        part.remove(reference);
         o.remaining.removeAll(part);
         o.leases.removeIf(l -> l.runtimes().stream().anyMatch(part::contains));
         boolean first = o.programs < 0;

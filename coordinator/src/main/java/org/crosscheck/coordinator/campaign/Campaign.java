@@ -161,11 +161,15 @@ public final class Campaign {
 
     /**
      * Takes a worker's result for part (start, end, runtimes): counters once per part, findings always
-     * (the store counts a case once per finding). Returns whether the counters counted.
+     * (the store counts a case once per finding); of a part already done (its lease expired and
+     * another worker ran it too) only findings not yet stored, whose sightings were counted with
+     * it. Returns whether the counters counted.
      */
     public boolean absorb(long start, long end, List<String> runtimes, CaseRunner.Tally t) throws IOException {
         long divs = t.divergences.values().stream().mapToLong(Long::longValue).sum();
+        boolean again = queue.isDuplicate(start, end, runtimes);
         for (FindingStore.Report r : t.findings) {
+            if (again && store.has(r.title())) continue;
             metrics.sighting(r.title());
             if (store.record(r)) {
                 newFindings.incrementAndGet();

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,12 @@ public final class FindingStore {
         }
     }
 
-    /** Sightings of a stored finding not yet written back (flushed with the campaign's checkpoint). */
+    /**
+     * Sightings of a stored finding not yet written back (flushed with the campaign's checkpoint).
+     * {@code cases} holds the latest {@link #MAX_CASES_KEPT}, as the file does: a known bug can be
+     * sighted hundreds of times a second for a week, and a case seen again (a batch run again after
+     * a crash) is a recent one.
+     */
     private static final class Live {
         final Properties meta;
         final Set<String> cases;
@@ -98,8 +104,19 @@ public final class FindingStore {
 
         Live(Properties meta, Set<String> cases) {
             this.meta = meta;
-            this.cases = cases;
+            this.cases = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_CASES_KEPT;
+                }
+            });
+            this.cases.addAll(cases);
         }
+    }
+
+    /** Whether a finding of this title is stored. */
+    public boolean has(String title) {
+        return Files.isDirectory(root.resolve(idOf(title)));
     }
 
     private final Map<String, Live> live = new ConcurrentHashMap<>();
