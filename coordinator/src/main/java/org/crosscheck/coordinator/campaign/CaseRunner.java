@@ -73,7 +73,8 @@ public final class CaseRunner implements BatchRunner {
      * Per set of runtimes: the divergences each corpus program shows itself, by source and signature,
      * minimized once ({@link #corpusTitles}).
      */
-    private final Map<List<String>, Map<String, Map<String, Known>>> corpusTitles = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<List<String>, Map<String, Map<String, Minimized>>> corpusTitles = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong minimizations = new java.util.concurrent.atomic.AtomicLong();
 
     /** A title and the ops that name it. */
     private record Known(String title, Set<Op> culprits) {}
@@ -185,14 +186,14 @@ public final class CaseRunner implements BatchRunner {
      * campaign's corpus and runtimes), so attributing by them keeps a case's title independent of
      * the cluster's layout.
      */
-    private Map<String, Map<String, Known>> corpusTitles(List<Runtime> which) {
+    private Map<String, Map<String, Minimized>> corpusTitles(List<Runtime> which) {
         return corpusTitles.computeIfAbsent(which.stream().map(Runtime::name).toList(), names -> {
-            Map<String, Map<String, Known>> bySource = new java.util.HashMap<>();
+            Map<String, Map<String, Minimized>> bySource = new java.util.HashMap<>();
             for (Corpus.Entry e : corpus.entries()) {
                 Generator.Case c = new Generator.Case(seed, -1, e.program(), e.memory(), e.source());
-                Map<String, Known> bySignature = new LinkedHashMap<>();
+                Map<String, Minimized> bySignature = new LinkedHashMap<>();
                 for (Divergence d : unexplained(c, Comparator.compare(reference, runAll(c.program(), c.memory(), which, null, limits(c))), null)) {
-                    bySignature.putIfAbsent(d.signature(), minimize(c, d, which).known);
+                    bySignature.putIfAbsent(d.signature(), minimize(c, d, which));
                 }
                 if (!bySignature.isEmpty()) bySource.put(e.source(), bySignature);
             }
@@ -255,9 +256,9 @@ public final class CaseRunner implements BatchRunner {
         String caseId = seed + ":" + c.index();
         Set<Op> ops = opsOf(c.program());
         if (c.mutated()) {
-            Known k = corpusTitles(which).getOrDefault(c.origin(), Map.of()).get(d.signature());
-            if (k != null && ops.containsAll(k.culprits())) {
-                tally.findings.add(report(k.title(), d, c, c.program(), c.memory(), d.outcomes(), caseId, false));
+            Minimized k = corpusTitles(which).getOrDefault(c.origin(), Map.of()).get(d.signature());
+            if (k != null && ops.containsAll(k.known().culprits())) { // with the reproducer's minimized program
+                tally.findings.add(report(k.known().title(), d, c, k.small().program(), k.small().memory(), k.outcomes(), caseId, true));
                 return;
             }
         }
@@ -273,11 +274,17 @@ public final class CaseRunner implements BatchRunner {
         tally.findings.add(report(m.known.title(), d, c, m.small.program(), m.small.memory(), m.outcomes, caseId, true));
     }
 
+    /** Minimizations so far (for tests: what attribution saves). */
+    long minimizations() {
+        return minimizations.get();
+    }
+
     /** A minimized reproducer with its outcomes and the title it names. */
     private record Minimized(Minimizer.Case small, Map<String, Outcome> outcomes, Known known) {}
 
     /** Shrinks the case while it keeps the divergence's signature, re-running only the runtimes involved. */
     private Minimized minimize(Generator.Case c, Divergence d, List<Runtime> which) {
+        minimizations.incrementAndGet();
         List<Runtime> involved = new ArrayList<>();
         for (Runtime r : which) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
         Minimizer m = new Minimizer((p, mem) -> {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HexFormat;
+import java.util.List;
+import org.crosscheck.isa.Assembler;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
@@ -71,7 +73,41 @@ class DeviationsTest {
         assertEquals("address-in-r0", Deviations.explain("kernel", p, mem, ref, kernel).id());
         assertNull(Deviations.explain("jit", p, mem, ref, kernel), "the JIT shares the reference's layout");
         assertNull(Deviations.explain("kernel", p, mem, ref, new Outcome.Returned(0, new byte[] {1, 0, 0, 0, 0, 0, 0, 0})), "memory still counts");
-        Outcome notAnAddress = new Outcome.Returned(7, mem);
-        assertNull(Deviations.explain("kernel", p, mem, notAnAddress, kernel));
+        Program seven = Program.of(Insn.imm(Op.MOV64_IMM, 0, 7), Insn.of(Op.EXIT));
+        assertNull(Deviations.explain("kernel", seven, mem, ref(seven, mem), kernel), "r0 = 7 is no address");
+    }
+
+    /**
+     * Values computed from an address differ by layout too: the campaign found the kernel returning
+     * the sign-extended low half of its input pointer, which a callee received in r1. Taint follows
+     * moves, arithmetic, spills and reloads; a constant or an untainted store clears it.
+     */
+    @Test
+    void aValueComputedFromAnAddressIsADeviationOfRuntimesWithTheirOwnLayout() throws Exception {
+        for (String asm : List.of(
+                "call local f\nexit\nf: movsx3264 %r0, %r1\nexit",
+                "stxdw [%r10-8], %r1\nldxw %r0, [%r10-8]\nrsh %r0, 4\nexit",
+                "mov %r3, %r10\nadd %r3, 5\nmov %r0, 1\nadd %r0, %r3\nexit",
+                "stdw [%r10-8], 0\nlock xchg [%r10-8], %r1\nldxdw %r0, [%r10-8]\nadd %r0, 100\nexit")) {
+            assertEquals("address-derived-r0", explainedR0Difference("kernel", asm), asm);
+            assertNull(explainedR0Difference("jit", asm), "the JIT shares the reference's layout");
+        }
+        for (String asm : List.of(
+                "stxdw [%r10-8], %r1\nstdw [%r10-8], 5\nldxdw %r0, [%r10-8]\nexit",
+                "mov %r0, %r1\nmov %r0, 3\nexit",
+                "ldxdw %r0, [%r1+0]\nexit",
+                "mov %r2, %r1\ncall local f\nexit\nf: mov %r6, %r2\nmov %r0, 7\nexit")) {
+            assertNull(explainedR0Difference("kernel", asm), asm);
+        }
+    }
+
+    /** The deviation explaining {@code runtime} returning another r0 (and the same memory) than the reference, or null. */
+    private static String explainedR0Difference(String runtime, String asm) throws Exception {
+        byte[] mem = new byte[8];
+        Program p = Assembler.assemble(asm);
+        Outcome ref = ref(p, mem);
+        Outcome other = new Outcome.Returned(((Outcome.Returned) ref).r0() + 0x83e0000, mem);
+        Deviations.Deviation d = Deviations.explain(runtime, p, mem, ref, other);
+        return d == null ? null : d.id();
     }
 }
