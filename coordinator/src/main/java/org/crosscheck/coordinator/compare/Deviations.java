@@ -99,11 +99,13 @@ public final class Deviations {
     }
 
     private static boolean anyTainted(java.util.Set<Long> bytes, long a, int size) {
+        if (bytes.isEmpty()) return false; // most programs never store an address
         for (int k = 0; k < size; k++) if (bytes.contains(a + k)) return true;
         return false;
     }
 
     private static void taint(java.util.Set<Long> bytes, long a, int size, boolean tainted) {
+        if (!tainted && bytes.isEmpty()) return;
         for (int k = 0; k < size; k++) {
             if (tainted) bytes.add(a + k);
             else bytes.remove(a + k);
