@@ -92,12 +92,17 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
             for (int t = 0; t < threads; t++) observed[t] = new long[INSTANCES * p.threads().get(t).observed().length];
             AtomicLong arrivals = new AtomicLong();
             long[] done = {0};
+            // whether the threads stop after this chunk: decided once, by the barrier, for all of them. Each
+            // reading the failure itself raced: a thread woken late saw a failure set meanwhile in the next
+            // chunk and left, and the others waited for it at that chunk's barrier forever.
+            boolean[] stop = {false};
             CyclicBarrier between = new CyclicBarrier(threads, () -> {
                 // runs in the last thread to arrive: every thread's writes of the chunk are visible here
                 int n = (int) Math.min(INSTANCES, iterations - done[0]);
                 chunk.collect(result, observed, n);
                 done[0] += n;
                 chunk.reset();
+                stop[0] = failure.get() != null;
             });
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -111,7 +116,7 @@ public final class JitConcurrentRunner implements ConcurrentRunner {
                     long next = 0; // barrier generation: every thread arrives once per iteration
                     int budget = spinLimit;
                     try {
-                        for (long c = 0; c < chunks && failure.get() == null; c++) {
+                        for (long c = 0; c < chunks && !stop[0]; c++) {
                             int n = (int) Math.min(INSTANCES, iterations - c * INSTANCES);
                             for (int i = 0; i < n; i++) {
                                 long base = chunk.instanceBase(i);

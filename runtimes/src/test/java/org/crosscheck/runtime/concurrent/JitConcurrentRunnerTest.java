@@ -117,6 +117,30 @@ class JitConcurrentRunnerTest {
         assertNoRunnerThreads();
     }
 
+    /**
+     * A thread that traps in the first iteration of a chunk, among more threads than CPUs: the others
+     * may still be waking from the barrier before it. Every thread must stop after that chunk; when
+     * each read the failure for itself, a late one left early and the rest waited for it forever.
+     */
+    @Test
+    void aTrapRightAfterABarrierStopsEveryThread() {
+        SharedProgram sb = StoreBuffering.program(false);
+        ThreadCode p1 = sb.threads().get(1);
+        // counts iterations on its stack: traps in the first iteration of the second chunk
+        ThreadCode trapper = new ThreadCode(List.of(
+                Insn.of(Op.LDXDW, 5, 10, -8, 0), Insn.imm(Op.ADD64_IMM, 5, 1), Insn.of(Op.STXDW, 10, 5, -8, 0),
+                Insn.of(Op.JNE_IMM, 5, 0, 1, JitConcurrentRunner.INSTANCES + 1), Insn.of(Op.LDXDW, 1, 0, 0, 0)),
+                p1.regValue(), p1.regLocation(), p1.observed());
+        List<ThreadCode> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) threads.add(t == 3 ? trapper : sb.threads().get(0));
+        SharedProgram p = new SharedProgram(threads, sb.initial(), sb.locationNames());
+        for (int run = 0; run < 20; run++) {
+            ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(p, 4 * JitConcurrentRunner.INSTANCES, 5));
+            assertTrue(e.getMessage().startsWith("P3: OUT_OF_BOUNDS at pc 4"), e.getMessage());
+        }
+        assertNoRunnerThreads();
+    }
+
     @Test
     void aThreadThatNeverEndsIsAnError() {
         ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(withP1(Insn.of(Op.JA, 0, 0, -1, 0)), 1_000, 1));
