@@ -104,13 +104,9 @@ class JitConcurrentRunnerTest {
         // busy machine), it traps anyway in its 5,000th iteration, in the second chunk: a counter on its
         // stack, which persists across iterations, bounds the test.
         SharedProgram sb = StoreBuffering.program(false);
-        ThreadCode p1 = sb.threads().get(1);
-        ThreadCode trapper = new ThreadCode(List.of(
-                Insn.of(Op.LDXDW, 5, 10, -8, 0), Insn.imm(Op.ADD64_IMM, 5, 1), Insn.of(Op.STXDW, 10, 5, -8, 0),
-                Insn.of(Op.JEQ_IMM, 5, 0, 2, 5_000),
+        ThreadCode trapper = countingP1(Insn.of(Op.JEQ_IMM, 5, 0, 2, 5_000),
                 Insn.of(Op.LDXW, 1, 2, 0, 0), Insn.of(Op.JEQ_IMM, 1, 0, 1, 0),
-                Insn.of(Op.LDXDW, 1, 0, 0, 0)),
-                p1.regValue(), p1.regLocation(), p1.observed());
+                Insn.of(Op.LDXDW, 1, 0, 0, 0));
         SharedProgram p = new SharedProgram(List.of(sb.threads().get(0), trapper, sb.threads().get(0)), sb.initial(), sb.locationNames());
         ConcurrentRunException e = assertThrows(ConcurrentRunException.class, () -> jit.run(p, 3 * JitConcurrentRunner.INSTANCES, 2));
         assertTrue(e.getMessage().startsWith("P1: OUT_OF_BOUNDS at pc 6"), e.getMessage());
@@ -125,12 +121,8 @@ class JitConcurrentRunnerTest {
     @Test
     void aTrapRightAfterABarrierStopsEveryThread() {
         SharedProgram sb = StoreBuffering.program(false);
-        ThreadCode p1 = sb.threads().get(1);
-        // counts iterations on its stack: traps in the first iteration of the second chunk
-        ThreadCode trapper = new ThreadCode(List.of(
-                Insn.of(Op.LDXDW, 5, 10, -8, 0), Insn.imm(Op.ADD64_IMM, 5, 1), Insn.of(Op.STXDW, 10, 5, -8, 0),
-                Insn.of(Op.JNE_IMM, 5, 0, 1, JitConcurrentRunner.INSTANCES + 1), Insn.of(Op.LDXDW, 1, 0, 0, 0)),
-                p1.regValue(), p1.regLocation(), p1.observed());
+        // traps in the first iteration of the second chunk
+        ThreadCode trapper = countingP1(Insn.of(Op.JNE_IMM, 5, 0, 1, JitConcurrentRunner.INSTANCES + 1), Insn.of(Op.LDXDW, 1, 0, 0, 0));
         List<ThreadCode> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) threads.add(t == 3 ? trapper : sb.threads().get(0));
         SharedProgram p = new SharedProgram(threads, sb.initial(), sb.locationNames());
@@ -158,6 +150,17 @@ class JitConcurrentRunnerTest {
     @Test
     void onlySharedMemoryModesRunConcurrently() {
         assertThrows(IllegalArgumentException.class, () -> new JitConcurrentRunner("jit-plain", org.crosscheck.runtime.jit.MemoryMode.PLAIN));
+    }
+
+    /**
+     * SB's P1 counting its iterations in r5 (a counter on its stack, which persists across iterations),
+     * then running {@code rest} (pcs from 3).
+     */
+    private static ThreadCode countingP1(Insn... rest) {
+        ThreadCode p1 = StoreBuffering.program(false).threads().get(1);
+        List<Insn> code = new ArrayList<>(List.of(Insn.of(Op.LDXDW, 5, 10, -8, 0), Insn.imm(Op.ADD64_IMM, 5, 1), Insn.of(Op.STXDW, 10, 5, -8, 0)));
+        code.addAll(List.of(rest));
+        return new ThreadCode(code, p1.regValue(), p1.regLocation(), p1.observed());
     }
 
     /** SB whose P1 stores to its location, then runs {@code last}. */
