@@ -100,19 +100,26 @@ public final class BatchQueue {
 
     /** Whether a result for part (start, end, runtimes) would be a {@link Result#DUPLICATE}: that part is done already. */
     public synchronized boolean isDuplicate(long start, long end, List<String> runtimes) {
-        Open o = open.get(start);
+        return isDuplicate(open.get(start), start, end, part(runtimes));
+    }
+
+    private boolean isDuplicate(Open o, long start, long end, Set<String> part) {
+        return o == null || o.end != end || part.isEmpty() || !o.remaining.containsAll(part) || state.isDone(start);
+    }
+
+    /** The runtimes a part compares with the reference. */
+    private Set<String> part(List<String> runtimes) {
         Set<String> part = new HashSet<>(runtimes);
         part.remove(reference);
-        return o == null || o.end != end || part.isEmpty() || !o.remaining.containsAll(part) || state.isDone(start);
+        return part;
     }
 
     /** A worker's result for part (start, end, runtimes) with its counts. */
     public synchronized Result complete(long start, long end, List<String> runtimes, long programs, long divergences) {
         Open o = open.get(start);
+        Set<String> part = part(runtimes);
         if (o != null && state.isDone(start)) open.remove(start); // cannot happen: done batches are never issued
-        if (isDuplicate(start, end, runtimes)) return Result.DUPLICATE;
-        Set<String> part = new HashSet<>(runtimes);
-        part.remove(reference);
+        if (isDuplicate(o, start, end, part)) return Result.DUPLICATE;
         o.remaining.removeAll(part);
         o.leases.removeIf(l -> l.runtimes().stream().anyMatch(part::contains));
         boolean first = o.programs < 0;

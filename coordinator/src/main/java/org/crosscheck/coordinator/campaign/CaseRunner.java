@@ -76,9 +76,6 @@ public final class CaseRunner implements BatchRunner {
     private final Map<List<String>, Map<String, Map<String, Minimized>>> corpusTitles = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong minimizations = new java.util.concurrent.atomic.AtomicLong();
 
-    /** A title and the ops that name it. */
-    private record Known(String title, Set<Op> culprits) {}
-
     /**
      * Instruction budget of a mutated corpus program. A mutant either ends within about a thousand
      * instructions, as its seed does, or loops until the budget stops it (measured over 20,000
@@ -257,8 +254,8 @@ public final class CaseRunner implements BatchRunner {
         Set<Op> ops = opsOf(c.program());
         if (c.mutated()) {
             Minimized k = corpusTitles(which).getOrDefault(c.origin(), Map.of()).get(d.signature());
-            if (k != null && ops.containsAll(k.known().culprits())) { // with the reproducer's minimized program
-                tally.findings.add(report(k.known().title(), d, c, k.small().program(), k.small().memory(), k.outcomes(), caseId, true));
+            if (k != null && ops.containsAll(k.culprits())) { // with the reproducer's minimized program
+                tally.findings.add(report(k.title(), d, c, k.small().program(), k.small().memory(), k.outcomes(), caseId, true));
                 return;
             }
         }
@@ -270,8 +267,8 @@ public final class CaseRunner implements BatchRunner {
             }
         }
         Minimized m = minimize(c, d, which);
-        known.put(m.known.title(), m.known.culprits());
-        tally.findings.add(report(m.known.title(), d, c, m.small.program(), m.small.memory(), m.outcomes, caseId, true));
+        known.put(m.title(), m.culprits());
+        tally.findings.add(report(m.title(), d, c, m.small().program(), m.small().memory(), m.outcomes(), caseId, true));
     }
 
     /** Minimizations so far (for tests: what attribution saves). */
@@ -279,8 +276,8 @@ public final class CaseRunner implements BatchRunner {
         return minimizations.get();
     }
 
-    /** A minimized reproducer with its outcomes and the title it names. */
-    private record Minimized(Minimizer.Case small, Map<String, Outcome> outcomes, Known known) {}
+    /** A minimized reproducer with its outcomes, the title it names and the ops that name it. */
+    private record Minimized(Minimizer.Case small, Map<String, Outcome> outcomes, String title, Set<Op> culprits) {}
 
     /** Shrinks the case while it keeps the divergence's signature, re-running only the runtimes involved. */
     private Minimized minimize(Generator.Case c, Divergence d, List<Runtime> which) {
@@ -296,7 +293,7 @@ public final class CaseRunner implements BatchRunner {
         }, 3000, 10_000);
         Minimizer.Case small = m.minimize(c.program(), c.memory());
         Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved, null, limits(c));
-        return new Minimized(small, smallOutcomes, new Known(Title.of(d, small.program()), Title.culprits(small.program())));
+        return new Minimized(small, smallOutcomes, Title.of(d, small.program()), Title.culprits(small.program()));
     }
 
     private FindingStore.Report report(String title, Divergence d, Generator.Case c, Program repro, byte[] reproMemory,

@@ -1,8 +1,11 @@
 package org.crosscheck.coordinator.compare;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
@@ -66,8 +69,8 @@ public final class Deviations {
     static boolean r0FromAddress(Program program, byte[] memory) {
         boolean[] t = new boolean[11];
         t[1] = t[10] = true;
-        java.util.Set<Long> bytes = new java.util.HashSet<>();   // tainted byte addresses
-        java.util.ArrayDeque<boolean[]> frames = new java.util.ArrayDeque<>();
+        Set<Long> bytes = new HashSet<>();   // tainted byte addresses
+        ArrayDeque<boolean[]> frames = new ArrayDeque<>();
         Outcome o = new Interpreter().trace(program, memory, Limits.DEFAULT, (pc, r) -> {
             Insn i = program.at(pc);
             if (i == null) return;
@@ -98,13 +101,13 @@ public final class Deviations {
         return o instanceof Outcome.Returned && t[0];
     }
 
-    private static boolean anyTainted(java.util.Set<Long> bytes, long a, int size) {
+    private static boolean anyTainted(Set<Long> bytes, long a, int size) {
         if (bytes.isEmpty()) return false; // most programs never store an address
         for (int k = 0; k < size; k++) if (bytes.contains(a + k)) return true;
         return false;
     }
 
-    private static void taint(java.util.Set<Long> bytes, long a, int size, boolean tainted) {
+    private static void taint(Set<Long> bytes, long a, int size, boolean tainted) {
         if (!tainted && bytes.isEmpty()) return;
         for (int k = 0; k < size; k++) {
             if (tainted) bytes.add(a + k);

@@ -104,7 +104,7 @@ public final class FindingStore {
 
         Live(Properties meta, Set<String> cases) {
             this.meta = meta;
-            this.cases = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+            this.cases = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > MAX_CASES_KEPT;
