@@ -98,10 +98,26 @@ final class Chromium implements AutoCloseable {
     /** Evaluates an expression and returns its value as a string. */
     String eval(String expression) throws Exception {
         String reply = call("Runtime.evaluate", "{\"expression\":" + json(expression) + ",\"returnByValue\":true,\"awaitPromise\":true}");
-        Matcher m = Pattern.compile("\"value\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}]+)").matcher(reply);
-        if (!m.find()) return "";
-        String v = m.group(1);
-        return v.startsWith("\"") ? unjson(v) : v;
+        return value(reply);
+    }
+
+    /**
+     * The {@code "value"} of a DevTools reply: a JSON string unescaped, or the literal as written. Scanned by
+     * hand: a regex alternation repeated per character recursed per character and overflowed the stack on
+     * page texts of a few thousand characters (the CI failure).
+     */
+    static String value(String reply) {
+        int at = reply.indexOf("\"value\":");
+        if (at < 0) return "";
+        int start = at + "\"value\":".length();
+        if (start < reply.length() && reply.charAt(start) == '"') {
+            int end = start + 1;
+            while (end < reply.length() && reply.charAt(end) != '"') end += reply.charAt(end) == '\\' ? 2 : 1;
+            return unjson(reply.substring(start, Math.min(end + 1, reply.length())));
+        }
+        int end = start;
+        while (end < reply.length() && reply.charAt(end) != ',' && reply.charAt(end) != '}') end++;
+        return reply.substring(start, end);
     }
 
     /** Waits until the expression is true (polling), or fails after the timeout. */
@@ -138,6 +154,7 @@ final class Chromium implements AutoCloseable {
             switch (n) {
                 case 'n' -> sb.append('\n');
                 case 't' -> sb.append('\t');
+                case 'r' -> sb.append('\r');
                 case 'u' -> {
                     sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
                     i += 4;
