@@ -57,10 +57,10 @@ final class CampaignOptions {
     @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS", description = "Wall-clock limit per run for external runtimes (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 
-    @Option(names = "--litmus", description = {"A litmus campaign: cases are generated litmus tests (cycles of po/rf/co/fr edges over",
-            "plain, acquire/release and atomic accesses; --groups picks among atomic32, atomic64, acqrel), each judged by the",
-            "BPF memory model and run on every runtime (interp, jit, kernel, " + org.crosscheck.runtime.Runtimes.JIT_UNORDERED_FETCH + ");",
-            "a runtime showing a state the model forbids is a finding."})
+    @Option(names = "--litmus", description = "A litmus campaign: cases are generated litmus tests (cycles of po/rf/co/fr edges over"
+            + " plain, acquire/release and atomic accesses; --groups picks among atomic32, atomic64, acqrel), each judged by the"
+            + " BPF memory model and run on every runtime (interp, jit, kernel, " + org.crosscheck.runtime.Runtimes.JIT_UNORDERED_FETCH + ");"
+            + " a runtime showing a state the model forbids is a finding.")
     boolean litmus;
 
     @Option(names = "--litmus-iterations", defaultValue = "20000", paramLabel = "N", description = "Iterations of each litmus test on each runtime (default: ${DEFAULT-VALUE}).")

@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "crosscheck",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help and --version
+        usageHelpWidth = 110, // the descriptions are written in lines of up to 100 characters
         versionProvider = Main.Version.class,
         description = {
             "Differential testing of BPF runtimes (RFC 9669): runs programs on our reference interpreter,",
@@ -37,7 +39,7 @@ import picocli.CommandLine.Command;
             "  crosscheck run test.data --runtime interp",
             "  crosscheck disasm test.data --llvm",
             "  crosscheck bench kernel",
-            "Run 'crosscheck help COMMAND' for a command's options."
+            "Run 'crosscheck COMMAND --help' (or 'crosscheck help COMMAND') for a command's options."
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -19,6 +19,22 @@ class CommandsTest {
     Path tmp;
 
     @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<picocli.CommandLine> commands = new java.util.ArrayList<>(root.getSubcommands().values());
+        for (int i = 0; i < commands.size(); i++) commands.addAll(commands.get(i).getSubcommands().values());
+        assertTrue(commands.size() >= 15, "commands found: " + commands.size());
+        for (picocli.CommandLine command : commands) {
+            String path = command.getCommandSpec().qualifiedName(" ").replaceFirst("^crosscheck ", "");
+            if (path.endsWith("help")) continue;
+            Cli c = Cli.run((path + " --help").split(" "));
+            assertEquals(0, c.exit(), path + ": " + c.err());
+            assertTrue(c.out().startsWith("Usage: crosscheck " + path), path + ": " + c.out());
+            assertTrue(c.out().contains("-h, --help"), path);
+        }
+    }
+
+    @Test
     void conformanceSuitePassesOnTheInterpreter() {
         Cli c = Cli.run("conformance", "--runtime", "interp", Cli.shared().resolve("bpf_conformance/tests").toString());
         assertEquals("conformance: interp passed 313 failed 0 skipped 0", c.lastLine());
