@@ -188,11 +188,9 @@ public final class CaseRunner implements BatchRunner {
             Map<String, Map<String, Minimized>> bySource = new java.util.HashMap<>();
             for (Corpus.Entry e : corpus.entries()) {
                 Generator.Case c = new Generator.Case(seed, -1, e.program(), e.memory(), e.source());
-                Map<String, Minimized> bySignature = new LinkedHashMap<>();
                 for (Divergence d : unexplained(c, Comparator.compare(reference, runAll(c.program(), c.memory(), which, null, limits(c))), null)) {
-                    bySignature.putIfAbsent(d.signature(), minimize(c, d, which));
+                    bySource.computeIfAbsent(e.source(), s -> new LinkedHashMap<>()).putIfAbsent(d.signature(), minimize(c, d, which));
                 }
-                if (!bySignature.isEmpty()) bySource.put(e.source(), bySignature);
             }
             return bySource;
         });

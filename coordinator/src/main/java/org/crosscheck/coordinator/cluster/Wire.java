@@ -75,13 +75,21 @@ public final class Wire {
 
     public static List<ProgramCase> corpus(Corpus corpus) {
         List<ProgramCase> out = new ArrayList<>();
-        for (Corpus.Entry e : corpus.entries()) out.add(program(e.program(), e.memory()));
+        for (Corpus.Entry e : corpus.entries()) out.add(program(e.program(), e.memory()).toBuilder().setSource(e.source()).build());
         return out;
     }
 
+    /**
+     * The corpus a worker receives. Each entry keeps its own source: a mutant's origin names the entry
+     * whose known divergences it inherits, so entries must not share one (they all did, and mutants of one
+     * reproducer were checked against another's, then minimized again in every batch).
+     */
     public static Corpus corpus(List<ProgramCase> cases) {
         List<Corpus.Entry> out = new ArrayList<>();
-        for (ProgramCase c : cases) out.add(new Corpus.Entry(program(c), c.getMemory().toByteArray(), "coordinator"));
+        for (ProgramCase c : cases) {
+            String source = c.getSource().isEmpty() ? "corpus entry " + out.size() : c.getSource();
+            out.add(new Corpus.Entry(program(c), c.getMemory().toByteArray(), source));
+        }
         return Corpus.of(out);
     }
 
