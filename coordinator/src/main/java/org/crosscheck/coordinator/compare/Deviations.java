@@ -55,18 +55,21 @@ public final class Deviations {
                             && isAddress(r.r0(), mem.length) && Arrays.equals(r.memory(), q.memory())),
             new Deviation(Pattern.compile("kernel.*|dpdk-.*|plugin:.*"), "address-derived-r0",
                     "the reference's r0 is computed from an address of its own layout (a pointer masked, shifted, "
-                            + "sign-extended, added to, spilled and reloaded): every runtime puts memory elsewhere, so such "
-                            + "values differ by design (the memory itself is still compared)",
+                            + "sign-extended, added to, spilled and reloaded), or a branch it took compared one: every runtime "
+                            + "puts memory elsewhere, so such values differ by design (the memory itself is still compared)",
                     (p, mem, ref, o) -> ref instanceof Outcome.Returned r && o instanceof Outcome.Returned q
                             && Arrays.equals(r.memory(), q.memory()) && r0FromAddress(p, mem)));
 
     /**
      * Whether the reference's r0 at exit is computed from an address: taint flows from r1 (the input
      * pointer) and r10 (the frame pointer) through moves, arithmetic, calls and memory (per byte), and
-     * a constant or a loaded untainted value clears it. Over-approximates (r1 & 0 is tainted), so it is
-     * asked only about an r0 that differs while the memory agrees.
+     * a constant or a loaded untainted value clears it; a conditional jump on a tainted register makes r0
+     * depend on the address through control flow (the campaign found `if w1 s>= 38` on the input pointer).
+     * Over-approximates (r1 & 0 is tainted), so it is asked only about an r0 that differs while the memory
+     * agrees.
      */
     static boolean r0FromAddress(Program program, byte[] memory) {
+        boolean[] branchedOnAddress = {false};
         boolean[] t = new boolean[11];
         t[1] = t[10] = true;
         Set<Long> bytes = new HashSet<>();   // tainted byte addresses
@@ -95,10 +98,12 @@ public final class Deviations {
                 case CALL_RUNTIME -> t[0] = false;
                 case CALL_LOCAL -> frames.push(Arrays.copyOfRange(t, 6, 10));
                 case EXIT -> { if (!frames.isEmpty()) System.arraycopy(frames.pop(), 0, t, 6, 4); }
-                default -> { } // jumps, byte swaps and negation keep what they had
+                case JMP_IMM -> branchedOnAddress[0] |= t[d];
+                case JMP_REG -> branchedOnAddress[0] |= t[d] | t[sr];
+                default -> { } // unconditional jumps, byte swaps and negation keep what they had
             }
         }).outcome();
-        return o instanceof Outcome.Returned && t[0];
+        return o instanceof Outcome.Returned && (t[0] || branchedOnAddress[0]);
     }
 
     private static boolean anyTainted(Set<Long> bytes, long a, int size) {

@@ -88,7 +88,10 @@ class DeviationsTest {
                 "call local f\nexit\nf: movsx3264 %r0, %r1\nexit",
                 "stxdw [%r10-8], %r1\nldxw %r0, [%r10-8]\nrsh %r0, 4\nexit",
                 "mov %r3, %r10\nadd %r3, 5\nmov %r0, 1\nadd %r0, %r3\nexit",
-                "stdw [%r10-8], 0\nlock xchg [%r10-8], %r1\nldxdw %r0, [%r10-8]\nadd %r0, 100\nexit")) {
+                "stdw [%r10-8], 0\nlock xchg [%r10-8], %r1\nldxdw %r0, [%r10-8]\nadd %r0, 100\nexit",
+                // control flow: found by a campaign (the kernel's pointer has other low bits, so it took the call)
+                "mov %r7, %r1\nmov %r1, %r7\njsge32 %r1, 38, L1\nja L2\nL1: call local f\nL2: exit\nf: mov %r0, 853659366\nexit",
+                "mov %r2, %r10\nmov %r0, 1\njne %r2, %r1, L\nmov %r0, 2\nL: exit")) {
             assertEquals("address-derived-r0", explainedR0Difference("kernel", asm), asm);
             assertNull(explainedR0Difference("jit", asm), "the JIT shares the reference's layout");
         }
@@ -96,7 +99,8 @@ class DeviationsTest {
                 "stxdw [%r10-8], %r1\nstdw [%r10-8], 5\nldxdw %r0, [%r10-8]\nexit",
                 "mov %r0, %r1\nmov %r0, 3\nexit",
                 "ldxdw %r0, [%r1+0]\nexit",
-                "mov %r2, %r1\ncall local f\nexit\nf: mov %r6, %r2\nmov %r0, 7\nexit")) {
+                "mov %r2, %r1\ncall local f\nexit\nf: mov %r6, %r2\nmov %r0, 7\nexit",
+                "mov %r3, %r1\nmov %r3, 40\njsge32 %r3, 38, L\nmov %r0, 5\nL: exit")) {
             assertNull(explainedR0Difference("kernel", asm), asm);
         }
     }
