@@ -99,7 +99,6 @@ public final class Corpus {
         return entries;
     }
 
-    /** A mutant of a corpus entry chosen by rnd; the config bounds the operations it may use. */
     /**
      * The registers a backward jump compares: a loop's counter and bound. Mutating what writes them
      * made one mutant of a looping seed in a hundred loop forever: each cost the kernel's verifier
@@ -115,6 +114,7 @@ public final class Corpus {
         return regs;
     }
 
+    /** A mutant of a corpus entry chosen by rnd; the config bounds the operations it may use. */
     public Entry mutate(SplittableRandom rnd, Generator.Config config) {
         Entry e = entries.get(rnd.nextInt(entries.size()));
         List<Insn> insns = new ArrayList<>(e.program().insns());
