@@ -192,7 +192,6 @@ public final class Interpreter implements Runtime {
             ops = new Op[n + 1];
             code = new long[n + 1];
             wide = new long[n + 1];
-            String why = null;
             boolean pk = false;
             for (int pc = 0; pc <= n; pc++) {
                 Insn i = pc < n ? p.at(pc) : null;
@@ -204,16 +203,23 @@ public final class Interpreter implements Runtime {
                 code[pc] = KEY[i.op().ordinal()] | (i.dst() & 15) << 8 | (i.src() & 15) << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
                 if (i.op().shape == Shape.LDDW) wide[pc] = i.imm();
                 pk |= i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND;
-                if (i.op().shape == Shape.LDDW && i.src() != 0 && why == null) {
-                    why = "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
-                }
             }
-            unsupported = why;
+            unsupported = unsupported(p);
             packet = pk;
         }
 
         public static Decoded of(Program p) {
             return new Decoded(p);
+        }
+
+        /** Why no runtime of ours can run {@code p} (a pseudo lddw), or null. */
+        public static String unsupported(Program p) {
+            for (Insn i : p.insns()) {
+                if (i.op().shape == Shape.LDDW && i.src() != 0) {
+                    return "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
+                }
+            }
+            return null;
         }
 
         /** Why no runtime of ours can run the program (a pseudo lddw), or null. */

@@ -86,6 +86,11 @@ final class Blocks {
         };
     }
 
+    /** Whether control can go on to the next instruction after {@code op} (a block ending in it falls through). */
+    static boolean fallsThrough(Op op) {
+        return !(op == Op.JA || op == Op.JA32 || op == Op.EXIT || op == Op.CALL_RUNTIME || op == Op.CALL_LOCAL);
+    }
+
     int chunkCount() {
         return chunkStart.size();
     }

@@ -18,21 +18,24 @@ import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.MachineState;
 
 /**
- * Emits chunks of programs as static methods of one class, with java.lang.classfile.
+ * Emits chunks of programs as static methods of one class, with {@link ClassWriter}.
  *
  * <p>Many programs share a class: defining, verifying and linking a hidden class has a fixed cost
  * that a campaign would otherwise pay per program. The class implements {@link ChunkSet}: its
  * {@code run(which, s, pc)} switches to the static method {@code run<which>(s, pc)}.
  *
  * <p>Shape of a generated {@code run<k>(MachineState s, int pc)}: load r0-r10 and the budget left
- * into JVM locals; switch on pc to the entry block; then the blocks in pc order. Memory accesses
- * call the memory mode's static methods with the state (they read ram, its layout and the call
- * depth from it; small, so HotSpot inlines them and hoists those reads out of loops). Each block
- * first charges its instruction count to the budget; when less is left it leaves with {@code -pc-2}
- * so the interpreter finishes exactly. Jumps inside the chunk are JVM gotos; a jump out of the chunk,
- * program exit and budget hand-over store the locals back into the state ("leave"). Local calls push
- * r6-r10 and the call's pc into the state's arrays; exit from a callee pops them and goes back
- * through the entry switch to the return point.
+ * (an int) into JVM locals; switch on pc to the entry block; then the blocks in pc order. Memory
+ * accesses call the memory mode's static methods with the state (they read ram, its layout and the
+ * call depth from it; small, so HotSpot inlines them and hoists those reads out of loops). Each
+ * block charges its instruction count to the budget ({@code iinc}); blocks where a run enters,
+ * loops or calls first check that the longest run until the next check fits in what is left, else
+ * leave with {@code -pc-2} so the interpreter finishes exactly ({@link #budgetChecks}). Jumps
+ * inside the chunk are JVM gotos; a jump out of the chunk, program exit and budget hand-over store
+ * the locals back into the state ("leave"). Local calls push r6-r10 and the call's pc into the
+ * state's arrays; an exit from a callee pops them (code shared by the chunk's exits) and goes back
+ * through the entry switch to the return point. Bytecode is kept short on purpose: HotSpot's
+ * parsing, verification and first run of a class grow with it.
  *
  * <p>Stack maps are written here rather than computed by the library (which took a third of the
  * compile time): every local is assigned in the prologue and never changes type, and the operand
@@ -44,15 +47,15 @@ final class ChunkCompiler {
     private static final String GEN = "org/crosscheck/runtime/jit/BpfChunks";
     private static final String RUN = "(" + STATE_DESC + "I)I", SET_RUN = "(I" + STATE_DESC + "I)I";
     private static final String JJ_J = "(JJ)J", JI_J = "(JI)J", BAD_CALL = "(JI)" + TRAP_DESC;
-    /** Deepest operand stack of any emission (cmpxchg: state, address, size, pc, r0, src = 9 slots), with room to spare. */
+    /** Deepest operand stack of any emission (cmpxchg: state, base, off, size, pc, r0, src = 10 slots), with room to spare. */
     private static final int MAX_STACK = 16;
     private static final long M32 = Semantics.MASK32;
 
     // JVM local slots of run<k>(); the call depth stays in the state (memory accesses read it there)
-    private static final int S = 0, PC = 1, RETPC = 2, SAVED = 3, RET = 4, IT = 5, RARR = 6, LEFT = 7, R0 = 9, LOCALS = R0 + 22;
+    private static final int S = 0, PC = 1, RETPC = 2, SAVED = 3, RET = 4, IT = 5, RARR = 6, LEFT = 7, R0 = 8, LOCALS = R0 + 22;
     /** The one stack map frame of run<k>: the types of the locals above, in slot order. */
     private static final Object[] FRAME = ClassWriter.frame(STATE, ClassWriter.V_INTEGER, "[I", "[J", ClassWriter.V_INTEGER, ClassWriter.V_INTEGER, "[J",
-            ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG,
+            ClassWriter.V_INTEGER, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG,
             ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG, ClassWriter.V_LONG);
 
     static String internal(Class<?> c) {
@@ -71,7 +74,7 @@ final class ChunkCompiler {
     private final Map<Integer, Label> blockLabel = new HashMap<>();
     private final Map<Integer, Label> leaveTo = new HashMap<>();
     private final List<Consumer<Code>> stubs = new ArrayList<>();
-    private Label leave, dispatch, done;
+    private Label leave, dispatch, done, returnFromCall;
 
     private ChunkCompiler(Unit u, MemoryMode mode) {
         this.p = u.blocks().program;
@@ -119,7 +122,7 @@ final class ChunkCompiler {
         cb.aload(S).getfield(STATE, "retPc", "[I").astore(RETPC);
         cb.aload(S).getfield(STATE, "saved", "[J").astore(SAVED);
         cb.aload(S).getfield(STATE, "r", "[J").astore(RARR);
-        cb.aload(S).getfield(STATE, "left", "J").lstore(LEFT);
+        cb.aload(S).invokestatic(SUPPORT, "takeBudget", TAKE_BUDGET).istore(LEFT);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).laload().lstore(reg(i));
         cb.iconst_0().istore(RET).iconst_0().istore(IT);
         // entry switch (also where an exit from a callee goes with its return pc)
@@ -135,13 +138,14 @@ final class ChunkCompiler {
         cb.iload(PC).lookupswitch(unknown, keys, targets);
         cb.labelBinding(unknown);
         cb.iload(PC).istore(RET).goto_(leave); // the driver finds the chunk of pc
-        for (int k = first; k < end; k++) emitBlock(blocks.blocks.get(k));
+        int[] check = budgetChecks(entries);
+        for (int k = first; k < end; k++) emitBlock(blocks.blocks.get(k), check[k - first]);
         // leave: the locals back into the state, then return RET
         cb.labelBinding(done);
         cb.loadConstant(Chunk.DONE).istore(RET);
         cb.labelBinding(leave);
         for (int i = 0; i <= 10; i++) cb.aload(RARR).loadConstant(i).lload(reg(i)).lastore();
-        cb.aload(S).lload(LEFT).putfield(STATE, "left", "J");
+        cb.aload(S).iload(LEFT).invokestatic(SUPPORT, "giveBudget", GIVE_BUDGET);
         cb.iload(RET).ireturn();
         for (int j = 0; j < stubs.size(); j++) stubs.get(j).accept(cb); // stubs may add stubs
     }
@@ -160,21 +164,82 @@ final class ChunkCompiler {
         return l;
     }
 
+    /**
+     * The code of an exit from a callee, one copy per chunk for all its exits: pops the call's
+     * frame (depth, r6-r10) and goes through the entry switch to the instruction after the call.
+     */
+    private Label returnFromCall() {
+        if (returnFromCall == null) returnFromCall = stub(cb -> {
+            cb.aload(S).getfield(STATE, "depth", "I").iconst_1().isub().istore(IT);
+            cb.aload(S).iload(IT).putfield(STATE, "depth", "I");
+            cb.aload(RETPC).iload(IT).iaload().iconst_1().iadd().istore(PC);
+            cb.iload(IT).iconst_5().imul().istore(IT);
+            for (int k = 0; k < 5; k++) cb.aload(SAVED).iload(IT).loadConstant(k).iadd().laload().lstore(reg(6 + k));
+            cb.goto_(dispatch);
+        });
+        return returnFromCall;
+    }
+
     /** Where control goes to reach block start pc: its label here, or a stub leaving the chunk. */
     private Label target(int pc) {
         if (chunkOf[pc] == chunk) return blockLabel.get(pc);
         return leaveTo.computeIfAbsent(pc, t -> stub(cb -> cb.loadConstant(t).istore(RET).goto_(leave)));
     }
 
-    private void emitBlock(Blocks.Block b) {
+    /**
+     * Where the budget is checked: per block of the chunk, 0 when the block only charges its cost,
+     * else the most instructions a run can execute from the block's start before it reaches the
+     * next checked block (or leaves the chunk). Checked are the blocks entered from outside the
+     * chunk, jumped to backwards and called, so every cycle passes through one: with at least that
+     * much budget left, no block until the next check can run out, and with less the interpreter
+     * finishes the run exactly from the checked block.
+     */
+    private int[] budgetChecks(SortedSet<Integer> entries) {
+        int first = blocks.firstBlock(chunk), end = blocks.endBlock(chunk);
+        int[] index = new int[chunkOf.length]; // by pc: 1 + the index of the chunk's block starting there, else 0
+        for (int k = first; k < end; k++) index[blocks.blocks.get(k).start()] = k - first + 1;
+        boolean[] checked = new boolean[end - first];
+        for (int e : entries) checked[index[e] - 1] = true;
+        for (int k = first; k < end; k++) {
+            Blocks.Block b = blocks.blocks.get(k);
+            for (int pc = b.start(); pc < b.end(); pc++) {
+                Insn i = p.at(pc);
+                if (i == null || !i.op().shape.isJump()) continue;
+                int to = pc + 1 + i.jumpOffset();
+                if ((to <= pc || i.op() == Op.CALL_LOCAL) && index[to] > 0) checked[index[to] - 1] = true;
+            }
+        }
+        int[] longest = new int[end - first];
+        for (int k = end - 1; k >= first; k--) {
+            Blocks.Block b = blocks.blocks.get(k);
+            int after = 0;
+            int lastPc = b.start();
+            for (int pc = b.start(); pc < b.end(); pc++) if (p.at(pc) != null) lastPc = pc;
+            Insn last = p.at(lastPc);
+            Op op = last.op();
+            boolean fallsThrough = Blocks.fallsThrough(op);
+            if (fallsThrough) after = Math.max(after, unchecked(index, checked, longest, b.end()));
+            if (op.shape.isJump() && op != Op.CALL_LOCAL) after = Math.max(after, unchecked(index, checked, longest, lastPc + 1 + last.jumpOffset()));
+            longest[k - first] = b.cost() + after;
+        }
+        int[] check = new int[end - first];
+        for (int k = 0; k < check.length; k++) check[k] = checked[k] ? longest[k] : 0;
+        return check;
+    }
+
+    /** The longest run from the block at {@code pc} when it is an unchecked block of this chunk, else 0. */
+    private static int unchecked(int[] index, boolean[] checked, int[] longest, int pc) {
+        int k = index[pc] - 1;
+        return k < 0 || checked[k] ? 0 : longest[k];
+    }
+
+    private void emitBlock(Blocks.Block b, int check) {
         cob.labelBinding(blockLabel.get(b.start()));
-        int handOver = -b.start() - 2;
-        Label slow = stub(cb -> cb.loadConstant(handOver).istore(RET).goto_(leave));
-        cob.lload(LEFT);
-        lconst(b.cost());
-        cob.lcmp().iflt(slow).lload(LEFT);
-        lconst(b.cost());
-        cob.lsub().lstore(LEFT);
+        if (check > 0) {
+            int handOver = -b.start() - 2;
+            cob.iload(LEFT).loadConstant(check).if_icmplt(stub(cb -> cb.loadConstant(handOver).istore(RET).goto_(leave)));
+        }
+        cob.iinc(LEFT, -b.cost());
         Op last = null;
         boolean unreachable = false; // after a goto or throw: code that follows needs a frame of its own
         for (int pc = b.start(); pc < b.end(); pc++) {
@@ -185,7 +250,7 @@ final class ChunkCompiler {
             last = i.op();
             unreachable = endsControl(i);
         }
-        boolean fallsThrough = !(last == Op.JA || last == Op.JA32 || last == Op.EXIT || last == Op.CALL_RUNTIME || last == Op.CALL_LOCAL);
+        boolean fallsThrough = Blocks.fallsThrough(last);
         if (fallsThrough && chunkOf[b.end()] != chunk) {
             if (unreachable) cob.labelBinding(cob.newLabel());
             cob.goto_(target(b.end()));
@@ -208,8 +273,8 @@ final class ChunkCompiler {
         else cob.loadConstant(v);
     }
 
-    private void ld(int r) {
-        cob.lload(reg(r));
+    private Code ld(int r) {
+        return cob.lload(reg(r));
     }
 
     private void st(int r) {
@@ -246,9 +311,8 @@ final class ChunkCompiler {
 
     private void shift64(Insn i, boolean reg, Consumer<Code> op) {
         ld(i.dst());
-        if (reg) ld(i.src());
-        else lconst(i.imm());
-        cob.l2i();
+        if (reg) ld(i.src()).l2i();
+        else cob.loadConstant((int) i.imm());
         op.accept(cob);
         st(i.dst());
     }
@@ -257,36 +321,31 @@ final class ChunkCompiler {
     private void alu32(Insn i, boolean reg, Consumer<Code> op) {
         ld(i.dst());
         cob.l2i();
-        if (reg) ld(i.src());
-        else lconst(i.imm());
-        cob.l2i();
+        if (reg) ld(i.src()).l2i();
+        else cob.loadConstant((int) i.imm());
         op.accept(cob);
         zext();
         st(i.dst());
     }
 
     /**
-     * Pushes the operands every memory access starts with: the state, the address r[base] + off,
-     * the size and the pc (for the trap). Short on purpose: class loading time grows with bytecode size.
+     * Pushes the operands every memory access starts with: the state, r[base], the offset, the size
+     * and the pc (for the trap). Short on purpose: class loading time grows with bytecode size.
      */
     private void address(int base, int off, int size, int pc) {
         cob.aload(S);
-        ld(base);
-        if (off != 0) {
-            lconst(off);
-            cob.ladd();
-        }
-        cob.loadConstant(size).loadConstant(pc);
+        ld(base).loadConstant(off).loadConstant(size).loadConstant(pc);
     }
 
-    /** Calls the memory mode's access method {@code name(MachineState, long address, int size, int pc, extra...)}. */
+    /** Calls the memory mode's access method {@code name(MachineState, long base, int off, int size, int pc, extra...)}. */
     private void memCall(String name, String descriptor) {
         cob.invokestatic(accessClass, name, descriptor);
     }
 
-    // descriptors of the memory modes' access methods: (MachineState, long address, int size, int pc, extra...)
-    private static final String LOAD = "(" + STATE_DESC + "JII)J", STORE = "(" + STATE_DESC + "JIIJ)V", ATOMIC = "(" + STATE_DESC + "JIIIJ)V",
-            FETCH = "(" + STATE_DESC + "JIIIJ)J", CMPXCHG = "(" + STATE_DESC + "JIIJJ)J";
+    // descriptors of the memory modes' access methods: (MachineState, long base, int off, int size, int pc, extra...)
+    private static final String LOAD = "(" + STATE_DESC + "JIII)J", STORE = "(" + STATE_DESC + "JIIIJ)V", ATOMIC = "(" + STATE_DESC + "JIIIIJ)V",
+            FETCH = "(" + STATE_DESC + "JIIIIJ)J", CMPXCHG = "(" + STATE_DESC + "JIIIJJ)J";
+    private static final String TAKE_BUDGET = "(" + STATE_DESC + ")I", GIVE_BUDGET = "(" + STATE_DESC + "I)V";
     private static final String PACKET_CHECK = "(" + STATE_DESC + "JI)Z", PACKET_LOAD = "(" + STATE_DESC + "JI)J", CALL_DEPTH = "(I)" + TRAP_DESC;
 
     private void load(Insn i, int pc) {
@@ -307,11 +366,16 @@ final class ChunkCompiler {
         int code = i.op().code >> 4;
         boolean is32 = i.op().is32();
         ld(i.dst());
-        if (is32) cob.l2i();
-        if (reg) ld(i.src());
-        else lconst(i.imm());
         if (is32) {
             cob.l2i();
+            if (reg) ld(i.src()).l2i();
+            else cob.loadConstant((int) i.imm());
+        } else if (reg) {
+            ld(i.src());
+        } else {
+            lconst(i.imm());
+        }
+        if (is32) {
             switch (code) {
                 case 0x1 -> cob.if_icmpeq(to);
                 case 0x5 -> cob.if_icmpne(to);
@@ -576,18 +640,7 @@ final class ChunkCompiler {
                 st(10);
                 cob.goto_(target(pc + 1 + i.jumpOffset()));
             }
-            case EXIT -> {
-                cob.aload(S).getfield(STATE, "depth", "I").ifeq(done);
-                cob.aload(S).getfield(STATE, "depth", "I").iconst_1().isub().istore(IT);
-                cob.aload(S).iload(IT).putfield(STATE, "depth", "I");
-                cob.aload(RETPC).iload(IT).iaload().iconst_1().iadd().istore(PC);
-                cob.iload(IT).iconst_5().imul().istore(IT);
-                for (int k = 0; k < 5; k++) {
-                    cob.aload(SAVED).iload(IT).loadConstant(k).iadd().laload();
-                    st(6 + k);
-                }
-                cob.goto_(dispatch);
-            }
+            case EXIT -> cob.aload(S).getfield(STATE, "depth", "I").ifeq(done).goto_(returnFromCall());
             // ---- 64-bit immediate (pseudo forms never run: the program is Unsupported)
             case LDDW, LDDW_MAP_FD, LDDW_MAP_VALUE, LDDW_VAR_ADDR, LDDW_CODE_ADDR, LDDW_MAP_IDX, LDDW_MAP_IDX_VALUE -> {
                 lconst(i.imm());

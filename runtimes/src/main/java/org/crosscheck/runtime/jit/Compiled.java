@@ -3,6 +3,7 @@ package org.crosscheck.runtime.jit;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
@@ -12,17 +13,21 @@ import org.crosscheck.runtime.interp.Interpreter;
 public final class Compiled {
     private static final Interpreter INTERPRETER = new Interpreter();
 
-    private final Interpreter.Decoded decoded;
+    private final Program program;
+    /** For the interpreter's share of a run (unsupported programs, hand-overs): decoded when first needed. */
+    private Interpreter.Decoded decoded;
+    private final String unsupported;
     private final int slots;
     private final Chunk[] chunks;
     private final int[] chunkOf;
     private final String fallbackReason;
     private final MemoryMode mode;
 
-    Compiled(Interpreter.Decoded decoded, MemoryMode mode, int slots, Chunk[] chunks, int[] chunkOf, String fallbackReason) {
+    Compiled(Program program, String unsupported, MemoryMode mode, Chunk[] chunks, int[] chunkOf, String fallbackReason) {
         this.mode = mode;
-        this.decoded = decoded;
-        this.slots = slots;
+        this.program = program;
+        this.unsupported = unsupported;
+        this.slots = program.slotCount();
         this.chunks = chunks;
         this.chunkOf = chunkOf;
         this.fallbackReason = fallbackReason;
@@ -40,6 +45,13 @@ public final class Compiled {
         return out;
     }
 
+    /** A benign race: Decoded is immutable, so two threads decoding at once both get a correct one. */
+    private Interpreter.Decoded decoded() {
+        Interpreter.Decoded d = decoded;
+        if (d == null) decoded = d = Interpreter.Decoded.of(program);
+        return d;
+    }
+
     /** Null when compiled; else why the program runs on the interpreter. */
     public String fallbackReason() {
         return fallbackReason;
@@ -52,7 +64,7 @@ public final class Compiled {
 
     /** Runs from {@code s} (updating its ram in place); {@code budget} is the whole run's, {@code s.left} what remains. */
     public Outcome execute(MachineState s, long budget) {
-        if (decoded.unsupported() != null || chunks == null) return INTERPRETER.resume(decoded, s, budget).outcome();
+        if (unsupported != null || chunks == null) return INTERPRETER.resume(decoded(), s, budget).outcome();
         if (mode.shared() && s.shared == null) {
             // one thread alone: run on an off-heap copy of ram, then put the bytes back
             try (Arena arena = Arena.ofConfined()) {
@@ -76,7 +88,7 @@ public final class Compiled {
             if (end >= 0) return new Outcome.Trapped(TrapKind.FELL_OFF_END, end, "no instruction at pc " + end);
             // less budget left than the next block needs: the interpreter finishes exactly
             s.pc = -end - 2;
-            return INTERPRETER.resume(decoded, s, budget).outcome();
+            return INTERPRETER.resume(decoded(), s, budget).outcome();
         } catch (JitTrap t) {
             sync.run();
             return new Outcome.Trapped(t.kind, t.pc, t.getMessage());
@@ -88,7 +100,7 @@ public final class Compiled {
      * the run fell off the end there; {@code < DONE} (the chunks' hand-over code) when the budget left is
      * smaller than the next block. Traps are thrown as {@link JitTrap}.
      */
-    private int drive(MachineState s) {
+    int drive(MachineState s) {
         int pc = s.pc;
         while (true) {
             if (pc >= slots) return pc;
@@ -106,7 +118,7 @@ public final class Compiled {
      */
     public String runThread(MachineState s) {
         if (!mode.shared()) throw new IllegalStateException("runThread needs code compiled for shared memory");
-        if (decoded.unsupported() != null) return decoded.unsupported();
+        if (unsupported != null) return unsupported;
         if (chunks == null) return "not compiled: " + fallbackReason;
         try {
             int end = drive(s);

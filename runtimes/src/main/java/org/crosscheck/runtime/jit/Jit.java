@@ -105,16 +105,16 @@ public final class Jit implements Runtime {
         Compiled[] out = new Compiled[programs.size()];
         Chunk[][] code = new Chunk[programs.size()][];
         int[][] chunkOfs = new int[programs.size()][];
-        Interpreter.Decoded[] decoded = new Interpreter.Decoded[programs.size()];
+        String[] unsupported = new String[programs.size()];
         List<ChunkCompiler.Unit> units = new ArrayList<>();
         List<int[]> owner = new ArrayList<>(); // per unit: program index, chunk index
         List<Integer> bytes = new ArrayList<>();
         for (int k = 0; k < programs.size(); k++) {
             Program program = programs.get(k);
-            decoded[k] = Interpreter.Decoded.of(program);
+            unsupported[k] = Interpreter.Decoded.unsupported(program);
             int n = program.slotCount();
-            if (decoded[k].unsupported() != null || n == 0) {
-                out[k] = new Compiled(decoded[k], mode, n, new Chunk[0], new int[n + 1], null);
+            if (unsupported[k] != null || n == 0) {
+                out[k] = new Compiled(program, unsupported[k], mode, new Chunk[0], new int[n + 1], null);
                 continue;
             }
             Blocks blocks = new Blocks(program);
@@ -154,14 +154,14 @@ public final class Jit implements Runtime {
                     String why = "could not compile (" + e + "); running on the interpreter";
                     FALLBACKS.incrementAndGet();
                     LOG.log(System.Logger.Level.WARNING, "jit: program of " + programs.get(0).insns().size() + " instructions " + why);
-                    return List.of(new Compiled(decoded[0], mode, programs.get(0).slotCount(), null, null, why));
+                    return List.of(new Compiled(programs.get(0), unsupported[0], mode, null, null, why));
                 }
             }
             first = end;
         }
         for (int k = 0; k < programs.size(); k++) {
             if (out[k] != null) continue;
-            out[k] = failed[k] ? compile(programs.get(k), mode) : new Compiled(decoded[k], mode, programs.get(k).slotCount(), code[k], chunkOfs[k], null);
+            out[k] = failed[k] ? compile(programs.get(k), mode) : new Compiled(programs.get(k), unsupported[k], mode, code[k], chunkOfs[k], null);
         }
         return Arrays.asList(out);
     }
@@ -184,8 +184,7 @@ public final class Jit implements Runtime {
                 int next = pc + i.slots();
                 if (i.op() == Op.CALL_LOCAL && next < chunkOf.length - 1) in.get(chunkOf[next]).add(next);
                 if (i.op().shape.isJump()) enter(in, chunkOf, from, pc + 1 + i.jumpOffset());
-                boolean fallsThrough = !(i.op() == Op.JA || i.op() == Op.JA32 || i.op() == Op.EXIT
-                        || i.op() == Op.CALL_RUNTIME || i.op() == Op.CALL_LOCAL);
+                boolean fallsThrough = Blocks.fallsThrough(i.op());
                 if (next == b.end() && fallsThrough) enter(in, chunkOf, from, next);
             }
         }

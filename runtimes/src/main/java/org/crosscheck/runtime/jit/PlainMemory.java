@@ -38,40 +38,40 @@ public final class PlainMemory {
         }
     }
 
-    public static long load(MachineState s, long a, int size, int pc) {
-        return get(s.ram, JitSupport.index(s, a, size, pc), size);
+    public static long load(MachineState s, long base, int off, int size, int pc) {
+        return get(s.ram, JitSupport.index(s, base, off, size, pc), size);
     }
 
-    public static void store(MachineState s, long a, int size, int pc, long v) {
-        set(s.ram, JitSupport.index(s, a, size, pc), size, v);
+    public static void store(MachineState s, long base, int off, int size, int pc, long v) {
+        set(s.ram, JitSupport.index(s, base, off, size, pc), size, v);
     }
 
     /** Atomic add/or/and/xor without fetch. */
-    public static void atomic(MachineState s, long a, int size, int pc, int imm, long src) {
-        fetch(s, a, size, pc, imm, src);
+    public static void atomic(MachineState s, long base, int off, int size, int pc, int imm, long src) {
+        fetch(s, base, off, size, pc, imm, src);
     }
 
     /** Fetch forms and xchg: returns the old value. */
-    public static long fetch(MachineState s, long a, int size, int pc, int imm, long src) {
-        int i = JitSupport.index(s, a, size, pc);
+    public static long fetch(MachineState s, long base, int off, int size, int pc, int imm, long src) {
+        int i = JitSupport.index(s, base, off, size, pc);
         long old = get(s.ram, i, size);
         set(s.ram, i, size, Semantics.atomicApply(imm, old, src));
         return old;
     }
 
     /** cmpxchg: stores src when the old value equals r0 (its low 32 bits for size 4); returns the old value. */
-    public static long cmpxchg(MachineState s, long a, int size, int pc, long r0, long src) {
-        int i = JitSupport.index(s, a, size, pc);
+    public static long cmpxchg(MachineState s, long base, int off, int size, int pc, long r0, long src) {
+        int i = JitSupport.index(s, base, off, size, pc);
         long old = get(s.ram, i, size);
         if (old == (size == 4 ? r0 & M32 : r0)) set(s.ram, i, size, src);
         return old;
     }
 
-    public static long loadAcquire(MachineState s, long a, int size, int pc) {
-        return load(s, a, size, pc);
+    public static long loadAcquire(MachineState s, long base, int off, int size, int pc) {
+        return load(s, base, off, size, pc);
     }
 
-    public static void storeRelease(MachineState s, long a, int size, int pc, long v) {
-        store(s, a, size, pc, v);
+    public static void storeRelease(MachineState s, long base, int off, int size, int pc, long v) {
+        store(s, base, off, size, pc, v);
     }
 }

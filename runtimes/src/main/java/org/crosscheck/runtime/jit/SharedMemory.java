@@ -76,13 +76,13 @@ public final class SharedMemory {
         }
     }
 
-    public static long load(MachineState s, long a, int size, int pc) {
-        return loadAcquire(s, a, size, pc);
+    public static long load(MachineState s, long base, int off, int size, int pc) {
+        return loadAcquire(s, base, off, size, pc);
     }
 
-    public static void store(MachineState s, long a, int size, int pc, long v) {
+    public static void store(MachineState s, long base, int off, int size, int pc, long v) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, v);
             return;
@@ -95,9 +95,9 @@ public final class SharedMemory {
         }
     }
 
-    public static void atomic(MachineState s, long a, int size, int pc, int imm, long src) {
+    public static void atomic(MachineState s, long base, int off, int size, int pc, int imm, long src) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, Semantics.atomicApply(imm, plainLoad(m, i, size), src));
             return;
@@ -120,9 +120,9 @@ public final class SharedMemory {
         }
     }
 
-    public static long fetch(MachineState s, long a, int size, int pc, int imm, long src) {
+    public static long fetch(MachineState s, long base, int off, int size, int pc, int imm, long src) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             long old = plainLoad(m, i, size);
             plainStore(m, i, size, Semantics.atomicApply(imm, old, src));
@@ -152,9 +152,9 @@ public final class SharedMemory {
         return old;
     }
 
-    public static long cmpxchg(MachineState s, long a, int size, int pc, long r0, long src) {
+    public static long cmpxchg(MachineState s, long base, int off, int size, int pc, long r0, long src) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             long old = plainLoad(m, i, size);
             if (old == (size == 4 ? r0 & M32 : r0)) plainStore(m, i, size, src);
@@ -168,9 +168,9 @@ public final class SharedMemory {
         return old;
     }
 
-    public static long loadAcquire(MachineState s, long a, int size, int pc) {
+    public static long loadAcquire(MachineState s, long base, int off, int size, int pc) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) return plainLoad(m, i, size);
         return switch (size) {
             case 1 -> (byte) I8.getAcquire(m, (long) i) & 0xffL;
@@ -180,9 +180,9 @@ public final class SharedMemory {
         };
     }
 
-    public static void storeRelease(MachineState s, long a, int size, int pc, long v) {
+    public static void storeRelease(MachineState s, long base, int off, int size, int pc, long v) {
         MemorySegment m = s.shared;
-        int i = JitSupport.index(s, a, size, pc);
+        int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, v);
             return;

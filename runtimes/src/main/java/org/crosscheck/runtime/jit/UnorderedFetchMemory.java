@@ -13,35 +13,35 @@ import org.crosscheck.runtime.MachineState;
 public final class UnorderedFetchMemory {
     private UnorderedFetchMemory() {}
 
-    public static long load(MachineState s, long a, int size, int pc) {
-        return SharedMemory.load(s, a, size, pc);
+    public static long load(MachineState s, long base, int off, int size, int pc) {
+        return SharedMemory.load(s, base, off, size, pc);
     }
 
-    public static void store(MachineState s, long a, int size, int pc, long v) {
-        SharedMemory.store(s, a, size, pc, v);
+    public static void store(MachineState s, long base, int off, int size, int pc, long v) {
+        SharedMemory.store(s, base, off, size, pc, v);
     }
 
-    public static void atomic(MachineState s, long a, int size, int pc, int imm, long src) {
-        SharedMemory.atomic(s, a, size, pc, imm, src);
+    public static void atomic(MachineState s, long base, int off, int size, int pc, int imm, long src) {
+        SharedMemory.atomic(s, base, off, size, pc, imm, src);
     }
 
-    public static long fetch(MachineState s, long a, int size, int pc, int imm, long src) {
-        long old = SharedMemory.load(s, a, size, pc);
-        SharedMemory.store(s, a, size, pc, Semantics.atomicApply(imm, old, src));
+    public static long fetch(MachineState s, long base, int off, int size, int pc, int imm, long src) {
+        long old = SharedMemory.load(s, base, off, size, pc);
+        SharedMemory.store(s, base, off, size, pc, Semantics.atomicApply(imm, old, src));
         return old;
     }
 
-    public static long cmpxchg(MachineState s, long a, int size, int pc, long r0, long src) {
-        long old = SharedMemory.load(s, a, size, pc);
-        if (old == (size == 4 ? r0 & Semantics.MASK32 : r0)) SharedMemory.store(s, a, size, pc, src);
+    public static long cmpxchg(MachineState s, long base, int off, int size, int pc, long r0, long src) {
+        long old = SharedMemory.load(s, base, off, size, pc);
+        if (old == (size == 4 ? r0 & Semantics.MASK32 : r0)) SharedMemory.store(s, base, off, size, pc, src);
         return old;
     }
 
-    public static long loadAcquire(MachineState s, long a, int size, int pc) {
-        return SharedMemory.loadAcquire(s, a, size, pc);
+    public static long loadAcquire(MachineState s, long base, int off, int size, int pc) {
+        return SharedMemory.loadAcquire(s, base, off, size, pc);
     }
 
-    public static void storeRelease(MachineState s, long a, int size, int pc, long v) {
-        SharedMemory.storeRelease(s, a, size, pc, v);
+    public static void storeRelease(MachineState s, long base, int off, int size, int pc, long v) {
+        SharedMemory.storeRelease(s, base, off, size, pc, v);
     }
 }

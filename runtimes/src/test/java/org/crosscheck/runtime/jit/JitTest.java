@@ -28,6 +28,7 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Semantics;
 import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.MachineState;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.TrapKind;
 import org.crosscheck.runtime.interp.Interpreter;
@@ -225,6 +226,30 @@ class JitTest {
         Program calls = Assembler.assemble("mov %r0, 0\nmov %r6, 3\nloop:\ncall local f\nsub %r6, 1\njne %r6, 0, loop\nexit\nf:\nadd %r0, 2\nstxdw [%r10-8], %r0\nexit");
         for (int budget = 1; budget <= 25; budget++) bothSame(calls, new byte[0], budget);
         assertEquals(6, r0(bothSame(calls, new byte[0], 1000)));
+    }
+
+    /**
+     * The compiled code checks the budget only where a run enters, loops or calls, for the longest run
+     * until the next check: with that much left it runs to the end itself, with less it hands over
+     * to the interpreter right there (which the test above shows to be exact).
+     */
+    @Test
+    void budgetIsCheckedForTheLongestRunUntilTheNextCheck() throws IsaException {
+        StringBuilder line = new StringBuilder();
+        for (int k = 0; k < 150; k++) line.append("add %r0, 1\n"); // three blocks, one check at the entry for all 151
+        Compiled straight = Jit.compile(Assembler.assemble(line + "exit"));
+        assertEquals(Chunk.DONE, straight.drive(MachineState.initial(new byte[0], 151)));
+        assertEquals(-0 - 2, straight.drive(MachineState.initial(new byte[0], 150)));
+        // 3,003 instructions; the loop's header asks for its body and the exit (4): exactly enough suffices
+        Compiled loop = Jit.compile(Assembler.assemble("mov %r0, 0\nmov %r1, 1000\nloop:\nadd %r0, 1\nsub %r1, 1\njne %r1, 0, loop\nexit"));
+        MachineState enough = MachineState.initial(new byte[0], 3003);
+        assertEquals(Chunk.DONE, loop.drive(enough));
+        assertEquals(1000, enough.r[0]);
+        assertEquals(0, enough.left);
+        MachineState oneShort = MachineState.initial(new byte[0], 3002);
+        assertEquals(-2 - 2, loop.drive(oneShort)); // handed over at the loop's header (pc 2) before its last round
+        assertEquals(999, oneShort.r[0]);
+        assertEquals(3, oneShort.left);
     }
 
     /** A 100,000-instruction program: compiled in many chunks, each small enough for HotSpot to compile. */
