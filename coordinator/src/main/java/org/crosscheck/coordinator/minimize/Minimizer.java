@@ -2,17 +2,25 @@ package org.crosscheck.coordinator.minimize;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.interp.Interpreter;
 
 /**
  * Delta debugging (ddmin) of a failing case: removes instructions (re-targeting jumps that pointed
- * at removed ones), then shrinks and zeroes the input memory, keeping whatever the predicate says
- * is "the same divergence". The predicate re-runs only the runtimes involved; its calls are capped.
+ * at removed ones), turns operations into moves of their operand or of the value they computed,
+ * then shrinks and zeroes the input memory, keeping whatever the predicate says is "the same
+ * divergence". The predicate re-runs only the runtimes involved; its calls are capped.
  */
 public final class Minimizer {
     /** A case: program and input memory. */
@@ -42,27 +50,9 @@ public final class Minimizer {
     public Case minimize(Program program, byte[] memory) {
         Node[] nodes = nodes(program);
         Program best = program;
-        // ddmin over instructions
-        int n = 2;
-        while (nodes.length >= 2 && budgetLeft()) {
-            int chunk = (nodes.length + n - 1) / n;
-            boolean reduced = false;
-            for (int start = 0; start < nodes.length && budgetLeft(); start += chunk) {
-                Node[] candidate = without(nodes, start, Math.min(nodes.length, start + chunk));
-                Program p = build(candidate);
-                if (p != null && test(p, memory)) {
-                    nodes = candidate;
-                    best = p;
-                    n = Math.max(n - 1, 2);
-                    reduced = true;
-                    break;
-                }
-            }
-            if (!reduced) {
-                if (n >= nodes.length) break;
-                n = Math.min(nodes.length, n * 2);
-            }
-        }
+        Reduced reduced = ddmin(nodes, best, memory);
+        nodes = reduced.nodes();
+        best = reduced.program();
         // simplify the survivors into moves where the divergence does not need the operation:
         // lddw of a 32-bit value, and ALU operations (often the epilogue's fold into r0)
         for (int k = 0; k < nodes.length && budgetLeft(); k++) {
@@ -75,6 +65,29 @@ public final class Minimizer {
                 nodes = candidate;
                 best = p;
             }
+        }
+        // replace what computes a register by the value the reference interpreter computed there:
+        // ALU chains and loads that only feed the divergence vanish from the reproducer (and its
+        // title), and what computed their operands can then go too
+        boolean substituted = false;
+        for (int k = 0; k < nodes.length && budgetLeft(); k++) {
+            Insn i = nodes[k].insn;
+            if (!VALUE_OPS.contains(i.op().shape) || i.op() == Op.MOV64_IMM || i.op() == Op.MOV32_IMM) continue;
+            Long value = valuesAfter(best, memory).get(best.pcOf(k));
+            if (value == null) continue; // not executed, or the run ended there
+            Node[] candidate = nodes.clone();
+            candidate[k] = new Node(constant(i.dst(), value), nodes[k].id, -1);
+            Program p = build(candidate);
+            if (p != null && test(p, memory)) {
+                nodes = candidate;
+                best = p;
+                substituted = true;
+            }
+        }
+        if (substituted) {
+            reduced = ddmin(nodes, best, memory);
+            nodes = reduced.nodes();
+            best = reduced.program();
         }
         // shrink memory: shorter (halving from the end), then zero chunks
         byte[] mem = memory;
@@ -96,6 +109,60 @@ public final class Minimizer {
             if (size == 1) break;
         }
         return new Case(best, mem);
+    }
+
+    /** Shapes of instructions whose only effect is a register's value. */
+    private static final Set<Shape> VALUE_OPS = EnumSet.of(Shape.ALU_IMM, Shape.ALU_REG, Shape.NEG, Shape.ENDIAN, Shape.LDX, Shape.LOAD_ACQ);
+    private static final Interpreter REFERENCE = new Interpreter();
+
+    /**
+     * By pc: the value of the destination register after the first execution of the instruction
+     * there (read when the reference interpreter is about to execute the next one).
+     */
+    private static Map<Integer, Long> valuesAfter(Program p, byte[] memory) {
+        Map<Integer, Long> out = new HashMap<>();
+        int[] previous = {-1};
+        REFERENCE.trace(p, memory, Limits.DEFAULT, (pc, r) -> {
+            int prev = previous[0];
+            if (prev >= 0) out.putIfAbsent(prev, r[p.at(prev).dst()]);
+            previous[0] = pc;
+        });
+        return out;
+    }
+
+    /** The shortest instruction setting register {@code dst} to {@code v}. */
+    static Insn constant(int dst, long v) {
+        if (v == (int) v) return Insn.imm(Op.MOV64_IMM, dst, v);
+        if (v == (v & 0xffffffffL)) return Insn.imm(Op.MOV32_IMM, dst, (int) v);
+        return Insn.imm(Op.LDDW, dst, v);
+    }
+
+    /** Surviving nodes and the program they build. */
+    private record Reduced(Node[] nodes, Program program) {}
+
+    /** ddmin over instructions: the surviving nodes and their program (as given when nothing goes). */
+    private Reduced ddmin(Node[] nodes, Program best, byte[] memory) {
+        int n = 2;
+        while (nodes.length >= 2 && budgetLeft()) {
+            int chunk = (nodes.length + n - 1) / n;
+            boolean reduced = false;
+            for (int start = 0; start < nodes.length && budgetLeft(); start += chunk) {
+                Node[] candidate = without(nodes, start, Math.min(nodes.length, start + chunk));
+                Program p = build(candidate);
+                if (p != null && test(p, memory)) {
+                    nodes = candidate;
+                    best = p;
+                    n = Math.max(n - 1, 2);
+                    reduced = true;
+                    break;
+                }
+            }
+            if (!reduced) {
+                if (n >= nodes.length) break;
+                n = Math.min(nodes.length, n * 2);
+            }
+        }
+        return new Reduced(nodes, best);
     }
 
     /** A move doing less than {@code i}, or null. */
