@@ -491,7 +491,7 @@ public final class Interpreter implements Runtime {
         }
 
         /** What {@link #rare} answers when the program has ended with r0 set. */
-        private static final int RETURNED = -1;
+        private static final int RETURNED = Integer.MIN_VALUE; // not -1: a local call to pc 0 continues from -1
 
         /**
          * The instructions the hot loop leaves out, at {@code pc}: returns the pc to continue from

@@ -140,6 +140,10 @@ class InterpreterTest {
         assertEquals(42, r0("mov %r1, %r10\ncall local f\nldxdw %r0, [%r10-8]\nexit\nf: stdw [%r1-8], 42\nexit"));
         Outcome deep = run("call local f\nexit\nf: call local f\nexit", new byte[0]);
         assertEquals(new Outcome.Trapped(TrapKind.CALL_DEPTH, 2, "more than 8 frames"), deep);
+        // a function at pc 0, called from later on (found by JitDifferentialFuzzTest: the call's
+        // continuation pc, -1, was taken for "the program returned")
+        assertEquals(8, r0("f: mov %r0, 7\njne %r6, 0, ret\nmov %r6, 1\ncall local f\nadd %r0, 1\nret: exit"));
+        assertEquals(TrapKind.CALL_DEPTH, ((Outcome.Trapped) run("f: mov %r0, 7\ncall local f\nexit", new byte[0])).kind());
     }
 
     @Test
