@@ -70,10 +70,12 @@ public final class Minimizer {
         // ALU chains and loads that only feed the divergence vanish from the reproducer (and its
         // title), and what computed their operands can then go too
         boolean substituted = false;
+        Map<Integer, Long> values = null; // of best, traced again only when best changes
         for (int k = 0; k < nodes.length && budgetLeft(); k++) {
             Insn i = nodes[k].insn;
             if (!VALUE_OPS.contains(i.op().shape) || i.op() == Op.MOV64_IMM || i.op() == Op.MOV32_IMM) continue;
-            Long value = valuesAfter(best, memory).get(best.pcOf(k));
+            if (values == null) values = valuesAfter(best, memory);
+            Long value = values.get(best.pcOf(k));
             if (value == null) continue; // not executed, or the run ended there
             Node[] candidate = nodes.clone();
             candidate[k] = new Node(constant(i.dst(), value), nodes[k].id, -1);
@@ -82,6 +84,7 @@ public final class Minimizer {
                 nodes = candidate;
                 best = p;
                 substituted = true;
+                values = null;
             }
         }
         if (substituted) {
