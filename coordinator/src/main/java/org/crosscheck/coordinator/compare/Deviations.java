@@ -69,6 +69,24 @@ public final class Deviations {
      * agrees.
      */
     static boolean r0FromAddress(Program program, byte[] memory) {
+        AddressTaint taint = addressTaint(program, memory);
+        return taint.returned() && (taint.r0() || taint.branched());
+    }
+
+    /**
+     * The address taint of a reference run (see {@link #r0FromAddress}): whether r0 at exit holds a
+     * value computed from an address, whether a branch compared one, and the pcs of the instructions
+     * whose destination got such a value at some execution.
+     */
+    public record AddressTaint(boolean returned, boolean r0, boolean branched, Set<Integer> addressDefs) {}
+
+    /** Pcs of the instructions that computed a value from an address (r1, r10) in the reference run. */
+    public static Set<Integer> addressDefs(Program program, byte[] memory) {
+        return addressTaint(program, memory).addressDefs();
+    }
+
+    static AddressTaint addressTaint(Program program, byte[] memory) {
+        Set<Integer> defs = new HashSet<>();
         boolean[] branchedOnAddress = {false};
         boolean[] t = new boolean[11];
         t[1] = t[10] = true;
@@ -102,8 +120,9 @@ public final class Deviations {
                 case JMP_REG -> branchedOnAddress[0] |= t[d] | t[sr];
                 default -> { } // unconditional jumps, byte swaps and negation keep what they had
             }
+            if (op.shape.dstWritten && t[d]) defs.add(pc);
         }).outcome();
-        return o instanceof Outcome.Returned && (t[0] || branchedOnAddress[0]);
+        return new AddressTaint(o instanceof Outcome.Returned, t[0], branchedOnAddress[0], defs);
     }
 
     private static boolean anyTainted(Set<Long> bytes, long a, int size) {

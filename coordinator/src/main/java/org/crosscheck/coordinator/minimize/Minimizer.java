@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import org.crosscheck.coordinator.compare.Deviations;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
@@ -68,15 +69,21 @@ public final class Minimizer {
         }
         // replace what computes a register by the value the reference interpreter computed there:
         // ALU chains and loads that only feed the divergence vanish from the reproducer (and its
-        // title), and what computed their operands can then go too
+        // title), and what computed their operands can then go too. Never a value computed from an
+        // address: as a constant it is an address of the reference's layout only, and a runtime
+        // placing memory elsewhere (all but ours) fails on it for another reason
         boolean substituted = false;
         Map<Integer, Long> values = null; // of best, traced again only when best changes
+        Set<Integer> addressDefs = null;
         for (int k = 0; k < nodes.length && budgetLeft(); k++) {
             Insn i = nodes[k].insn;
             if (!VALUE_OPS.contains(i.op().shape) || i.op() == Op.MOV64_IMM || i.op() == Op.MOV32_IMM) continue;
-            if (values == null) values = valuesAfter(best, memory);
+            if (values == null) {
+                values = valuesAfter(best, memory);
+                addressDefs = Deviations.addressDefs(best, memory);
+            }
             Long value = values.get(best.pcOf(k));
-            if (value == null) continue; // not executed, or the run ended there
+            if (value == null || addressDefs.contains(best.pcOf(k))) continue; // not executed (or the run ended there), or an address
             Node[] candidate = nodes.clone();
             candidate[k] = new Node(constant(i.dst(), value), nodes[k].id, -1);
             Program p = build(candidate);

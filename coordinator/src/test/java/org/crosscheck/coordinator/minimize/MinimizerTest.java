@@ -52,6 +52,29 @@ class MinimizerTest {
         assertEquals(0, small.memory().length);
     }
 
+    /**
+     * A pointer is never replaced by the address it had in the reference's layout: the reproducer
+     * must still reach memory through r1, as on a runtime placing memory elsewhere (a campaign's
+     * DPDK findings had become {@code r8 = 0x1000000000 ll; r8 = *(u32 *)(r8 + 0)}).
+     */
+    @Test
+    void pointersStayComputedFromTheirBase() throws IsaException {
+        Program p = Assembler.assemble("""
+                mov %r8, %r1
+                add %r8, 2
+                mov %r7, %r8
+                ldxb %r0, [%r7+0]
+                exit""");
+        byte[] memory = {0, 0, 42, 0};
+        Minimizer m = new Minimizer((q, mem) -> q.insns().stream().anyMatch(i -> i.op() == Op.LDXB) && r0(q, mem) == 42, 1000, 10_000);
+        Program small = m.minimize(p, memory).program();
+        for (Insn i : small.insns()) {
+            assertTrue(i.op() != Op.LDDW && !(i.op() == Op.MOV64_IMM && i.imm() != 0), "an address became a constant: " + small.insns());
+        }
+        assertTrue(small.insns().stream().anyMatch(i -> i.op().shape == org.crosscheck.isa.Shape.ALU_REG && i.src() == 1), small.insns().toString());
+        assertEquals(42, r0(small, memory));
+    }
+
     @Test
     void constantsTakeTheShortestMove() {
         assertEquals(Insn.imm(Op.MOV64_IMM, 1, -5), Minimizer.constant(1, -5));
