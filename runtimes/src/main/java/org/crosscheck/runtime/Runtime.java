@@ -31,6 +31,14 @@ public interface Runtime extends AutoCloseable {
         return true;
     }
 
+    /**
+     * False when the runtime's verifier refuses {@code scalar += pointer} (DPDK: "destination is not a
+     * pointer"; RFC 9669 and Linux allow it): the generator then adds offsets to a copy of the pointer.
+     */
+    default boolean scalarPlusPointer() {
+        return true;
+    }
+
     /** Empty when the runtime can run here, else why not (and what to install or change). */
     default Optional<String> unavailableReason() {
         return Optional.empty();

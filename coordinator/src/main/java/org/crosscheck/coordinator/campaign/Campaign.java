@@ -94,19 +94,21 @@ public final class Campaign {
 
     /**
      * The generator configuration of a campaign over {@code runtimes}: only instructions every one of
-     * them supports (by group, then by op), and loops only when every one accepts backward jumps.
+     * them supports (by group, then by op), loops only when every one accepts backward jumps, and
+     * offsets added to pointers (not pointers to offsets) when one refuses {@code scalar += pointer}.
      */
     public static Generator.Config generatorConfig(List<Runtime> runtimes, Set<Group> groups, CpuVersion cpu, int maxUnits, boolean allowMissingExit) {
         Set<Op> excluded = EnumSet.noneOf(Op.class);
         Set<Group> common = EnumSet.copyOf(groups);
-        boolean loops = true;
+        boolean loops = true, scalarPlusPointer = true;
         for (Runtime r : runtimes) {
             common.retainAll(r.groups());
             excluded.addAll(r.unsupportedOps());
             loops &= r.loops();
+            scalarPlusPointer &= r.scalarPlusPointer();
         }
         common.add(Group.BASE32);
-        return new Generator.Config(common, cpu, excluded, maxUnits, loops, allowMissingExit);
+        return new Generator.Config(common, cpu, excluded, maxUnits, loops, allowMissingExit, scalarPlusPointer);
     }
 
     public CampaignConfig config() {

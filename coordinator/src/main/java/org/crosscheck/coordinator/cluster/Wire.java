@@ -33,7 +33,8 @@ public final class Wire {
 
     public static GeneratorConfig generator(Generator.Config c) {
         GeneratorConfig.Builder b = GeneratorConfig.newBuilder().setCpu(c.cpu().toString()).setMaxUnits(c.maxUnits())
-                .setGeneratorVersion(Generator.VERSION).setLoops(c.loops()).setMissingExit(c.missingExit());
+                .setGeneratorVersion(Generator.VERSION).setLoops(c.loops()).setMissingExit(c.missingExit())
+                .setScalarPlusPointer(c.scalarPlusPointer());
         for (Group g : c.groups()) b.addGroups(g.id());
         for (Op op : c.excluded()) b.addExcludedOps(op.name());
         return b.build();
@@ -44,7 +45,8 @@ public final class Wire {
         for (String g : c.getGroupsList()) groups.add(Group.parse(g));
         Set<Op> excluded = EnumSet.noneOf(Op.class);
         for (String op : c.getExcludedOpsList()) excluded.add(Op.valueOf(op));
-        return new Generator.Config(groups, CpuVersion.parse(c.getCpu()), excluded, c.getMaxUnits(), c.getLoops(), c.getMissingExit());
+        return new Generator.Config(groups, CpuVersion.parse(c.getCpu()), excluded, c.getMaxUnits(), c.getLoops(), c.getMissingExit(),
+                c.getScalarPlusPointer());
     }
 
     public static org.crosscheck.proto.LitmusSpec litmus(LitmusCaseRunner.Options o) {

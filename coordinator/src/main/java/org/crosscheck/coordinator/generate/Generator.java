@@ -29,9 +29,10 @@ import org.crosscheck.isa.Shape;
 public final class Generator {
     /**
      * Bumped whenever the same (seed, index) would give a different program or corpus mutant
-     * (2: mutation leaves what a loop's back edge compares alone).
+     * (2: mutation leaves what a loop's back edge compares alone; 3: for runtimes refusing
+     * {@code scalar += pointer}, masked accesses add the offset to a copy of the pointer).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Encodings never generated: they need a loader's maps/BTF or have no portable meaning. */
     public static final Set<Op> NEVER = EnumSet.of(Op.LDDW_MAP_FD, Op.LDDW_MAP_VALUE, Op.LDDW_VAR_ADDR,
@@ -41,11 +42,18 @@ public final class Generator {
      * What to generate. {@code groups} are widened as RFC 9669 defines (base32 always, base64 includes
      * base32, atomic64 atomic32, divmul64 divmul32); {@code excluded} removes ops a runtime lacks;
      * {@code loops} false makes no backward jumps (DPDK refuses them); {@code missingExit} true drops
-     * the final exit of one program in {@link #MISSING_EXIT_SHARE} (to find loaders that trust it).
+     * the final exit of one program in {@link #MISSING_EXIT_SHARE} (to find loaders that trust it);
+     * {@code scalarPlusPointer} false adds a masked offset to a copy of the pointer instead of the
+     * pointer to the offset (DPDK's verifier refuses {@code scalar += pointer}).
      */
-    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit) {
+    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit,
+            boolean scalarPlusPointer) {
         public Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits) {
             this(groups, cpu, excluded, maxUnits, true, false);
+        }
+
+        public Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit) {
+            this(groups, cpu, excluded, maxUnits, loops, missingExit, true);
         }
 
         public Config {
@@ -342,13 +350,26 @@ public final class Generator {
                 if (!allows(Op.AND64_IMM) || !allows(Op.ADD64_REG)) return false;
                 int scratch = writable(false);
                 int mask = Integer.highestOneBit(memLen - size + 1) - 1; // offset + size <= memLen
+                int ptr = scratch; // the register holding the pointer for the access
+                if (!config.scalarPlusPointer()) { // a copy of the pointer plus the offset
+                    if (!allows(Op.MOV64_REG)) return false;
+                    for (int tries = 0; ptr == scratch || ptr == memPtr(); tries++) {
+                        if (tries == 8) return false;
+                        ptr = writable(false);
+                    }
+                }
                 out.add(Insn.imm(Op.AND64_IMM, scratch, mask));
-                out.add(Insn.reg(Op.ADD64_REG, scratch, memPtr()));
+                if (ptr == scratch) {
+                    out.add(Insn.reg(Op.ADD64_REG, scratch, memPtr()));
+                } else {
+                    out.add(Insn.reg(Op.MOV64_REG, ptr, memPtr()));
+                    out.add(Insn.reg(Op.ADD64_REG, ptr, scratch));
+                }
                 int value = readable(false);
-                if (value == scratch) value = LOOP;
-                out.add(load ? Insn.of(op, scratch, scratch, 0, 0)
-                        : op.shape == Shape.ST ? Insn.of(op, scratch, 0, 0, Values.edge(rnd)) : Insn.of(op, scratch, value, 0, 0));
-                if (!load) out.add(mov(scratch, Values.edge(rnd))); // the scratch pointer must not outlive the unit
+                if (value == ptr) value = LOOP;
+                out.add(load ? Insn.of(op, ptr, ptr, 0, 0)
+                        : op.shape == Shape.ST ? Insn.of(op, ptr, 0, 0, Values.edge(rnd)) : Insn.of(op, ptr, value, 0, 0));
+                if (!load) out.add(mov(ptr, Values.edge(rnd))); // the pointer must not outlive the unit
                 return true;
             }
             if (load) out.add(Insn.of(op, writable(callee), base, off, 0));

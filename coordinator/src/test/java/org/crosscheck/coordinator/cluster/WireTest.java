@@ -37,6 +37,8 @@ class WireTest {
     void generatorConfigRoundTrip() {
         var c = new Generator.Config(Group.rfc(), CpuVersion.V3, java.util.EnumSet.of(org.crosscheck.isa.Op.values()[3]), 17);
         assertEquals(c, Wire.generator(Wire.generator(c)));
+        var dpdk = new Generator.Config(Group.rfc(), CpuVersion.V2, java.util.EnumSet.noneOf(org.crosscheck.isa.Op.class), 9, false, true, false);
+        assertEquals(dpdk, Wire.generator(Wire.generator(dpdk)));
     }
 
     @Test

@@ -92,6 +92,11 @@ public final class DpdkRuntime implements Runtime {
     }
 
     @Override
+    public boolean scalarPlusPointer() {
+        return false;
+    }
+
+    @Override
     public Optional<String> unavailableReason() {
         return RteBpf.unavailable();
     }
@@ -109,7 +114,7 @@ public final class DpdkRuntime implements Runtime {
 
     /** What the parent of the executor knows of {@code mode} without loading DPDK. */
     public static ExecutorRuntime.Spec spec(Mode mode) {
-        return new ExecutorRuntime.Spec(name(mode), GROUPS, UNSUPPORTED, false, DpdkRuntime::poisons);
+        return new ExecutorRuntime.Spec(name(mode), GROUPS, UNSUPPORTED, false, false, DpdkRuntime::poisons);
     }
 
     /** A program that does not end in exit corrupts DPDK's heap while it is loaded: the executor is not reused after it. */

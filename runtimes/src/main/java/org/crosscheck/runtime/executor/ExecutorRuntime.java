@@ -29,7 +29,7 @@ import org.crosscheck.runtime.Runtime;
  */
 public final class ExecutorRuntime implements Runtime {
     /** What the parent knows without starting a child; {@code poisons}: programs after which a child is not reused. */
-    public record Spec(String name, Set<Group> groups, Set<Op> unsupportedOps, boolean loops, Predicate<Program> poisons) {}
+    public record Spec(String name, Set<Group> groups, Set<Op> unsupportedOps, boolean loops, boolean scalarPlusPointer, Predicate<Program> poisons) {}
 
     /** The JVM's fatal error banner: {@code #  SIGSEGV (0xb) at pc=0x..., pid=..., tid=...} and the problematic frame. */
     private static final java.util.regex.Pattern FATAL_SIGNAL = java.util.regex.Pattern.compile(
@@ -66,6 +66,11 @@ public final class ExecutorRuntime implements Runtime {
     @Override
     public boolean loops() {
         return spec.loops();
+    }
+
+    @Override
+    public boolean scalarPlusPointer() {
+        return spec.scalarPlusPointer();
     }
 
     /** Asks a child (started once for this, then kept): only it knows whether the runtime can run here. */
