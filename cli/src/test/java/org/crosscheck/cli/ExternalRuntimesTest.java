@@ -58,6 +58,29 @@ class ExternalRuntimesTest {
     }
 
     /**
+     * DPDK's JIT crashes on jset with an immediate. Minimizing such a crash keeps the program's exit
+     * and the reference's return: it used to shrink to a program without exit (here {@code w0 = ...}
+     * or {@code r1 = r1} alone), on which DPDK's loader crashes for another reason.
+     */
+    @Test
+    void aJitCrashMinimizesToItsCauseNotToAMissingExit() throws Exception {
+        try (Runtime r = Runtimes.create("dpdk-jit")) {
+            assumeTrue(r.unavailableReason().isEmpty(), () -> "DPDK missing: " + r.unavailableReason().orElse(""));
+        }
+        Cli c = Cli.run("campaign", "--runtimes", "interp,dpdk-jit", "--programs", "64", "--batch-size", "32", "--seed", "5",
+                "--threads", "2", "--max-units", "12", "--workdir", work.toString(), "--metrics", "off");
+        assertEquals(0, c.exit(), c.err() + c.out());
+        List<FindingStore.Summary> crashes = findings(work).stream().filter(s -> s.kind().equals("crash")).toList();
+        assertFalse(crashes.isEmpty(), c.out());
+        for (FindingStore.Summary crash : crashes) {
+            List<Insn> repro = DataFile.read(crash.dir().resolve("repro.data")).program().program().insns();
+            assertEquals(Op.EXIT, repro.getLast().op(), crash.title() + ": " + repro);
+            assertTrue(repro.stream().anyMatch(i -> i.op() == Op.JSET_IMM), crash.title() + ": " + repro);
+            assertTrue(Files.readString(crash.dir().resolve("outcomes")).contains("interp: r0 = "), crash.title());
+        }
+    }
+
+    /**
      * DPDK's verifier refuses {@code scalar += pointer} ("destination is not a pointer"), which the
      * generator's masked accesses used: a campaign with DPDK adds the offset to a copy of the pointer
      * instead, so DPDK refuses none of its programs for that (it refused 45% of them).

@@ -277,13 +277,21 @@ public final class CaseRunner implements BatchRunner {
     /** A minimized reproducer with its outcomes, the title it names and the ops that name it. */
     private record Minimized(Minimizer.Case small, Map<String, Outcome> outcomes, String title, Set<Op> culprits) {}
 
-    /** Shrinks the case while it keeps the divergence's signature, re-running only the runtimes involved. */
+    /**
+     * Shrinks the case while it keeps the divergence's signature and the reference's way of ending
+     * (returned, or the same trap), re-running only the runtimes involved. Why the latter: a DPDK
+     * JIT crash on jset otherwise minimized to a program without its exit, on which DPDK's loader
+     * crashes for another reason (and the reference traps for falling off the end).
+     */
     private Minimized minimize(Generator.Case c, Divergence d, List<Runtime> which) {
         minimizations.incrementAndGet();
         List<Runtime> involved = new ArrayList<>();
         for (Runtime r : which) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
+        String ending = ending(d.outcomes().get(d.reference()));
         Minimizer m = new Minimizer((p, mem) -> {
-            for (Divergence e : Comparator.compare(d.reference(), runAll(p, mem, involved, null, limits(c)))) {
+            Map<String, Outcome> outcomes = runAll(p, mem, involved, null, limits(c));
+            if (!ending(outcomes.get(d.reference())).equals(ending)) return false;
+            for (Divergence e : Comparator.compare(d.reference(), outcomes)) {
                 e = withoutDeviations(p, mem, e, null);
                 if (e != null && e.signature().equals(d.signature())) return true;
             }
@@ -292,6 +300,16 @@ public final class CaseRunner implements BatchRunner {
         Minimizer.Case small = m.minimize(c.program(), c.memory());
         Map<String, Outcome> smallOutcomes = runAll(small.program(), small.memory(), involved, null, limits(c));
         return new Minimized(small, smallOutcomes, Title.of(d, small.program()), Title.culprits(small.program()));
+    }
+
+    /** How a run ended, for minimization: "returned", the trap's kind, or the outcome's type. */
+    static String ending(Outcome o) {
+        return switch (o) {
+            case Outcome.Returned r -> "returned";
+            case Outcome.Trapped t -> "trap " + t.kind();
+            case null -> "none";
+            default -> o.getClass().getSimpleName();
+        };
     }
 
     private FindingStore.Report report(String title, Divergence d, Generator.Case c, Program repro, byte[] reproMemory,
