@@ -52,11 +52,12 @@ final class RunCommand implements Callable<Integer> {
             out.println(runtime.name() + ": " + o.describe());
             if (o instanceof Outcome.Rejected r && verbose && r.log() != null) out.println(r.log());
             if (o instanceof Outcome.Returned r) printMemoryDiff(out, memory, r.memory());
-            Long expected = loaded.data() == null ? null : loaded.data().expectedResult();
-            if (expected != null) {
-                boolean ok = o instanceof Outcome.Returned r && r.r0() == expected;
-                out.println(ok ? "matches the expected result 0x" + Long.toHexString(expected)
-                        : "DIFFERS from the expected result 0x" + Long.toHexString(expected));
+            if (loaded.data() != null) {
+                // judged as the conformance command judges it: the expected r0, or for an error test no normal return
+                Long expected = loaded.data().expectedResult();
+                boolean ok = TestRunner.meets(expected, o);
+                out.println((ok ? "matches the test's expectation: " : "DIFFERS from the test's expectation: ")
+                        + TestRunner.expectation(expected, loaded.data().expectedError()));
                 return ok ? 0 : 1;
             }
             return 0;

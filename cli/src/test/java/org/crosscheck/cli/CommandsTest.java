@@ -77,7 +77,21 @@ class CommandsTest {
         Cli c = Cli.run("run", test.toString());
         assertEquals(0, c.exit(), c.out() + c.err());
         assertTrue(c.out().startsWith("interp: r0 = 0x11 (17)\nmemory changed:\n  [2] ff -> 11\n"), c.out());
-        assertTrue(c.out().contains("matches the expected result 0x11"), c.out());
+        assertTrue(c.out().endsWith("matches the test's expectation: r0 = 0x11\n"), c.out());
+    }
+
+    @Test
+    void runJudgesAnErrorTestAsConformanceDoes() throws IOException {
+        // error.data expects "Invalid" of a program that returns: conformance fails it, so must run
+        Path test = Cli.shared().resolve("bpf_conformance/negative/error.data");
+        Cli c = Cli.run("run", test.toString());
+        assertEquals(1, c.exit(), c.out() + c.err());
+        assertTrue(c.out().endsWith("DIFFERS from the test's expectation: an error \"Invalid\"\n"), c.out());
+        Path trapping = tmp.resolve("oob.data");
+        Files.writeString(trapping, "-- asm\nldxdw %r0, [%r10+8]\nexit\n-- error\nout of bounds\n");
+        Cli t = Cli.run("run", trapping.toString());
+        assertEquals(0, t.exit(), t.out() + t.err());
+        assertTrue(t.out().endsWith("matches the test's expectation: an error \"out of bounds\"\n"), t.out());
     }
 
     @Test
