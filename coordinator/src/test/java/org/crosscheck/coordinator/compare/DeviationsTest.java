@@ -105,6 +105,59 @@ class DeviationsTest {
         }
     }
 
+    /**
+     * A value computed from an address and stored into the input memory differs by layout too: a DPDK
+     * campaign reported {@code r5 = r1; *(u64 *)(r5 + 0) = r1} as a memory mismatch. The other bytes
+     * and r0 still count, and a pointer overwritten by a constant is no longer one.
+     */
+    @Test
+    void bytesComputedFromAnAddressAreADeviationOfRuntimesWithTheirOwnLayout() throws Exception {
+        byte[] mem = new byte[16];
+        Program p = Assembler.assemble("mov %r6, %r1\nmov %r5, %r6\nstxdw [%r5+0], %r1\nmov %r2, %r1\nrsh %r2, 4\n"
+                + "stxw [%r1+8], %r2\nstb [%r1+12], 7\nmov %r0, 3\nexit");
+        Outcome.Returned ref = (Outcome.Returned) ref(p, mem);
+        byte[] dpdk = ref.memory().clone();
+        dpdk[0] = 0x10;
+        dpdk[5] = 0x7f;
+        dpdk[9] = 0x3c;
+        assertEquals("address-derived-memory", Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(3, dpdk)).id());
+        assertNull(Deviations.explain("jit", p, mem, ref, new Outcome.Returned(3, dpdk)), "the JIT shares the reference's layout");
+        byte[] constantWrong = dpdk.clone();
+        constantWrong[12] = 9;
+        assertNull(Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(3, constantWrong)), "a constant byte still counts");
+        assertNull(Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(4, dpdk)), "r0 still counts");
+        byte[] untouched = dpdk.clone();
+        untouched[14] = 1;
+        assertNull(Deviations.explain("dpdk-jit", p, mem, ref, new Outcome.Returned(3, untouched)), "a byte nothing stored to still counts");
+
+        Program overwritten = Assembler.assemble("stxdw [%r1+0], %r1\nstdw [%r1+0], 5\nmov %r0, 0\nexit");
+        Outcome.Returned ref2 = (Outcome.Returned) ref(overwritten, mem);
+        byte[] other = ref2.memory().clone();
+        other[0] = 6;
+        assertNull(Deviations.explain("kernel", overwritten, mem, ref2, new Outcome.Returned(0, other)));
+    }
+
+    /**
+     * An access through a pointer offset by a value computed from an address goes where the layout
+     * says: a DPDK campaign reported {@code r6 = r1; r1 &= 127; r3 = r6; r3 += r1; *(u8 *)(r3 + 0) = 8}
+     * (the reference stores at offset 0, DPDK at its pointer's low bits). A pointer plus a constant or a
+     * loaded value is still exact, and a store through it still counts.
+     */
+    @Test
+    void anAccessThroughAnOffsetComputedFromAnAddressIsADeviation() throws Exception {
+        byte[] mem = new byte[16];
+        Program masked = Assembler.assemble("mov %r6, %r1\nand %r1, 127\nmov %r3, %r6\nadd %r3, %r1\nstb [%r3+0], 8\nmov %r0, 0\nexit");
+        Outcome ref = ref(masked, mem);
+        assertEquals("address-derived-memory", Deviations.explain("dpdk-jit", masked, mem, ref, new Outcome.Returned(0, mem.clone())).id());
+        for (String asm : List.of(
+                "mov %r3, %r1\nadd %r3, 8\nstb [%r3+0], 8\nmov %r0, 0\nexit",
+                "ldxb %r2, [%r1+1]\nand %r2, 7\nadd %r2, %r1\nstb [%r2+8], 8\nmov %r0, 0\nexit",
+                "stxdw [%r10-8], %r1\nldxdw %r4, [%r10-8]\nstb [%r4+8], 8\nmov %r0, 0\nexit")) {
+            Program p = Assembler.assemble(asm);
+            assertNull(Deviations.explain("dpdk-jit", p, mem, ref(p, mem), new Outcome.Returned(0, mem.clone())), asm);
+        }
+    }
+
     /** The deviation explaining {@code runtime} returning another r0 (and the same memory) than the reference, or null. */
     private static String explainedR0Difference(String runtime, String asm) throws Exception {
         byte[] mem = new byte[8];
