@@ -14,23 +14,31 @@ import org.crosscheck.runtime.Outcome;
 public final class Comparator {
     private Comparator() {}
 
-    /** The divergences, one per kind (empty when all agree). */
+    /**
+     * The divergences, one per kind and detail (empty when all agree). Runtimes that return other
+     * results than the reference and than each other are divergences of their own: two runtimes
+     * that differ for two reasons (DPDK's interpreter on le16, its JIT on a shift) would otherwise be
+     * minimized together, to a program with both causes, under a title of both.
+     */
     public static List<Divergence> compare(String reference, Map<String, Outcome> outcomes) {
         Outcome ref = outcomes.get(reference);
         if (ref == null) throw new IllegalArgumentException("no outcome of the reference runtime " + reference);
-        Map<String, List<String>> byKey = new TreeMap<>();
-        Map<String, Divergence.Kind> kinds = new TreeMap<>();
+        record Key(int kind, String detail, String result) implements Comparable<Key> {
+            public int compareTo(Key o) {
+                return java.util.Comparator.comparingInt(Key::kind).thenComparing(Key::detail).thenComparing(Key::result).compare(this, o);
+            }
+        }
+        Map<Key, List<String>> byKey = new TreeMap<>();
         for (Map.Entry<String, Outcome> e : new TreeMap<>(outcomes).entrySet()) {
             Outcome o = e.getValue();
             if (e.getKey().equals(reference) || o instanceof Outcome.Unsupported || ref instanceof Outcome.Unsupported) continue;
             if (o.sameAs(ref) || bothRefuse(ref, o)) continue;
             Divergence.Kind kind = kind(ref, o);
-            String key = kind.ordinal() + "\0" + detail(kind, ref, o);
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
-            kinds.put(key, kind);
+            String result = o instanceof Outcome.Returned r ? r.r0() + "/" + java.util.Arrays.hashCode(r.memory()) : "";
+            byKey.computeIfAbsent(new Key(kind.ordinal(), detail(kind, ref, o), result), k -> new ArrayList<>()).add(e.getKey());
         }
         List<Divergence> out = new ArrayList<>();
-        byKey.forEach((key, odd) -> out.add(new Divergence(kinds.get(key), key.substring(key.indexOf('\0') + 1), List.copyOf(odd), reference, outcomes)));
+        byKey.forEach((key, odd) -> out.add(new Divergence(Divergence.Kind.values()[key.kind()], key.detail(), List.copyOf(odd), reference, outcomes)));
         return out;
     }
 
