@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
             "Generates programs restricted to conformance groups, runs each on every selected runtime,",
             "compares them with the first runtime (the reference) and stores every divergence as a",
             "minimized, titled, replayable finding in WORKDIR/findings. Prints a progress line every",
-            "2 s; Ctrl-C stops cleanly; running again on the same workdir resumes. The coordinator and",
-            "a worker of a cluster (see the coordinator and worker commands), in one process."
+            "2 s (rates over the last minute); Ctrl-C stops cleanly; running again on the same workdir",
+            "resumes. The coordinator and a worker of a cluster (see the coordinator and worker",
+            "commands), in one process."
         },
         footer = {"", "Examples:",
             "  crosscheck campaign --runtimes interp,jit,kernel --duration 10m --workdir work",

@@ -2,6 +2,7 @@ package org.crosscheck.coordinator.campaign;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,29 +223,40 @@ public final class Campaign {
         return state.programs();
     }
 
-    private long lastLine = System.nanoTime(), lastPrograms;
-    private final Map<String, Long> lastPer = new LinkedHashMap<>();
+    /** Rates average over this much of the past: a slow runtime finishes a batch every 20 s or so. */
+    static final long RATE_WINDOW_NANOS = 60_000_000_000L;
 
-    /** The progress line: programs, rates per runtime, divergences, findings. Called by one thread. */
+    /** Counts at a progress line (programs, then per runtime), for rates over {@link #RATE_WINDOW_NANOS}. */
+    private record Sample(long nanos, long programs, Map<String, Long> perRuntime) {}
+
+    private final ArrayDeque<Sample> samples = new ArrayDeque<>(List.of(new Sample(started, 0, Map.of())));
+
+    /**
+     * The progress line: programs, rates per runtime (averaged over the last minute, or since the
+     * start when shorter: the last 2 s alone showed 0/s between the batches of a DPDK campaign),
+     * divergences, findings. Called by one thread.
+     */
     public String progressLine(String extra) throws IOException {
         long now = System.nanoTime();
-        double dt = Math.max((now - lastLine) / 1e9, 1e-9);
+        while (samples.size() > 1 && now - samples.peekFirst().nanos() > RATE_WINDOW_NANOS) samples.removeFirst();
+        Sample since = samples.peekFirst();
+        double dt = Math.max((now - since.nanos()) / 1e9, 1e-9);
         long p = programs.sum();
         boolean litmus = config.litmus() != null;
         StringBuilder sb = new StringBuilder(String.format("[%s] %,d %s (%,.0f/s)", clock((now - started) / 1e9), p,
-                litmus ? "litmus tests" : "programs", (p - lastPrograms) / dt));
+                litmus ? "litmus tests" : "programs", (p - since.programs()) / dt));
         // litmus campaigns: iterations per second per runtime; else programs per second per runtime
+        Map<String, Long> per = new LinkedHashMap<>();
         for (Map.Entry<String, LongAdder> e : (litmus ? litmusIterations : perRuntime).entrySet()) {
             long v = e.getValue().sum();
-            sb.append(String.format(" %s %,.0f%s/s", e.getKey(), (v - lastPer.getOrDefault(e.getKey(), 0L)) / dt, litmus ? " it" : ""));
-            lastPer.put(e.getKey(), v);
+            sb.append(String.format(" %s %,.0f%s/s", e.getKey(), (v - since.perRuntime().getOrDefault(e.getKey(), 0L)) / dt, litmus ? " it" : ""));
+            per.put(e.getKey(), v);
         }
         sb.append(String.format(" | divergences %,d | findings %d (new %d)", divergences.sum(), store.list().size(), newFindings.get()));
         long vr = verifierRuns.sum();
         if (vr > 0) sb.append(String.format(" | verifier accepts %.1f%%", 100.0 * verifierAccepts.sum() / vr));
         if (extra != null) sb.append(extra);
-        lastLine = now;
-        lastPrograms = p;
+        samples.addLast(new Sample(now, p, per));
         return sb.toString();
     }
 
