@@ -23,23 +23,24 @@ public final class Comparator {
     public static List<Divergence> compare(String reference, Map<String, Outcome> outcomes) {
         Outcome ref = outcomes.get(reference);
         if (ref == null) throw new IllegalArgumentException("no outcome of the reference runtime " + reference);
-        record Key(int kind, String detail, String result) implements Comparable<Key> {
-            public int compareTo(Key o) {
-                return java.util.Comparator.comparingInt(Key::kind).thenComparing(Key::detail).thenComparing(Key::result).compare(this, o);
-            }
-        }
-        Map<Key, List<String>> byKey = new TreeMap<>();
+        Map<Key, List<String>> byKey = new TreeMap<>(Key.ORDER);
         for (Map.Entry<String, Outcome> e : new TreeMap<>(outcomes).entrySet()) {
             Outcome o = e.getValue();
             if (e.getKey().equals(reference) || o instanceof Outcome.Unsupported || ref instanceof Outcome.Unsupported) continue;
             if (o.sameAs(ref) || bothRefuse(ref, o)) continue;
             Divergence.Kind kind = kind(ref, o);
             String result = o instanceof Outcome.Returned r ? r.r0() + "/" + java.util.Arrays.hashCode(r.memory()) : "";
-            byKey.computeIfAbsent(new Key(kind.ordinal(), detail(kind, ref, o), result), k -> new ArrayList<>()).add(e.getKey());
+            byKey.computeIfAbsent(new Key(kind, detail(kind, ref, o), result), k -> new ArrayList<>()).add(e.getKey());
         }
         List<Divergence> out = new ArrayList<>();
-        byKey.forEach((key, odd) -> out.add(new Divergence(Divergence.Kind.values()[key.kind()], key.detail(), List.copyOf(odd), reference, outcomes)));
+        byKey.forEach((key, odd) -> out.add(new Divergence(key.kind(), key.detail(), List.copyOf(odd), reference, outcomes)));
         return out;
+    }
+
+    /** What runtimes sharing a divergence have in common: kind, detail and, for a returned run, its result. */
+    private record Key(Divergence.Kind kind, String detail, String result) {
+        static final java.util.Comparator<Key> ORDER = java.util.Comparator.comparing(Key::kind)
+                .thenComparing(Key::detail).thenComparing(Key::result);
     }
 
     /**
