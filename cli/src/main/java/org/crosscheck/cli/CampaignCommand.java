@@ -97,6 +97,7 @@ final class CampaignCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d %s in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
                 who, s.programs(), cfg.litmus() != null ? "litmus tests" : "programs", s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
                 cfg.workdir().resolve("findings"));
+        if (!s.verifierAcceptance().isEmpty()) out.println(who + ": " + s.verifierAcceptance());
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }
 

@@ -81,7 +81,7 @@ final class TestRunner {
 
     /** Whether an outcome is what a test expects: its r0, or for a test without a result (an error test) any end but returning. */
     static boolean meets(Long expected, Outcome o) {
-        if (expected != null) return o instanceof Outcome.Returned r && r.r0() == expected;
+        if (expected != null) return o instanceof Outcome.Returned r && r.r0Is(expected);
         return !(o instanceof Outcome.Returned);
     }
 

@@ -64,10 +64,14 @@ class KernelCommandsTest {
     @Test
     void runShowsR0AndMemory() throws IOException {
         Path prog = Files.writeString(dir.resolve("p.s"), "lddw %r0, 0x1122334455667788\nstb [%r1+1], 0xee\nexit\n");
-        Result r = crosscheck("run", prog.toString(), "--runtime", "kernel", "--mem", "00 00 00");
+        Result r = crosscheck("run", prog.toString(), "--runtime", "kernel-instrumented", "--mem", "00 00 00");
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("kernel: r0 = 0x1122334455667788"), r.out());
+        assertTrue(r.out().contains("kernel-instrumented: r0 = 0x1122334455667788"), r.out());
         assertTrue(r.out().contains("[1] 00 -> ee"), r.out());
+        Result bare = crosscheck("run", prog.toString(), "--runtime", "kernel", "--mem", "00 00 00");
+        assertEquals(0, bare.code(), bare.out());
+        assertTrue(bare.out().contains("kernel: w0 = 0x55667788 (1432778632; only r0's low 32 bits are reported)"), bare.out());
+        assertTrue(bare.out().contains("[1] 00 -> ee"), bare.out());
     }
 
     /** replay names the deviation that explains the kernel's outcome (an address in r0) and counts it as agreeing. */

@@ -45,21 +45,50 @@ public sealed interface Outcome {
         OTHER
     }
 
-    /** The program ran to its exit: the full 64-bit r0 and the final bytes of the input memory. */
-    record Returned(long r0, byte[] memory) implements Outcome {
+    /**
+     * The program ran to its exit: r0 and the final bytes of the input memory. {@code r0Bits} is how
+     * much of r0 the runtime reports: 64 for most, 32 for the faithful kernel (BPF_PROG_TEST_RUN
+     * returns only r0's low 32 bits), whose upper half is then 0 here and unknown in fact. Two
+     * outcomes agree on r0 when the bits both report agree.
+     */
+    record Returned(long r0, byte[] memory, int r0Bits) implements Outcome {
+        public Returned {
+            if (r0Bits != 32 && r0Bits != 64) throw new IllegalArgumentException("r0Bits must be 32 or 64, not " + r0Bits);
+            if (r0Bits == 32) r0 &= 0xffff_ffffL;
+        }
+
+        /** The full 64-bit r0. */
+        public Returned(long r0, byte[] memory) {
+            this(r0, memory, 64);
+        }
+
+        /** Whether {@code value} is r0 on the bits this outcome reports. */
+        public boolean r0Is(long value) {
+            return r0Bits == 64 ? r0 == value : r0 == (value & 0xffff_ffffL);
+        }
+
+        /** Whether the two agree on r0 in the bits both report. */
+        public boolean sameR0(Returned other) {
+            return r0Bits <= other.r0Bits ? other.narrowed(r0Bits) == r0 : narrowed(other.r0Bits) == other.r0;
+        }
+
+        private long narrowed(int bits) {
+            return bits == 64 ? r0 : r0 & 0xffff_ffffL;
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Returned r && r.r0 == r0 && Arrays.equals(r.memory, memory);
+            return o instanceof Returned r && r.r0 == r0 && r.r0Bits == r0Bits && Arrays.equals(r.memory, memory);
         }
 
         @Override
         public int hashCode() {
-            return Long.hashCode(r0) * 31 + Arrays.hashCode(memory);
+            return (Long.hashCode(r0) * 31 + Arrays.hashCode(memory)) * 31 + r0Bits;
         }
 
         @Override
         public String toString() {
-            return "Returned[r0=0x" + Long.toHexString(r0) + ", memory=" + HexFormat.of().formatHex(memory) + "]";
+            return "Returned[r0=0x" + Long.toHexString(r0) + (r0Bits == 64 ? "" : " (low 32 bits)") + ", memory=" + HexFormat.of().formatHex(memory) + "]";
         }
     }
 
@@ -86,7 +115,7 @@ public sealed interface Outcome {
     /** Structural equality: kind-level fields only (trap kind and pc, rejection stage and kind, r0 and memory). */
     default boolean sameAs(Outcome other) {
         return switch (this) {
-            case Returned r -> r.equals(other);
+            case Returned r -> other instanceof Returned o && r.sameR0(o) && Arrays.equals(r.memory(), o.memory());
             case Trapped t -> other instanceof Trapped u && u.kind() == t.kind() && u.pc() == t.pc();
             case Rejected r -> other instanceof Rejected s && s.stage() == r.stage() && s.kind() == r.kind();
             case Crashed c -> other instanceof Crashed;
@@ -98,7 +127,8 @@ public sealed interface Outcome {
     /** One line for people: {@code r0 = 0x2a}, {@code trap OUT_OF_BOUNDS at pc 3 (...)}. */
     default String describe() {
         return switch (this) {
-            case Returned r -> "r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")";
+            case Returned r -> r.r0Bits() == 64 ? "r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")"
+                    : "w0 = 0x" + Integer.toHexString((int) r.r0()) + " (" + r.r0() + "; only r0's low 32 bits are reported)";
             case Trapped t -> "trap " + t.kind() + " at pc " + t.pc() + (t.detail() == null || t.detail().isEmpty() ? "" : " (" + t.detail() + ")");
             case Rejected r -> "rejected by " + r.stage().name().toLowerCase()
                     + (r.kind() == RejectKind.RULE ? "" : " (" + r.kind() + ")") + ": " + r.reason();

@@ -10,7 +10,7 @@ public final class OutcomeMessages {
         var b = org.crosscheck.proto.Outcome.newBuilder();
         switch (o) {
             case Outcome.Returned r -> b.setReturned(org.crosscheck.proto.Outcome.Returned.newBuilder().setR0(r.r0())
-                    .setMemory(ByteString.copyFrom(r.memory())));
+                    .setMemory(ByteString.copyFrom(r.memory())).setR0Bits(r.r0Bits() == 64 ? 0 : r.r0Bits()));
             case Outcome.Trapped t -> b.setTrapped(org.crosscheck.proto.Outcome.Trapped.newBuilder().setKind(t.kind().name()).setPc(t.pc())
                     .setDetail(nonNull(t.detail())));
             case Outcome.Rejected r -> b.setRejected(org.crosscheck.proto.Outcome.Rejected.newBuilder().setStage(r.stage().name())
@@ -25,7 +25,8 @@ public final class OutcomeMessages {
     /** The outcome of a message; IllegalArgumentException when it names no kind or an unknown enum value. */
     public static Outcome fromMessage(org.crosscheck.proto.Outcome o) {
         return switch (o.getKindCase()) {
-            case RETURNED -> new Outcome.Returned(o.getReturned().getR0(), o.getReturned().getMemory().toByteArray());
+            case RETURNED -> new Outcome.Returned(o.getReturned().getR0(), o.getReturned().getMemory().toByteArray(),
+                    o.getReturned().getR0Bits() == 0 ? 64 : o.getReturned().getR0Bits());
             case TRAPPED -> new Outcome.Trapped(Outcome.TrapKind.valueOf(o.getTrapped().getKind()), o.getTrapped().getPc(), o.getTrapped().getDetail());
             case REJECTED -> new Outcome.Rejected(Outcome.Stage.valueOf(o.getRejected().getStage()),
                     Outcome.RejectKind.valueOf(o.getRejected().getKind()), o.getRejected().getReason(), o.getRejected().getLog());

@@ -22,6 +22,7 @@ public final class Runtimes {
         KNOWN.put("interp", Interpreter::new);
         KNOWN.put("jit", Jit::new);
         KNOWN.put("kernel", KernelRuntime::new);
+        KNOWN.put("kernel-instrumented", () -> new KernelRuntime(KernelRuntime.Mode.INSTRUMENTED));
         KNOWN.put("dpdk-interp", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.INTERP)));
         KNOWN.put("dpdk-jit", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.JIT)));
     }

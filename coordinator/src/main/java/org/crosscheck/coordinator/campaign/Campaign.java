@@ -32,7 +32,8 @@ import org.crosscheck.runtime.Runtime;
  */
 public final class Campaign {
     /** What happened, for the caller's summary. */
-    public record Summary(long programs, long divergences, int findings, int newFindings, double seconds) {}
+    /** {@code verifierAcceptance} as in the progress line, empty without a kernel runtime. */
+    public record Summary(long programs, long divergences, int findings, int newFindings, double seconds, String verifierAcceptance) {}
 
     private final CampaignConfig config;
     private final Generator generator;
@@ -44,7 +45,8 @@ public final class Campaign {
     private final LongAdder divergences = new LongAdder();
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
-    private final LongAdder verifierRuns = new LongAdder(), verifierAccepts = new LongAdder();
+    /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link CaseRunner.Tally#verifierRuns}). */
+    private final Map<String, LongAdder> verifierRuns = new ConcurrentHashMap<>(), verifierAccepts = new ConcurrentHashMap<>();
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
     private final Corpus corpus;
@@ -192,8 +194,8 @@ public final class Campaign {
         });
         t.divergences.forEach(metrics::divergence);
         t.deviations.forEach((k, n) -> metrics.deviation(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
-        verifierRuns.add(t.verifierRuns);
-        verifierAccepts.add(t.verifierAccepts);
+        t.verifierRuns.forEach((k, n) -> verifierRuns.computeIfAbsent(k, x -> new LongAdder()).add(n));
+        t.verifierAccepts.forEach((k, n) -> verifierAccepts.computeIfAbsent(k, x -> new LongAdder()).add(n));
         t.litmusObservations.forEach((k, n) -> {
             String[] f = k.split("/", 3); // runtime/verdict/observation; a runtime name has no '/'
             metrics.litmus(f[0], f[1], f[2], n);
@@ -215,7 +217,8 @@ public final class Campaign {
     public Summary finish() throws IOException {
         checkpoint();
         AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
-        return new Summary(programs.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9);
+        return new Summary(programs.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
+                verifierAcceptance().replaceFirst("^ \\| ", ""));
     }
 
     /** Programs of every batch done, this run and before (the durable count). */
@@ -253,10 +256,31 @@ public final class Campaign {
             per.put(e.getKey(), v);
         }
         sb.append(String.format(" | divergences %,d | findings %d (new %d)", divergences.sum(), store.list().size(), newFindings.get()));
-        long vr = verifierRuns.sum();
-        if (vr > 0) sb.append(String.format(" | verifier accepts %.1f%%", 100.0 * verifierAccepts.sum() / vr));
+        sb.append(verifierAcceptance());
         if (extra != null) sb.append(extra);
         samples.addLast(new Sample(now, p, per));
+        return sb.toString();
+    }
+
+    /**
+     * {@code | verifier accepts kernel 96.3% (generated 99.9%)}: per kernel runtime, the share of all
+     * programs it accepted and of the generated ones (corpus mutants may read registers they never wrote).
+     */
+    public String verifierAcceptance() {
+        Map<String, long[]> per = new java.util.TreeMap<>(); // runtime -> runs, accepts, generated runs, generated accepts
+        verifierRuns.forEach((k, n) -> {
+            long[] v = per.computeIfAbsent(k.substring(0, k.lastIndexOf('/')), x -> new long[4]);
+            long a = verifierAccepts.getOrDefault(k, new LongAdder()).sum();
+            v[0] += n.sum();
+            v[1] += a;
+            if (k.endsWith("/generated")) {
+                v[2] += n.sum();
+                v[3] += a;
+            }
+        });
+        if (per.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(" | verifier accepts");
+        per.forEach((rt, v) -> sb.append(String.format(" %s %.1f%% (generated %.1f%%)", rt, 100.0 * v[1] / Math.max(v[0], 1), 100.0 * v[3] / Math.max(v[2], 1))));
         return sb.toString();
     }
 

@@ -38,7 +38,8 @@ public final class CaseRunner implements BatchRunner {
         public final Map<String, Long> divergences = new TreeMap<>();
         /** "runtime/deviation id" -> count */
         public final Map<String, Long> deviations = new TreeMap<>();
-        public long verifierRuns, verifierAccepts;
+        /** Programs a kernel verifier judged and accepted, by "runtime/generated" and "runtime/mutant". */
+        public final Map<String, Long> verifierRuns = new TreeMap<>(), verifierAccepts = new TreeMap<>();
         public final List<FindingStore.Report> findings = new ArrayList<>();
         /** Litmus campaigns: "runtime/verdict/observation" -> tests, and iterations per runtime. */
         public final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
@@ -148,6 +149,7 @@ public final class CaseRunner implements BatchRunner {
     /** Runs one case everywhere; returns the number of divergences. */
     int runCase(Generator.Case c, List<Runtime> which, Tally tally) {
         Map<String, Outcome> outcomes = runAll(c.program(), c.memory(), which, tally, limits(c));
+        countVerdicts(c, outcomes, tally);
         tally.programs++;
         if (coverage != null && c.index() % COVERAGE_SAMPLE == 0) {
             IsaCoverage.Run run = coverage.tracer(c.program());
@@ -231,14 +233,20 @@ public final class CaseRunner implements BatchRunner {
             metrics.ran(r.name(), o, System.nanoTime() - t0);
             if (tally != null) {
                 tally.executed.merge(r.name(), 1L, Long::sum);
-                if (!r.name().equals(reference) && r.name().startsWith("kernel")) {
-                    tally.verifierRuns++;
-                    if (!(o instanceof Outcome.Rejected)) tally.verifierAccepts++;
-                }
             }
             outcomes.put(r.name(), o);
         }
         return outcomes;
+    }
+
+    /** Counts each kernel verifier's verdicts, apart for generated programs and corpus mutants. */
+    private void countVerdicts(Generator.Case c, Map<String, Outcome> outcomes, Tally tally) {
+        outcomes.forEach((name, o) -> {
+            if (name.equals(reference) || !name.startsWith("kernel") || o instanceof Outcome.Unsupported) return;
+            String key = name + (c.mutated() ? "/mutant" : "/generated");
+            tally.verifierRuns.merge(key, 1L, Long::sum);
+            if (!(o instanceof Outcome.Rejected)) tally.verifierAccepts.merge(key, 1L, Long::sum);
+        });
     }
 
     /**

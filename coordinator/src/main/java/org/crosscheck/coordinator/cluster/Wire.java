@@ -130,7 +130,7 @@ public final class Wire {
     public static BatchResult result(String workerId, long start, long end, List<String> runtimes, CaseRunner.Tally t) {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs).putAllExecuted(t.executed).putAllDivergences(t.divergences).putAllDeviations(t.deviations)
-                .setVerifierRuns(t.verifierRuns).setVerifierAccepts(t.verifierAccepts)
+                .putAllVerifierRuns(t.verifierRuns).putAllVerifierAccepts(t.verifierAccepts)
                 .putAllLitmusObservations(t.litmusObservations).putAllLitmusIterations(t.litmusIterations);
         for (FindingStore.Report r : t.findings) b.addFindings(report(r));
         return b.build();
@@ -142,8 +142,8 @@ public final class Wire {
         t.executed.putAll(r.getExecutedMap());
         t.divergences.putAll(r.getDivergencesMap());
         t.deviations.putAll(r.getDeviationsMap());
-        t.verifierRuns = r.getVerifierRuns();
-        t.verifierAccepts = r.getVerifierAccepts();
+        t.verifierRuns.putAll(r.getVerifierRunsMap());
+        t.verifierAccepts.putAll(r.getVerifierAcceptsMap());
         t.litmusObservations.putAll(r.getLitmusObservationsMap());
         t.litmusIterations.putAll(r.getLitmusIterationsMap());
         for (FindingReport f : r.getFindingsList()) t.findings.add(report(f));

@@ -74,7 +74,7 @@ public final class Comparator {
         if (other instanceof Outcome.TimedOut || ref instanceof Outcome.TimedOut) return Divergence.Kind.TIMEOUT;
         if (other instanceof Outcome.Rejected || ref instanceof Outcome.Rejected) return Divergence.Kind.VERIFIER;
         if (ref instanceof Outcome.Returned a && other instanceof Outcome.Returned b) {
-            return a.r0() != b.r0() ? Divergence.Kind.R0 : Divergence.Kind.MEMORY;
+            return a.sameR0(b) ? Divergence.Kind.MEMORY : Divergence.Kind.R0;
         }
         return Divergence.Kind.TRAP;
     }

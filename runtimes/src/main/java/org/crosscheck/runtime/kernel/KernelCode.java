@@ -9,9 +9,21 @@ import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Layout;
 
 /**
- * The instructions we hand the kernel: a prologue, the user's program unchanged in length, and
- * an epilogue, so that user pc {@code k} is kernel pc {@code k + userStart()} exactly.
+ * The instructions we hand the kernel, in one of two forms; in both the user's program keeps its
+ * length, so that user pc {@code k} is kernel pc {@code k + userStart()} exactly.
  *
+ * <p>{@link #faithful}: the context prologue, then the program exactly as given (its exits, helper
+ * calls and uninitialised registers are the kernel's to judge). bpf_conformance's XDP prolog sets the
+ * same two registers:
+ * <pre>
+ *   [mov r6, r1]                     packet programs only: ld_abs/ld_ind need r6 = the skb
+ *   lddw r1, map_value(memory map)   r1 = the input memory (mov r1, 0 when there is none)
+ *   mov r2, LEN
+ *   the program
+ * </pre>
+ *
+ * <p>{@link #of} (the {@code kernel-instrumented} runtime), for the full 64-bit r0 and the
+ * conformance suites' unwind helper:
  * <pre>
  *   [mov r6, r1]                     packet programs only: ld_abs/ld_ind need r6 = the skb
  *   [lddw r1, map_value(r0 map)]     context, and an ld_abs out of range ends the program with
@@ -41,6 +53,7 @@ final class KernelCode {
     private static final int[] ZEROED = {0, 3, 4, 5, 6, 7, 8, 9};
 
     private final List<Insn> prologue = new ArrayList<>();
+    private final boolean instrumented;
     private final int userStart;
     private final byte[] code;
 
@@ -52,6 +65,7 @@ final class KernelCode {
     }
 
     private KernelCode(Program p, int r0Map, int memMap, int memLen) throws Inexpressible {
+        this.instrumented = true;
         int mainEnd = mainFunctionEnd(p);
         List<Integer> unwindSites = new ArrayList<>();
         for (int pc = 0; pc < p.slotCount(); pc++) {
@@ -64,9 +78,7 @@ final class KernelCode {
                 if (pc >= mainEnd) throw new Inexpressible("unwind (helper 5) inside a local function at pc " + pc + ": a kernel callee cannot end the whole program");
                 unwindSites.add(pc);
             }
-            if (i.op().shape == Shape.LDDW && i.op() != Op.LDDW) {
-                throw new Inexpressible("lddw with src " + i.src() + " (pseudo forms need a loader's maps or BTF)");
-            }
+            requireNoPseudoLddw(i);
         }
         boolean packet = p.groups().contains(org.crosscheck.isa.Group.PACKET);
         if (packet) {
@@ -118,7 +130,31 @@ final class KernelCode {
         }
     }
 
-    /** Builds the kernel's code for {@code p}; {@code memMap} is -1 when there is no memory. */
+    private KernelCode(List<Insn> prologue, Program p) {
+        this.instrumented = false;
+        this.prologue.addAll(prologue);
+        this.userStart = slots(prologue);
+        this.code = new byte[(userStart + p.slotCount()) * 8];
+        int pos = 0;
+        for (Insn i : prologue) {
+            i.encodeTo(code, pos);
+            pos += 8 * i.slots();
+        }
+        byte[] user = p.encode();
+        System.arraycopy(user, 0, code, pos, user.length);
+    }
+
+    /** The context prologue and {@code p} unchanged; {@code memMap} is -1 when there is no memory. */
+    static KernelCode faithful(Program p, int memMap, int memLen) throws Inexpressible {
+        for (Insn i : p.insns()) requireNoPseudoLddw(i);
+        List<Insn> prologue = new ArrayList<>();
+        if (p.groups().contains(org.crosscheck.isa.Group.PACKET)) prologue.add(Insn.reg(Op.MOV64_REG, 6, 1));
+        prologue.add(memMap < 0 ? Insn.imm(Op.MOV64_IMM, 1, 0) : mapValue(1, memMap));
+        prologue.add(Insn.imm(Op.MOV64_IMM, 2, memLen));
+        return new KernelCode(prologue, p);
+    }
+
+    /** The instrumented form for {@code p}; {@code memMap} is -1 when there is no memory. */
     static KernelCode of(Program p, int r0Map, int memMap, int memLen) throws Inexpressible {
         return new KernelCode(p, r0Map, memMap, memLen);
     }
@@ -126,6 +162,12 @@ final class KernelCode {
     /** The encoded instructions. */
     byte[] code() {
         return code;
+    }
+
+    /** What the instructions before the user's are, for the header of a verifier log. */
+    String wrapper() {
+        return instrumented ? "prologue, epilogue that stores r0, unwind stubs; each exit of the main function is a goto to the epilogue"
+                : "the context prologue, r1 = the input memory, r2 = its length; the program follows unchanged";
     }
 
     /** Kernel pc of the user's pc 0. */
@@ -155,6 +197,12 @@ final class KernelCode {
         }
         used[0] = true; // exit reads r0 even when no instruction names it
         return used;
+    }
+
+    private static void requireNoPseudoLddw(Insn i) throws Inexpressible {
+        if (i.op().shape == Shape.LDDW && i.op() != Op.LDDW) {
+            throw new Inexpressible("lddw with src " + i.src() + " (pseudo forms need a loader's maps or BTF)");
+        }
     }
 
     private static Insn mapValue(int dst, int mapFd) {

@@ -88,7 +88,8 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
     private static int load(Session s, SharedMap.Code code, int thread) throws ConcurrentRunException {
         int fd = KernelRuntime.load(s, code.bytes(), 0, 0);
         if (fd >= 0) return fd;
-        Outcome.Rejected r = KernelRuntime.rejection(s, code.bytes(), code.bodyStart(), code.bodySlots(), -fd);
+        Outcome.Rejected r = KernelRuntime.rejection(s, code.bytes(), code.bodyStart(), code.bodySlots(), -fd,
+                "the litmus thread's prologue: barrier, delay, location addresses");
         throw new ConcurrentRunException("thread P" + thread + " refused by the kernel's verifier: " + r.reason());
     }
 

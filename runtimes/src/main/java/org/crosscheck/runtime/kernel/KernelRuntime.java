@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
@@ -17,26 +18,38 @@ import org.crosscheck.runtime.Runtime;
 
 /**
  * The running Linux kernel as a runtime: each program is loaded with bpf(BPF_PROG_LOAD) as a
- * socket filter (the type that also accepts the legacy ld_abs/ld_ind packet loads) inside the
- * wrapper of {@link KernelCode}, run once with BPF_PROG_TEST_RUN, and closed. The input memory is
- * the value of a one-element array map, so the verifier checks every access against its exact
- * length; the final bytes and the full 64-bit r0 are read back from the maps' values, mmap()ed into our
- * process (BPF_F_MMAPABLE), so a run costs three system calls: load, test run, close.
+ * socket filter (the type that also accepts the legacy ld_abs/ld_ind packet loads), run once with
+ * BPF_PROG_TEST_RUN, and closed. The input memory is the value of a one-element array map, so the
+ * verifier checks every access against its exact length; the final bytes are read back from the
+ * map's value, mmap()ed into our process (BPF_F_MMAPABLE), so a run costs three system calls: load,
+ * test run, close. Two modes (see {@link KernelCode}):
  *
- * <p>Conventions: r1 points at the memory and r2 holds its length; a program with no memory
- * gets r1 = 0 and r2 = 0 (so any access through r1 is a verifier rejection, as it is a trap in
- * the interpreter). r0 and r3-r9 start at 0. For packet programs r6 starts as the skb context
- * (the kernel requires it for ld_abs/ld_ind) and the packet holds a copy of the memory (behind a
- * 14-byte Ethernet header the kernel strips). The kernel never traps: a program either is
- * rejected or runs to its end, since the verifier proves that it terminates within a million
- * walked instructions; so {@link Limits} need not be enforced here (a load takes seconds at most).
+ * <ul>
+ *   <li>{@code kernel}, faithful: the program exactly as given behind the context prologue (r1 = the
+ *       memory, r2 = its length; for packet programs r6 = the skb, as ld_abs/ld_ind require). Every
+ *       other register is the kernel's to judge (reading one unwritten is a verifier rejection,
+ *       '!read_ok'), helper ids are the kernel's (5 is bpf_ktime_get_ns, not the test suites'
+ *       unwind), and r0 is what BPF_PROG_TEST_RUN reports: its low 32 bits ({@code retval} is a
+ *       u32), so outcomes carry {@code r0Bits = 32}. What this runtime says, a bare loader says too.
+ *   <li>{@code kernel-instrumented}: r0 and r3-r9 start at 0 as in the reference interpreter, each
+ *       exit of the main function stores the full 64-bit r0 into a second map, and helper 5 is
+ *       emulated as bpf_conformance's unwind. The verifier analyses that wrapper, not the program
+ *       (paths merge at the shared epilogue), so a divergence found here is re-run faithfully
+ *       before it is called a kernel bug.
+ * </ul>
+ *
+ * <p>A program with no memory gets r1 = 0 and r2 = 0 (so any access through r1 is a verifier
+ * rejection, as it is a trap in the interpreter). For packet programs the packet holds a copy of the
+ * memory (behind a 14-byte Ethernet header the kernel strips). The kernel never traps: a program
+ * either is rejected or runs to its end, since the verifier proves that it terminates within a
+ * million walked instructions; so {@link Limits} need not be enforced here.
  *
  * <p>Known differences from the reference interpreter, all the kernel's own rules: reading a
  * register before writing it in a local function (r6-r9 included) or after a call or ld_abs
  * (r1-r5) is rejected; ld_abs/ld_ind need r6 to still hold the context and read the packet as it
  * was at entry; all frames share one 512-byte stack; shifts by an out-of-range immediate and
- * callx are rejected. Helper calls other than unwind, and unwind inside a local function, are
- * {@link Outcome.Unsupported} (kernel helper ids mean other functions), as are pseudo lddw forms.
+ * callx are rejected. Pseudo lddw forms are {@link Outcome.Unsupported}, and in the instrumented
+ * mode so are helper calls other than unwind and unwind inside a local function.
  *
  * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
  */
@@ -49,18 +62,56 @@ public final class KernelRuntime implements Runtime {
     /** Verifier log level: every instruction walked. */
     private static final int LOG_INSNS = 1;
 
+    /** How the program reaches the kernel. */
+    public enum Mode {
+        /** The program as given behind the context prologue; r0's low 32 bits. */
+        FAITHFUL("kernel"),
+        /** The reference's register conventions, the full r0 through a map, unwind emulated. */
+        INSTRUMENTED("kernel-instrumented");
+
+        /** The runtime name users type. */
+        public final String runtimeName;
+
+        Mode(String runtimeName) {
+            this.runtimeName = runtimeName;
+        }
+    }
+
+    private final Mode mode;
     private final ConcurrentLinkedQueue<Session> idle = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Session> all = new ConcurrentLinkedQueue<>();
 
+    /** The faithful kernel. */
+    public KernelRuntime() {
+        this(Mode.FAITHFUL);
+    }
+
+    public KernelRuntime(Mode mode) {
+        this.mode = mode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
     @Override
     public String name() {
-        return "kernel";
+        return mode.runtimeName;
     }
 
     /** All groups: the kernel's own verifier decides what it accepts (callx, for one, it refuses). */
     @Override
     public Set<Group> groups() {
         return EnumSet.allOf(Group.class);
+    }
+
+    /**
+     * Faithful: helper calls, since the kernel's helper 5 is bpf_ktime_get_ns, not the reference's
+     * unwind (a campaign then generates none; a given program with one still runs, as the kernel has it).
+     */
+    @Override
+    public Set<Op> unsupportedOps() {
+        return mode == Mode.FAITHFUL ? EnumSet.of(Op.CALL) : Set.of();
     }
 
     @Override
@@ -89,8 +140,9 @@ public final class KernelRuntime implements Runtime {
     }
 
     private Outcome run(Session s, Program program, byte[] memory, boolean packet) {
-        Session.ValueMap r0Map = s.r0Map();
-        if (r0Map == null) return mapFailure(s, "the r0 map");
+        boolean faithful = mode == Mode.FAITHFUL;
+        Session.ValueMap r0Map = faithful ? null : s.r0Map();
+        if (!faithful && r0Map == null) return mapFailure(s, "the r0 map");
         Session.ValueMap memMap = null;
         if (memory.length > 0) {
             memMap = s.memoryMap(memory.length);
@@ -99,12 +151,13 @@ public final class KernelRuntime implements Runtime {
         }
         KernelCode code;
         try {
-            code = KernelCode.of(program, r0Map.fd(), memMap == null ? -1 : memMap.fd(), memory.length);
+            int memFd = memMap == null ? -1 : memMap.fd();
+            code = faithful ? KernelCode.faithful(program, memFd, memory.length) : KernelCode.of(program, r0Map.fd(), memFd, memory.length);
         } catch (KernelCode.Inexpressible e) {
             return new Outcome.Unsupported(e.getMessage());
         }
         int fd = load(s, code.code(), 0, 0);
-        if (fd < 0) return rejection(s, code.code(), code.userStart(), program.slotCount(), -fd);
+        if (fd < 0) return rejection(s, code, program.slotCount(), -fd);
         try {
             MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
@@ -113,6 +166,7 @@ public final class KernelRuntime implements Runtime {
             if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
             byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
+            if (faithful) return new Outcome.Returned(Integer.toUnsignedLong(retval), after, 32);
             long r0 = r0Map.value().get(ValueLayout.JAVA_LONG, 0);
             // The wrapper returns the r0 it stored; a mismatch would mean our wrapper is wrong.
             if ((int) r0 != retval) return new Outcome.Crashed("test run returned 0x" + Integer.toHexString(retval) + " but the wrapper stored r0 = 0x" + Long.toHexString(r0));
@@ -157,14 +211,18 @@ public final class KernelRuntime implements Runtime {
      * verifier's complexity limit of a million instructions, or too many instructions) is not
      * loaded again: that takes as long as the first load, half a second, and says only as much.
      */
-    static Outcome.Rejected rejection(Session s, byte[] code, int userStart, int userSlots, int errno) {
+    private static Outcome.Rejected rejection(Session s, KernelCode code, int userSlots, int errno) {
+        return rejection(s, code.code(), code.userStart(), userSlots, errno, code.wrapper());
+    }
+
+    static Outcome.Rejected rejection(Session s, byte[] code, int userStart, int userSlots, int errno, String wrapper) {
         if (errno == Errno.E2BIG.number) return VerifierLog.tooLarge(code.length / 8);
         int fd = load(s, code, LOG_INSNS, LOG_SIZE);
         if (fd >= 0) Bpf.close(fd); // accepted on the second try: the log is still what we have
         String log = s.logBuffer(LOG_SIZE).getString(0, StandardCharsets.UTF_8);
         long trueSize = Integer.toUnsignedLong(s.attr.get(ValueLayout.JAVA_INT, Bpf.PL_LOG_TRUE_SIZE));
         if (trueSize > LOG_SIZE) log = "# (the verifier's log had " + trueSize + " bytes; these are its last " + LOG_SIZE + ")\n" + log;
-        return VerifierLog.rejection(errno, log, userStart, userSlots);
+        return VerifierLog.rejection(errno, log, userStart, userSlots, wrapper);
     }
 
     private static Outcome mapFailure(Session s, String what) {

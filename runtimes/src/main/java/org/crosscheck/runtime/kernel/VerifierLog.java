@@ -26,7 +26,8 @@ final class VerifierLog {
     private static final Pattern INSN_LINE = Pattern.compile("^(w?\\d+): \\((\\p{XDigit}{2})\\) (.*?)(\\s+;.*)?$");
     private static final Pattern STATE_LINE = Pattern.compile("^(w?\\d+: R|from w?\\d+ to w?\\d+: |func#|processed \\d+ insns|verification time|stack depth|mark_read|\\s*$)");
 
-    static Outcome.Rejected rejection(int errno, String rawLog, int userStart, int userSlots) {
+    /** {@code wrapper} says what the instructions before the program are (see {@link KernelCode#wrapper()}). */
+    static Outcome.Rejected rejection(int errno, String rawLog, int userStart, int userSlots, String wrapper) {
         Errno e = Errno.of(errno);
         if (rawLog == null || rawLog.isBlank()) {
             RejectKind kind = e == Errno.EINVAL || e == Errno.EACCES ? (e == Errno.EINVAL ? RejectKind.INVALID : RejectKind.PERMISSION) : e.kind;
@@ -34,7 +35,7 @@ final class VerifierLog {
         }
         String log = translate(rawLog, userStart, userSlots);
         String reason = decisiveLine(log);
-        return new Outcome.Rejected(Stage.VERIFIER, e.kind, reason + " [" + e.name() + "]", header(userStart, userSlots) + log);
+        return new Outcome.Rejected(Stage.VERIFIER, e.kind, reason + " [" + e.name() + "]", header(userStart, userSlots, wrapper) + log);
     }
 
     /** The most instructions a privileged program may have (BPF_COMPLEXITY_LIMIT_INSNS). */
@@ -53,10 +54,10 @@ final class VerifierLog {
                 "BPF program is too large: the verifier walked its limit of " + MAX_INSNS + " instructions [E2BIG]", null);
     }
 
-    static String header(int userStart, int userSlots) {
+    static String header(int userStart, int userSlots, String wrapper) {
         return "# crosscheck: instruction numbers are the program's own; wN is instruction N of crosscheck's wrapper\n"
-                + "# (w0-w" + (userStart - 1) + ": prologue, epilogue that stores r0, unwind stubs; the kernel saw the program at "
-                + userStart + "-" + (userStart + userSlots - 1) + ", each exit of its main function as a goto to the epilogue)\n";
+                + "# (w0-w" + (userStart - 1) + ": " + wrapper + "; the kernel saw the program at "
+                + userStart + "-" + (userStart + userSlots - 1) + ")\n";
     }
 
     /** The log with every kernel instruction number replaced by the user's (or {@code wN}). */

@@ -25,17 +25,31 @@ import org.crosscheck.runtime.interp.Interpreter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The kernel runtime against the real kernel: conventions, results, rejections, threads. */
+/**
+ * The kernel runtime against the real kernel: conventions, results, rejections, threads. {@code run}
+ * and {@code returned} use the instrumented mode (the reference's conventions, the full r0), whose
+ * wrapper most tests exercise; {@code bare} the faithful one.
+ */
 class KernelRuntimeTest {
     private static KernelRuntime kernel;
+    private static KernelRuntime faithful;
 
     @BeforeAll
     static void open() {
-        kernel = KernelTests.kernel();
+        kernel = KernelTests.instrumented();
+        faithful = KernelTests.kernel();
     }
 
     private static Outcome run(String asm, String memHex) throws IsaException {
-        return kernel.run(Assembler.assemble(asm), memHex.isEmpty() ? new byte[0] : HexFormat.ofDelimiter(" ").parseHex(memHex), Limits.DEFAULT);
+        return run(kernel, asm, memHex);
+    }
+
+    private static Outcome bare(String asm, String memHex) throws IsaException {
+        return run(faithful, asm, memHex);
+    }
+
+    private static Outcome run(KernelRuntime k, String asm, String memHex) throws IsaException {
+        return k.run(Assembler.assemble(asm), memHex.isEmpty() ? new byte[0] : HexFormat.ofDelimiter(" ").parseHex(memHex), Limits.DEFAULT);
     }
 
     private static Outcome.Returned returned(String asm, String memHex) throws IsaException {
@@ -43,10 +57,60 @@ class KernelRuntimeTest {
     }
 
     @Test
+    void faithfulReportsTheLow32BitsOfR0AndAgreesOnThemWithA64BitOutcome() throws IsaException {
+        Outcome.Returned r = assertInstanceOf(Outcome.Returned.class, bare("lddw %r0, 0x1122334455667788\nexit", ""));
+        assertEquals(32, r.r0Bits());
+        assertEquals(0x55667788L, r.r0());
+        assertTrue(r.sameAs(new Outcome.Returned(0x1122334455667788L, new byte[0])));
+        assertTrue(!r.sameAs(new Outcome.Returned(0x1122334455667789L, new byte[0])));
+        assertTrue(r.r0Is(0x1122334455667788L));
+    }
+
+    @Test
+    void faithfulMemoryRoundTripsAndR2IsItsLength() throws IsaException {
+        Outcome.Returned r = assertInstanceOf(Outcome.Returned.class, bare("""
+                ldxdw %r3, [%r1+0]
+                add %r3, 1
+                stxdw [%r1+0], %r3
+                mov %r0, %r2
+                exit""", "01 00 00 00 00 00 00 00 aa"));
+        assertEquals(9, r.r0());
+        assertArrayEquals(HexFormat.of().parseHex("0200000000000000aa"), r.memory());
+    }
+
+    @Test
+    void faithfulLeavesUnwrittenRegistersToTheVerifier() throws IsaException {
+        Outcome.Rejected r3 = assertInstanceOf(Outcome.Rejected.class, bare("mov %r0, %r3\nexit", ""));
+        assertTrue(r3.reason().startsWith("R3 !read_ok (at pc 0: r0 = r3)"), r3.reason());
+        Outcome.Rejected r0 = assertInstanceOf(Outcome.Rejected.class, bare("exit", ""));
+        assertTrue(r0.reason().startsWith("R0 !read_ok"), r0.reason());
+        assertTrue(r0.log().contains("the context prologue"), r0.log());
+        // the instrumented mode starts them at 0, as the reference does
+        assertEquals(0, returned("mov %r0, %r3\nexit", "").r0());
+    }
+
+    @Test
+    void faithfulHelperIdsAreTheKernels() throws IsaException {
+        // helper 5 is bpf_ktime_get_ns: r1 = 0 does not end the program as the test suites' unwind would
+        assertEquals(2, assertInstanceOf(Outcome.Returned.class, bare("mov %r1, 0\ncall 5\nmov %r0, 2\nexit", "")).r0());
+        assertEquals(0, returned("mov %r1, 0\ncall 5\nmov %r0, 2\nexit", "").r0());
+        // helper 1 (bpf_map_lookup_elem) with a scalar for its map: the verifier's to refuse, not ours
+        assertInstanceOf(Outcome.Rejected.class, bare("mov %r1, 0\nmov %r2, 0\ncall 1\nmov %r0, 0\nexit", ""));
+    }
+
+    @Test
+    void instrumentedIsRegisteredByItsName() {
+        try (var r = Runtimes.create("kernel-instrumented")) {
+            assertEquals("kernel-instrumented", r.name());
+            assertEquals(KernelRuntime.Mode.INSTRUMENTED, assertInstanceOf(KernelRuntime.class, r).mode());
+        }
+    }
+
+    @Test
     void registeredAsKernel() {
         try (var r = Runtimes.create("kernel")) {
             assertEquals("kernel", r.name());
-            assertInstanceOf(KernelRuntime.class, r);
+            assertEquals(KernelRuntime.Mode.FAITHFUL, assertInstanceOf(KernelRuntime.class, r).mode());
         }
     }
 

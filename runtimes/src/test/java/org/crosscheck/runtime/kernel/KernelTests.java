@@ -9,6 +9,7 @@ final class KernelTests {
     private KernelTests() {}
 
     private static KernelRuntime shared;
+    private static KernelRuntime sharedInstrumented;
 
     static void assumeKernel() {
         Optional<String> why = Availability.reason();
@@ -20,5 +21,12 @@ final class KernelTests {
         assumeKernel();
         if (shared == null) shared = new KernelRuntime();
         return shared;
+    }
+
+    /** The same for the instrumented mode. */
+    static synchronized KernelRuntime instrumented() {
+        assumeKernel();
+        if (sharedInstrumented == null) sharedInstrumented = new KernelRuntime(KernelRuntime.Mode.INSTRUMENTED);
+        return sharedInstrumented;
     }
 }

@@ -85,11 +85,11 @@ class VerifierLogTest {
 
     @Test
     void aLoggedRefusalIsAVerifierRejectionOfTheErrnosKind() {
-        Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(13, LOG, 9, 2));
+        Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(13, LOG, 9, 2, "test wrapper"));
         assertEquals(Stage.VERIFIER, r.stage());
         assertEquals(RejectKind.RULE, r.kind());
         assertTrue(r.reason().endsWith("[EACCES]"), r.reason());
-        assertEquals(RejectKind.TOO_LARGE, ((Outcome.Rejected) VerifierLog.rejection(7, "BPF program is too large. Processed 1000001 insn\n", 9, 2)).kind());
+        assertEquals(RejectKind.TOO_LARGE, ((Outcome.Rejected) VerifierLog.rejection(7, "BPF program is too large. Processed 1000001 insn\n", 9, 2, "test wrapper")).kind());
     }
 
     @Test
@@ -99,7 +99,7 @@ class VerifierLogTest {
                 new Case(1, RejectKind.PERMISSION, "EPERM"), new Case(7, RejectKind.TOO_LARGE, "E2BIG"),
                 new Case(12, RejectKind.NO_MEMORY, "ENOMEM"), new Case(22, RejectKind.INVALID, "EINVAL"),
                 new Case(524, RejectKind.NOT_SUPPORTED, "ENOTSUPP"), new Case(99, RejectKind.OTHER, "errno 99")}) {
-            Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(c.errno(), "", 9, 2));
+            Outcome.Rejected r = assertInstanceOf(Outcome.Rejected.class, VerifierLog.rejection(c.errno(), "", 9, 2, "test wrapper"));
             assertEquals(Stage.LOADER, r.stage(), c.name());
             assertEquals(c.kind(), r.kind(), c.name());
             assertTrue(r.reason().contains(c.name()), r.reason());
