@@ -17,20 +17,22 @@ public final class Runtimes {
     private Runtimes() {}
 
     private static final Map<String, Supplier<Runtime>> KNOWN = new LinkedHashMap<>();
+    /** The in-process implementations of runtimes that run in an executor child ({@code ExecutorMain}). */
+    private static final Map<String, Supplier<Runtime>> IN_EXECUTOR = new LinkedHashMap<>();
 
     static {
         KNOWN.put("interp", Interpreter::new);
         KNOWN.put("jit", Jit::new);
         KNOWN.put("kernel", KernelRuntime::new);
         KNOWN.put("kernel-instrumented", () -> new KernelRuntime(KernelRuntime.Mode.INSTRUMENTED));
-        KNOWN.put("dpdk-interp", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.INTERP)));
-        KNOWN.put("dpdk-jit", () -> new ExecutorRuntime(DpdkRuntime.spec(DpdkRuntime.Mode.JIT)));
+        for (boolean instrumented : new boolean[] {false, true}) {
+            for (DpdkRuntime.Mode m : DpdkRuntime.Mode.values()) {
+                KNOWN.put(DpdkRuntime.name(m, instrumented), () -> new ExecutorRuntime(DpdkRuntime.spec(m, instrumented)));
+                IN_EXECUTOR.put(DpdkRuntime.name(m, instrumented), () -> new DpdkRuntime(m, instrumented));
+            }
+        }
     }
 
-    /** The in-process implementations of runtimes that run in an executor child ({@code ExecutorMain}). */
-    private static final Map<String, Supplier<Runtime>> IN_EXECUTOR = Map.of(
-            "dpdk-interp", () -> new DpdkRuntime(DpdkRuntime.Mode.INTERP),
-            "dpdk-jit", () -> new DpdkRuntime(DpdkRuntime.Mode.JIT));
 
     /** Creates the in-process side of an isolated runtime: only an executor child should call this. */
     public static Runtime inExecutor(String name) {

@@ -38,12 +38,12 @@ public final class Deviations {
     public record Deviation(Pattern runtime, String id, String description, Matcher matcher) {}
 
     public static final List<Deviation> KNOWN = List.of(
-            new Deviation(Pattern.compile("kernel"), "kernel-uninitialized-register",
-                    "the program reads a register it never wrote: the reference starts r0 and r3-r9 at 0 (a convention of "
-                            + "ours; RFC 9669 leaves them undefined), the kernel's verifier refuses the read ('!read_ok'), and the "
-                            + "faithful kernel runtime sets only r1 and r2",
-                    (p, mem, ref, o) -> !(ref instanceof Outcome.Rejected) && o instanceof Outcome.Rejected q
-                            && q.stage() == Outcome.Stage.VERIFIER && q.reason() != null && q.reason().contains("!read_ok")),
+            new Deviation(Pattern.compile("kernel|dpdk-interp|dpdk-jit"), "uninitialized-register",
+                    "the program reads a register that some path leaves unwritten: the reference starts r0 and r3-r9 at 0 (a "
+                            + "convention of ours; RFC 9669 leaves them undefined), the kernel's verifier ('!read_ok') and DPDK's "
+                            + "validator ('reg value is undefined') refuse the read, and their faithful runtimes set only r1 and r2 "
+                            + "(a refusal of a register every path wrote stays a finding)",
+                    Deviations::uninitializedRegister),
             new Deviation(Pattern.compile("dpdk-.*"), "dpdk-division-by-zero",
                     "DPDK ends the run with r0 = 0 at a division or modulo by zero (RFC 9669: x / 0 = 0, x % 0 = x), "
                             + "and its validator refuses a program dividing by a register it knows to be zero",
@@ -72,6 +72,21 @@ public final class Deviations {
                             + "through a pointer offset by a value computed from an address: every runtime puts "
                             + "memory elsewhere, so such bytes differ by design (r0 and the other bytes are still compared)",
                     Deviations::memoryFromAddress));
+
+    private static final Pattern KERNEL_UNREAD = Pattern.compile("^R(\\d+) !read_ok \\(at pc (\\d+):");
+    private static final Pattern DPDK_UNDEFINED = Pattern.compile("(src|dst) reg value is undefined at pc: (\\d+)");
+
+    /** A refused read of a register the rejection names (or DPDK's operand) that some path leaves unwritten. */
+    static boolean uninitializedRegister(Program p, byte[] memory, Outcome reference, Outcome outcome) {
+        if (reference instanceof Outcome.Rejected || !(outcome instanceof Outcome.Rejected r) || r.reason() == null) return false;
+        java.util.regex.Matcher k = KERNEL_UNREAD.matcher(r.reason());
+        if (k.find()) return UnwrittenRegisters.mayBeUnwritten(p, Integer.parseInt(k.group(2)), Integer.parseInt(k.group(1)));
+        java.util.regex.Matcher d = DPDK_UNDEFINED.matcher(r.reason());
+        if (!d.find()) return false;
+        int pc = Integer.parseInt(d.group(2));
+        Insn i = pc < p.slotCount() ? p.at(pc) : null;
+        return i != null && UnwrittenRegisters.mayBeUnwritten(p, pc, d.group(1).equals("src") ? i.src() : i.dst());
+    }
 
     /**
      * Whether the reference's r0 at exit is computed from an address: taint flows from r1 (the input

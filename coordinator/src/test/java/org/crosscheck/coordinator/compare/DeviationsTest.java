@@ -27,6 +27,33 @@ class DeviationsTest {
         return new Interpreter().run(p, mem, Limits.DEFAULT);
     }
 
+    private static Deviations.Deviation refusedRead(String runtime, String asm, String reason) throws Exception {
+        Program p = Assembler.assemble(asm);
+        byte[] mem = new byte[8];
+        return Deviations.explain(runtime, p, mem, ref(p, mem), new Outcome.Rejected(Outcome.Stage.VERIFIER, reason, null));
+    }
+
+    @Test
+    void aRefusedReadOfARegisterSomePathLeavesUnwrittenIsADeviationAndOfOneEveryPathWroteIsNot() throws Exception {
+        assertEquals("uninitialized-register", refusedRead("kernel", "mov %r0, %r3\nexit", "R3 !read_ok (at pc 0: r0 = r3) [EACCES]").id());
+        // one path writes r3, the other does not
+        assertEquals("uninitialized-register", refusedRead("kernel", "jeq %r2, 0, +1\nmov %r3, 1\nmov %r0, %r3\nexit",
+                "R3 !read_ok (at pc 2: r0 = r3) [EACCES]").id());
+        // after a call r1-r5 are gone; in a callee r6 was never written
+        assertEquals("uninitialized-register", refusedRead("kernel", "mov %r0, 0\ncall local f\nmov %r0, %r1\nexit\nf:\nmov %r0, 1\nexit",
+                "R1 !read_ok (at pc 2: r0 = r1) [EACCES]").id());
+        assertEquals("uninitialized-register", refusedRead("kernel", "call local f\nexit\nf:\nmov %r0, %r6\nexit",
+                "R6 !read_ok (at pc 2: r0 = r6) [EACCES]").id());
+        assertEquals("uninitialized-register", refusedRead("dpdk-jit", "mov %r0, %r3\nexit", "evaluate: src reg value is undefined at pc: 0").id());
+        // every path wrote it: a verifier that refuses it is wrong, and that stays a finding
+        assertNull(refusedRead("kernel", "mov %r3, 1\nmov %r0, %r3\nexit", "R3 !read_ok (at pc 1: r0 = r3) [EACCES]"));
+        assertNull(refusedRead("kernel", "jeq %r2, 0, +1\nmov %r3, 1\nmov %r3, 2\nmov %r0, %r3\nexit", "R3 !read_ok (at pc 3: r0 = r3) [EACCES]"));
+        assertNull(refusedRead("kernel", "mov %r0, %r2\nexit", "R2 !read_ok (at pc 0: r0 = r2) [EACCES]"));
+        assertNull(refusedRead("dpdk-jit", "mov %r3, 0\nmov %r0, %r3\nexit", "evaluate: src reg value is undefined at pc: 1"));
+        // the instrumented runtimes start every register at 0: a refusal there is a finding
+        assertNull(refusedRead("kernel-instrumented", "mov %r0, %r3\nexit", "R3 !read_ok (at pc 0: r0 = r3) [EACCES]"));
+    }
+
     @Test
     void dpdkDivisionByZeroExplainsExactlyTheStateAtTheDivision() throws Exception {
         byte[] mem = new byte[9];

@@ -27,8 +27,9 @@ import org.crosscheck.runtime.executor.ExecutorRuntime;
  * instruction is not exit corrupts the heap inside rte_bpf_load, so DPDK must live in a process
  * that may die. Users know it as {@code dpdk-interp} and {@code dpdk-jit}, which run it there.
  *
- * <p>Calling convention, as the reference's: a prologue sets r0 = 0, r2 = memory length and
- * r3-r9 = 0 (DPDK sets only r1 and r10); r1 points at a native copy of the input memory, which
+ * <p>Calling convention: r1 points at a native copy of the input memory (DPDK sets r1 and r10), a
+ * prologue sets r2 = memory length; the {@code -instrumented} runtimes' prologue also sets r0 and
+ * r3-r9 to 0, as the reference starts them (a faithful run leaves them to DPDK). The memory
  * DPDK's validator knows to be {@code memory.length} bytes long (it refuses accesses it cannot
  * prove inside it or the 512-byte stack). Pcs in DPDK's messages are those of the program, without
  * the prologue. An r0 pointing into the input memory is translated to the reference's address
@@ -48,28 +49,37 @@ public final class DpdkRuntime implements Runtime {
      */
     public static final Set<Op> UNSUPPORTED = Collections.unmodifiableSet(unsupported());
 
-    /** The prologue's length in instructions: mov r0 0, mov r2 LEN, mov r3..r9 0. */
-    static final int PROLOGUE = 9;
+    /** The instrumented prologue's length in instructions: mov r0 0, mov r2 LEN, mov r3..r9 0; the faithful one is mov r2 LEN. */
+    static final int INSTRUMENTED_PROLOGUE = 9;
 
     private final Mode mode;
+    private final boolean instrumented;
+    private final int prologue;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment prm = arena.allocate(RteBpf.PRM_SIZE, 8);
     private final MemorySegment jitInfo = arena.allocate(RteBpf.JIT_SIZE, 8);
     private MemorySegment ins = arena.allocate(8 * 64, 8);
     private MemorySegment mem = arena.allocate(256, 8);
 
+    /** Faithful: the program as given, with only r2 = memory length set before it. */
     public DpdkRuntime(Mode mode) {
-        this.mode = mode;
+        this(mode, false);
     }
 
-    /** The names users type: dpdk-interp, dpdk-jit. */
-    public static String name(Mode mode) {
-        return mode == Mode.JIT ? "dpdk-jit" : "dpdk-interp";
+    public DpdkRuntime(Mode mode, boolean instrumented) {
+        this.mode = mode;
+        this.instrumented = instrumented;
+        this.prologue = instrumented ? INSTRUMENTED_PROLOGUE : 1;
+    }
+
+    /** The names users type: dpdk-interp, dpdk-jit, and with {@code -instrumented} after them. */
+    public static String name(Mode mode, boolean instrumented) {
+        return (mode == Mode.JIT ? "dpdk-jit" : "dpdk-interp") + (instrumented ? "-instrumented" : "");
     }
 
     @Override
     public String name() {
-        return name(mode);
+        return name(mode, instrumented);
     }
 
     /** DPDK supports parts of these (see {@link #UNSUPPORTED}); callx and packet loads not at all. */
@@ -113,8 +123,8 @@ public final class DpdkRuntime implements Runtime {
     }
 
     /** What the parent of the executor knows of {@code mode} without loading DPDK. */
-    public static ExecutorRuntime.Spec spec(Mode mode) {
-        return new ExecutorRuntime.Spec(name(mode), GROUPS, UNSUPPORTED, false, false, DpdkRuntime::poisons);
+    public static ExecutorRuntime.Spec spec(Mode mode, boolean instrumented) {
+        return new ExecutorRuntime.Spec(name(mode, instrumented), GROUPS, UNSUPPORTED, false, false, DpdkRuntime::poisons);
     }
 
     /** A program that does not end in exit corrupts DPDK's heap while it is loaded: the executor is not reused after it. */
@@ -135,18 +145,20 @@ public final class DpdkRuntime implements Runtime {
     /** Loads without the up-front check (tests use it to confirm {@link #UNSUPPORTED}); the caller checked the rest. */
     synchronized Outcome loadAndRun(Program program, byte[] memory) {
         byte[] code = program.encode();
-        int n = PROLOGUE + code.length / 8;
+        int n = prologue + code.length / 8;
         if (ins.byteSize() < 8L * n) ins = arena.allocate(8L * n * 2, 8);
         if (mem.byteSize() < memory.length) mem = arena.allocate(memory.length * 2L, 8);
-        ins.set(ValueLayout.JAVA_LONG, 0, 0xb7L); // mov r0, 0
-        ins.set(ValueLayout.JAVA_LONG, 8, 0xb7L | 2 << 8 | (long) memory.length << 32); // mov r2, len
-        for (int r = 3; r <= 9; r++) ins.set(ValueLayout.JAVA_LONG, 8L * (r - 1), 0xb7L | (long) r << 8);
-        MemorySegment.copy(code, 0, ins, ValueLayout.JAVA_BYTE, 8L * PROLOGUE, code.length);
+        ins.set(ValueLayout.JAVA_LONG, 0, 0xb7L | 2 << 8 | (long) memory.length << 32); // mov r2, len
+        if (instrumented) {
+            ins.set(ValueLayout.JAVA_LONG, 8, 0xb7L); // mov r0, 0
+            for (int r = 3; r <= 9; r++) ins.set(ValueLayout.JAVA_LONG, 8L * (r - 1), 0xb7L | (long) r << 8);
+        }
+        MemorySegment.copy(code, 0, ins, ValueLayout.JAVA_BYTE, 8L * prologue, code.length);
         MemorySegment.copy(memory, 0, mem, ValueLayout.JAVA_BYTE, 0, memory.length);
         RteBpf.resetLog();
         MemorySegment bpf = RteBpf.load(prm, ins, n, memory.length);
         if (bpf.address() == 0) {
-            String log = withoutPrologue(RteBpf.log());
+            String log = withoutPrologue(RteBpf.log(), prologue);
             return new Outcome.Rejected(Outcome.Stage.LOADER, reason(log), log);
         }
         try {
@@ -154,7 +166,7 @@ public final class DpdkRuntime implements Runtime {
             if (mode == Mode.JIT) {
                 MemorySegment f = RteBpf.jit(bpf, jitInfo);
                 if (f.address() == 0) {
-                    String log = withoutPrologue(RteBpf.log());
+                    String log = withoutPrologue(RteBpf.log(), prologue);
                     return new Outcome.Rejected(Outcome.Stage.JIT, "DPDK loaded the program but did not JIT-compile it", log);
                 }
                 r0 = RteBpf.callJit(f, mem);
@@ -174,13 +186,13 @@ public final class DpdkRuntime implements Runtime {
     private static final Pattern ADDRESS = Pattern.compile("\\(0x[0-9a-fA-F]+\\)");
 
     /** DPDK's log with pcs of the program (not of prologue + program) and without heap addresses. */
-    static String withoutPrologue(String log) {
+    static String withoutPrologue(String log, int prologue) {
         Matcher m = PC.matcher(ADDRESS.matcher(log).replaceAll(""));
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String v = m.group(1);
             long pc = v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
-            m.appendReplacement(sb, "pc: " + (pc - PROLOGUE));
+            m.appendReplacement(sb, "pc: " + (pc - prologue));
         }
         m.appendTail(sb);
         return sb.toString().strip();
