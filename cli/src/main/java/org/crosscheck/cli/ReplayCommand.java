@@ -19,6 +19,8 @@ import org.crosscheck.coordinator.compare.Deviations;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.repro.CRepro;
+import org.crosscheck.runtime.repro.Releases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +48,46 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--original", description = "Replay original.data instead of the minimized repro.data.")
     boolean original;
 
+    @Option(names = "--emit-c", paramLabel = "DIR", description = {"Also write, for each kernel or DPDK runtime replayed, a standalone C program "
+            + "(raw bpf(2), or rte_bpf_*; nothing of crosscheck) that loads the program bare and prints what it returns: "
+            + "DIR/<name>.<kernel|dpdk-interp|dpdk-jit>.c. With gcc here it is also built and run, and its output kept "
+            + "beside it (.out)."})
+    Path emitC;
+
+    /** Writes (and where gcc is, builds and runs) one C reproducer per bare target among the runtimes. */
+    private void emitC(PrintWriter out, Path file, DataFile data, Set<String> names, Outcome reference) throws IOException, IsaException {
+        String base = file.getFileName().toString().replaceFirst("\\.data$", "");
+        if (base.equals("repro") && file.getParent() != null && file.getParent().getFileName() != null) base = file.getParent().getFileName().toString();
+        Set<CRepro.Target> targets = new LinkedHashSet<>();
+        for (String n : names) if (CRepro.Target.of(n) != null) targets.add(CRepro.Target.of(n));
+        Files.createDirectories(emitC);
+        for (CRepro.Target t : targets) {
+            String suffix = t.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            String name = base + "." + suffix;
+            List<String> header = new ArrayList<>();
+            header.add("crosscheck reproducer of " + file.getFileName() + " on " + suffix);
+            if (reference != null) header.add("RFC 9669 (crosscheck's reference interpreter, " + names.iterator().next() + "): " + reference.describe());
+            header.add("written on " + Releases.of(suffix));
+            header.add("");
+            header.add("The program, in the LLVM dialect:");
+            for (String line : Disassembler.llvm(data.program().program()).split("\n")) header.add("  " + line);
+            if (data.memory().length > 0) header.add("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(data.memory()));
+            String source = CRepro.source(t, data.program().program(), data.memory(), header);
+            Path c = emitC.resolve(name + ".c");
+            Path bin = emitC.resolve(name);
+            Files.writeString(c, source);
+            out.println("wrote " + c + "; build and run: " + t.buildCommand(c, bin) + " && " + bin);
+            try {
+                CRepro.build(t, source, emitC, name);
+                String printed = CRepro.run(bin).transcript();
+                Files.writeString(emitC.resolve(name + ".out"), printed);
+                out.println("  here (" + Releases.of(suffix) + ") it prints: " + printed.strip().replace("\n", "; "));
+            } catch (IOException e) {
+                out.println("  not built here: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws IOException, IsaException {
         Path file = Files.isDirectory(target) ? target.resolve(original ? "original.data" : "repro.data") : target;
@@ -66,6 +108,9 @@ final class ReplayCommand implements Callable<Integer> {
             names.addAll(Runtimes.names());
         }
         pluginOptions.define();
+        if (emitC != null && names.stream().allMatch(n -> CRepro.Target.of(n) == null)) {
+            throw new UserError("--emit-c: none of " + String.join(", ", names) + " is a kernel or DPDK runtime");
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("# " + file);
         out.print(Disassembler.llvm(p));
@@ -100,6 +145,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
+        if (emitC != null) emitC(out, file, data, names, outcomes.isEmpty() ? null : outcomes.get(0));
         boolean agree = outcomes.stream().allMatch(o -> o.sameAs(outcomes.get(0)));
         out.println(agree ? "all runtimes agree" : "runtimes disagree");
         return agree ? 0 : 1;

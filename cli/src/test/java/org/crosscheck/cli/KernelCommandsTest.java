@@ -74,6 +74,22 @@ class KernelCommandsTest {
         assertTrue(bare.out().contains("[1] 00 -> ee"), bare.out());
     }
 
+    @Test
+    void replayEmitsAStandaloneCProgramThatPrintsWhatTheBareKernelReturns() throws IOException {
+        Path prog = Files.writeString(dir.resolve("forty-two.data"), "-- asm\nmov %r0, 40\nadd %r0, %r2\nexit\n-- mem\n00 11\n-- result\n42\n");
+        Path c = dir.resolve("c");
+        Result r = crosscheck("replay", prog.toString(), "--runtimes", "interp,kernel-instrumented", "--emit-c", c.toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("wrote " + c.resolve("forty-two.kernel.c") + "; build and run: gcc -O2 -o"), r.out());
+        assertTrue(r.out().contains("it prints: r0 = 0x2a; memory: 00 11"), r.out());
+        String source = Files.readString(c.resolve("forty-two.kernel.c"));
+        assertTrue(source.contains("#include <linux/bpf.h>") && source.contains("RFC 9669 (crosscheck's reference interpreter, interp): r0 = 0x2a"), source);
+        assertEquals("r0 = 0x2a\nmemory: 00 11\n", Files.readString(c.resolve("forty-two.kernel.out")));
+        Result none = crosscheck("replay", prog.toString(), "--runtimes", "interp,jit", "--emit-c", c.toString());
+        assertEquals(2, none.code(), none.out()); // "--emit-c: none of interp, jit is a kernel or DPDK runtime", before running
+        assertTrue(none.out().isEmpty(), none.out());
+    }
+
     /** replay names the deviation that explains the kernel's outcome (an address in r0) and counts it as agreeing. */
     @Test
     void replayNamesADocumentedDeviation() throws IOException {
