@@ -22,6 +22,9 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.repro.CRepro;
+import org.crosscheck.runtime.repro.Releases;
 import org.crosscheck.runtime.interp.Interpreter;
 
 /**
@@ -325,6 +328,59 @@ public final class CaseRunner implements BatchRunner {
         Set<Op> culprits = Title.culprits(repro);
         String group = culprits.isEmpty() ? "" : culprits.iterator().next().group.id();
         return new FindingStore.Report(title, d.kind().label, d.odd(), d.reference(), group, c.program(), c.memory(),
-                repro, reproMemory, outcomes, caseId, c.seed(), c.index(), Generator.VERSION, minimized);
+                repro, reproMemory, outcomes, caseId, c.seed(), c.index(), Generator.VERSION, minimized,
+                bare(d, repro, reproMemory, outcomes, c), releases(d));
+    }
+
+    /**
+     * Faithful runtimes that re-run the repro of an instrumented one's divergence, by name (created when
+     * first needed unless the campaign has them, and kept as long as this runner).
+     */
+    private final Map<String, Runtime> bareRuntimes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The faithful runtime of an instrumented kernel or DPDK runtime's name ({@code kernel-instrumented} -> {@code kernel}), or null. */
+    static String faithfulOf(String name) {
+        String suffix = "-instrumented";
+        return CRepro.Target.of(name) != null && name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : null;
+    }
+
+    /**
+     * {@code reproduces bare} when every kernel or DPDK runtime of the divergence is faithful or its
+     * faithful runtime, running the repro exactly as given, still diverges from the reference (beyond
+     * documented deviations); {@code only instrumented} when one does not, or the repro uses what only the
+     * wrapper gives (helper 5 as unwind); empty for runtimes of ours.
+     */
+    private String bare(Divergence d, Program repro, byte[] memory, Map<String, Outcome> outcomes, Generator.Case c) {
+        boolean bareRuntime = false, reproduces = true;
+        Outcome ref = outcomes.get(d.reference());
+        for (String name : d.odd()) {
+            if (CRepro.Target.of(name) == null) continue;
+            bareRuntime = true;
+            String faithful = faithfulOf(name);
+            if (faithful == null || ref == null) continue;
+            Runtime r = runtimes.containsKey(faithful) ? runtimes.get(faithful) : bareRuntimes.computeIfAbsent(faithful, Runtimes::create);
+            // a repro that needs what only the wrapper gives (the test suites' unwind as helper 5) is not shown bare
+            if (opsOf(repro).stream().anyMatch(r.unsupportedOps()::contains)) {
+                reproduces = false;
+                continue;
+            }
+            Map<String, Outcome> both = new LinkedHashMap<>();
+            both.put(d.reference(), ref);
+            both.put(faithful, r.run(repro, memory, limits(c)));
+            boolean diverges = false;
+            for (Divergence e : Comparator.compare(d.reference(), both)) diverges |= withoutDeviations(repro, memory, e, null) != null;
+            reproduces &= diverges;
+        }
+        return !bareRuntime ? "" : reproduces ? FindingStore.Report.REPRODUCES_BARE : FindingStore.Report.ONLY_INSTRUMENTED;
+    }
+
+    /** {@code kernel: Linux 6.18.44-fc-v1272 ...; dpdk-jit: DPDK librte-bpf23 22.11.11-0+deb12u1}, or empty. */
+    private static String releases(Divergence d) {
+        List<String> out = new ArrayList<>();
+        for (String name : d.odd()) {
+            String release = Releases.of(name);
+            if (release != null) out.add(name + ": " + release);
+        }
+        return String.join("; ", out);
     }
 }

@@ -107,7 +107,8 @@ public final class Wire {
     public static FindingReport report(FindingStore.Report r) {
         FindingReport.Builder b = FindingReport.newBuilder().setTitle(r.title()).setKind(r.kind()).addAllRuntimes(r.runtimes())
                 .setReference(r.reference()).setGroup(r.group()).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
-                .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized());
+                .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized())
+                .setBare(r.bare() == null ? "" : r.bare()).setReleases(r.releases() == null ? "" : r.releases());
         if (r.isLitmus()) return b.setLitmusTest(r.litmusTest()).setLitmusReport(r.litmusReport()).build();
         b.setOriginal(program(r.original(), r.originalMemory())).setRepro(program(r.repro(), r.reproMemory()));
         r.reproOutcomes().forEach((rt, o) -> b.putReproOutcomes(rt, outcome(o)));
@@ -123,7 +124,7 @@ public final class Wire {
         return new FindingStore.Report(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getReference(), r.getGroup(),
                 program(r.getOriginal()), r.getOriginal().getMemory().toByteArray(), program(r.getRepro()),
                 r.getRepro().getMemory().toByteArray(), outcomes, r.getCaseId(), r.getSeed(), r.getIndex(), r.getGeneratorVersion(),
-                r.getMinimized());
+                r.getMinimized(), r.getBare(), r.getReleases());
     }
 
     /** The result of a batch part as a worker sends it. */

@@ -40,21 +40,38 @@ public final class FindingStore {
     public record Report(String title, String kind, List<String> runtimes, String reference, String group,
             Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
             Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
-            String litmusTest, String litmusReport) {
+            String litmusTest, String litmusReport, String bare, String releases) {
 
-        /** A divergence of programs. */
+        /** {@code bare} of a finding whose repro diverges the same way on the faithful runtime. */
+        public static final String REPRODUCES_BARE = "reproduces bare";
+        /** {@code bare} of one whose repro diverges only under an instrumented runtime's wrapper. */
+        public static final String ONLY_INSTRUMENTED = "only instrumented";
+
+        /**
+         * A divergence of programs; {@code bare} is {@link #REPRODUCES_BARE}, {@link #ONLY_INSTRUMENTED} or
+         * empty (runtimes of ours), {@code releases} the exact releases of the kernel or DPDK runtimes involved.
+         */
+        public Report(String title, String kind, List<String> runtimes, String reference, String group,
+                Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
+                Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
+                String bare, String releases) {
+            this(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed, index,
+                    generatorVersion, minimized, null, null, bare, releases);
+        }
+
+        /** A divergence among runtimes of ours (nothing to re-run bare). */
         public Report(String title, String kind, List<String> runtimes, String reference, String group,
                 Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
                 Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized) {
             this(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed, index,
-                    generatorVersion, minimized, null, null);
+                    generatorVersion, minimized, "", "");
         }
 
         /** A litmus finding: the test (herd's dialect) and what the runtimes showed, instead of programs. */
         public static Report litmus(String title, String kind, List<String> runtimes, String group, String caseId, long seed, long index,
                 int generatorVersion, String test, String report) {
             return new Report(title, kind, runtimes, "bpf-memory-model", group, null, null, null, null, Map.of(), caseId, seed, index,
-                    generatorVersion, false, test, report);
+                    generatorVersion, false, test, report, "", "");
         }
 
         public boolean isLitmus() {
@@ -198,6 +215,8 @@ public final class FindingStore {
         meta.setProperty("generator_version", Integer.toString(r.generatorVersion()));
         meta.setProperty("minimized", Boolean.toString(r.minimized()));
         if (!r.isLitmus()) meta.setProperty("repro_instructions", Integer.toString(r.repro().insns().size()));
+        if (r.bare() != null && !r.bare().isEmpty()) meta.setProperty("bare", r.bare());
+        if (r.releases() != null && !r.releases().isEmpty()) meta.setProperty("releases", r.releases());
         AtomicFiles.write(tmp.resolve("meta.properties"), store(meta));
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -227,10 +246,16 @@ public final class FindingStore {
         return r.title() + "\n\n"
                 + "kind: " + r.kind() + "\nruntimes: " + String.join(", ", r.runtimes()) + " vs " + r.reference() + "\n"
                 + "case: " + r.caseId() + " (seed " + r.seed() + ", index " + r.index() + ", generator v" + r.generatorVersion() + ")\n"
-                + "minimized: " + r.minimized() + " (" + r.original().insns().size() + " -> " + r.repro().insns().size() + " instructions)\n\n"
+                + "minimized: " + r.minimized() + " (" + r.original().insns().size() + " -> " + r.repro().insns().size() + " instructions)\n"
+                + (r.bare() == null || r.bare().isEmpty() ? "" : "bare: " + r.bare() + (r.bare().equals(Report.REPRODUCES_BARE)
+                        ? " (the faithful runtime, the program exactly as given, diverges the same way)\n"
+                        : " (the faithful runtime agrees with the reference: the divergence needs the instrumented wrapper; not a bug until shown bare)\n"))
+                + (r.releases() == null || r.releases().isEmpty() ? "" : "releases: " + r.releases() + "\n")
+                + "\n"
                 + "outcomes of repro.data:\n" + outcomes(r.reproOutcomes()) + "\n"
                 + "repro.data (LLVM dialect):\n" + Disassembler.llvm(r.repro()) + "\n"
-                + "replay: crosscheck replay <this directory>\n";
+                + "replay: crosscheck replay <this directory>\n"
+                + (r.releases() == null || r.releases().isEmpty() ? "" : "standalone C: crosscheck replay <this directory> --emit-c DIR\n");
     }
 
     /** Every stored finding, most frequent first. */

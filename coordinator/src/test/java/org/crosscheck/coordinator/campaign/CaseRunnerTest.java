@@ -52,6 +52,49 @@ class CaseRunnerTest {
         assertMutantsInheritTitles(received, 2);
     }
 
+    /** A runtime under another's name: here an injected bug standing in for an instrumented kernel's wrapper. */
+    private record Named(String name, org.crosscheck.runtime.Runtime inner) implements org.crosscheck.runtime.Runtime {
+        @Override
+        public Set<Group> groups() {
+            return inner.groups();
+        }
+
+        @Override
+        public org.crosscheck.runtime.Outcome run(org.crosscheck.isa.Program p, byte[] memory, org.crosscheck.runtime.Limits limits) {
+            return inner.run(p, memory, limits);
+        }
+    }
+
+    /**
+     * A divergence of an instrumented runtime is re-run on its faithful one (the real kernel here) and
+     * labelled: the wrong add32 is not the kernel's, so "only instrumented"; the same wrong runtime named
+     * as a faithful one "reproduces bare"; a runtime of ours gets no label. Releases name the kernel.
+     */
+    @Test
+    void findingsOfKernelRuntimesSayWhetherTheyReproduceBare() throws IsaException {
+        try (var kernel = Runtimes.create("kernel")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(kernel.unavailableReason().isEmpty(), () -> "kernel unavailable: " + kernel.unavailableReason().orElse(""));
+        }
+        Generator.Config config = Generator.Config.of(Group.rfc(), CpuVersion.V4);
+        for (String name : List.of("kernel-instrumented", "kernel", MUTANT)) {
+            var wrong = new Named(name, Runtimes.create(MUTANT));
+            CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), wrong), config, Corpus.of(List.of()), new Metrics(), null, 10_000);
+            List<FindingStore.Report> found = runner.run(0, 2_000, List.of("interp", name)).findings;
+            assertTrue(!found.isEmpty(), name + ": the wrong add32 found nothing");
+            for (FindingStore.Report r : found) {
+                String expected = switch (name) {
+                    case "kernel-instrumented" -> FindingStore.Report.ONLY_INSTRUMENTED;
+                    case "kernel" -> FindingStore.Report.REPRODUCES_BARE;
+                    default -> "";
+                };
+                assertEquals(expected, r.bare(), () -> name + ": " + r.title() + "\n" + org.crosscheck.isa.Disassembler.llvm(r.repro())
+                        + "\nbare: " + Runtimes.create("kernel").run(r.repro(), r.reproMemory(), org.crosscheck.runtime.Limits.DEFAULT).describe()
+                        + "\nreference: " + r.reproOutcomes().get("interp").describe());
+                assertEquals(name.startsWith("kernel"), r.releases().startsWith(name + ": Linux "), r.releases());
+            }
+        }
+    }
+
     /** Over 4 batches: the mutants of each of the corpus's {@code reproducers} get one title and one reproducer each. */
     private static void assertMutantsInheritTitles(Corpus corpus, int reproducers) {
         Generator.Config config = Generator.Config.of(Group.rfc(), CpuVersion.V4);
