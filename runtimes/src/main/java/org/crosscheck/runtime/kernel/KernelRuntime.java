@@ -176,6 +176,44 @@ public final class KernelRuntime implements Runtime {
         }
     }
 
+    /** Verifier log level 2: every state at every instruction walked. */
+    private static final int LOG_STATES = 2;
+    /** The largest log of states we read (16 MiB; a longer one is cut to its end by the kernel). */
+    private static final int STATES_LOG_SIZE = 16 << 20;
+
+    /**
+     * What the verifier said of a program loaded as this runtime loads it: accepted or not, and its
+     * log of level 2 (every state of every instruction walked), with the kernel's instruction numbers
+     * (the user's pc k is the kernel's {@code k + userStart}).
+     */
+    public record Verification(boolean accepted, String log, int userStart) {}
+
+    /** Loads {@code program} with the verifier's states logged (for the verifier oracle: slow, so sampled). */
+    public Verification verify(Program program, byte[] memory) {
+        Session s = idle.poll();
+        if (s == null) {
+            s = new Session();
+            all.add(s);
+        }
+        try {
+            Session.ValueMap r0Map = mode == Mode.FAITHFUL ? null : s.r0Map();
+            Session.ValueMap memMap = memory.length > 0 ? s.memoryMap(memory.length) : null;
+            KernelCode code;
+            try {
+                int memFd = memMap == null ? -1 : memMap.fd();
+                code = mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memory.length)
+                        : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memory.length);
+            } catch (KernelCode.Inexpressible e) {
+                return new Verification(false, "# not loaded: " + e.getMessage(), 0);
+            }
+            int fd = load(s, code.code(), LOG_STATES, STATES_LOG_SIZE);
+            if (fd >= 0) Bpf.close(fd);
+            return new Verification(fd >= 0, s.logBuffer(STATES_LOG_SIZE).getString(0, StandardCharsets.UTF_8), code.userStart());
+        } finally {
+            idle.add(s);
+        }
+    }
+
     /** BPF_PROG_LOAD of the socket filter {@code bytes}; the program fd or minus errno. */
     static int load(Session s, byte[] bytes, int logLevel, long logSize) {
         MemorySegment insns = s.buffer(bytes.length);
