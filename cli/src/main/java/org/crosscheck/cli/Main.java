@@ -73,7 +73,27 @@ public final class Main implements Runnable {
             commandLine.getErr().println("crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
             return 70;
         });
+        cl.setParameterExceptionHandler(Main::usageError);
         return cl.execute(args);
+    }
+
+    /**
+     * A command line picocli cannot parse (unknown option, missing or malformed value): one line naming
+     * the command and the problem, and where to read its usage (exit code 2).
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        if (System.getenv("CROSSCHECK_DEBUG") != null) ex.printStackTrace();
+        CommandLine command = ex.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName(" ");
+        String problem = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            problem = (arg.startsWith("-") ? "unknown option '" : command.getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
+                    + arg + "'";
+        }
+        command.getErr().println(name + ": " + problem);
+        command.getErr().println("try '" + name + " --help'");
+        return 2;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -55,4 +55,22 @@ class OptionValidationTest {
         refused(campaign("campaign", "--corpus", none.toString()), "--corpus " + none + ": no such directory");
         refused(Cli.run("bench", "interp", "--generated", "--corpus", none.toString()), "--corpus " + none + ": no such directory");
     }
+
+    /** An unknown option printed the 49 lines of the command's usage: now the problem and a hint, on stderr, exit code 2. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            campaign --foo           | crosscheck campaign: unknown option '--foo'                | crosscheck campaign
+            litmus run --foo x       | crosscheck litmus run: unknown option '--foo'              | crosscheck litmus run
+            --foo                    | crosscheck: unknown option '--foo'                         | crosscheck
+            frobnicate               | crosscheck: unknown command 'frobnicate'                   | crosscheck
+            asm a.s b.s              | crosscheck asm: unexpected argument 'b.s'                  | crosscheck asm
+            run                      | crosscheck run: Missing required parameter: 'FILE'         | crosscheck run
+            campaign --max-units abc | crosscheck campaign: Invalid value for option '--max-units': 'abc' is not an int | crosscheck campaign
+            """)
+    void aCommandLineThatDoesNotParseIsOneLineAndAHint(String args, String line, String command) {
+        Cli c = Cli.run(args.split(" "));
+        assertEquals(2, c.exit(), c.err());
+        assertEquals(line + "\ntry '" + command + " --help'\n", c.err());
+        assertEquals("", c.out());
+    }
 }
