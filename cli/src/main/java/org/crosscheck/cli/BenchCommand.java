@@ -153,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
                 Corpus mix = Corpus.empty();
                 if (corpus != null) {
                     try {
-                        mix = Corpus.load(corpus, config, warning -> out.println("bench: " + warning));
+                        mix = Corpus.load(CampaignOptions.directories("--corpus", corpus), config, warning -> out.println("bench: " + warning));
                     } catch (IOException e) {
                         throw new UserError("--corpus: " + e.getMessage());
                     }

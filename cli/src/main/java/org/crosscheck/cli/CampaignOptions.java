@@ -43,7 +43,8 @@ final class CampaignOptions {
     @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, or 4 litmus tests).")
     Integer batchSize;
 
-    @Option(names = "--max-units", defaultValue = "" + org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, paramLabel = "N", description = "Largest program, in generator units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-units", defaultValue = "" + org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, paramLabel = "N", description = "Largest program, in generator units: 1 to "
+            + org.crosscheck.coordinator.generate.Generator.MAX_UNITS + " (default: ${DEFAULT-VALUE}).")
     int maxUnits;
 
     @Option(names = "--corpus", paramLabel = "DIR", split = ",",
@@ -126,7 +127,9 @@ final class CampaignOptions {
         try {
             gs = groups == null ? Group.rfc() : Group.parseList(groups);
             cv = CpuVersion.parse(cpu);
-            d = duration == null ? null : parseDuration(duration);
+            d = duration == null ? null : parseDuration("--duration", duration);
+            within("--programs", maxPrograms, 0, Long.MAX_VALUE);
+            within("--max-units", maxUnits, 1, org.crosscheck.coordinator.generate.Generator.MAX_UNITS);
             LitmusCaseRunner.Options lo = null;
             if (litmus) {
                 lo = new LitmusCaseRunner.Options(new LitmusGenerator.Config(groups == null ? LitmusGenerator.Config.MEMORY_GROUPS : gs,
@@ -135,7 +138,7 @@ final class CampaignOptions {
             }
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
                     maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
-                    corpus != null ? corpus : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
+                    corpus != null ? directories("--corpus", corpus) : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
                     allowMissingExit, timeoutMillis, lo);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
@@ -153,11 +156,16 @@ final class CampaignOptions {
         throw new IllegalArgumentException("--litmus-threads: expected MIN-MAX such as 2-3, got '" + litmusThreads + "'");
     }
 
-    static Duration parseDuration(String s) {
+    /** The longest duration accepted (a campaign's deadline is counted in nanoseconds, which end after 292 years). */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
+    /** A duration such as 90s, 10m, 2h or 7d (a bare number is seconds) of 1 s to {@link #MAX_DURATION}; errors name the option. */
+    static Duration parseDuration(String option, String s) {
         String t = s.strip().toLowerCase(Locale.ROOT);
+        Duration d;
         try {
             long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
+            d = switch (t.charAt(t.length() - 1)) {
                 case 's' -> Duration.ofSeconds(n);
                 case 'm' -> Duration.ofMinutes(n);
                 case 'h' -> Duration.ofHours(n);
@@ -165,8 +173,28 @@ final class CampaignOptions {
                 default -> Duration.ofSeconds(Long.parseLong(t));
             };
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("--duration: expected a number with s, m, h or d (90s, 10m, 2h), got '" + s + "'");
+            throw new IllegalArgumentException(option + ": expected a number with s, m, h or d (90s, 10m, 2h), got '" + s + "'");
+        } catch (ArithmeticException tooLong) {
+            d = null;
         }
+        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(option + ": expected 1s to " + MAX_DURATION.toDays() + "d, got '" + s + "'");
+        }
+        return d;
+    }
+
+    /** A numeric option's value if it is within [min, max], else a UserError naming the option and the range. */
+    static long within(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new UserError(option + ": expected " + (max == Long.MAX_VALUE ? "at least " + min : min + " to " + max) + ", got " + value);
+        }
+        return value;
+    }
+
+    /** Directories the user named, each of which must exist. */
+    static List<Path> directories(String option, List<Path> dirs) {
+        for (Path p : dirs) if (!Files.isDirectory(p)) throw new UserError(option + " " + p + ": no such directory");
+        return dirs;
     }
 
     /** Opens the workdir's campaign; its errors (another seed, a corrupt state) are the user's. */

@@ -57,9 +57,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         InetSocketAddress at = ClusterOptions.address("--bind", bind);
         Duration leaseTime;
         try {
-            leaseTime = CampaignOptions.parseDuration(lease);
+            leaseTime = CampaignOptions.parseDuration("--lease", lease);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage().replace("--duration", "--lease"));
+            throw new UserError(e.getMessage());
         }
         List<Runtime> rts = options.runtimes(false);
         CampaignConfig cfg = options.config(rts, 1);

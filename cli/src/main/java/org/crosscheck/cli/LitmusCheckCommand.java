@@ -88,7 +88,7 @@ final class LitmusCheckCommand implements Callable<Integer> {
 
     /** The one line a litmus file that cannot be read or run gets: FILE:LINE: problem. */
     static void unreadable(PrintWriter err, Path f, LitmusException e) {
-        err.println("crosscheck: " + f + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
+        err.println("crosscheck: " + org.crosscheck.isa.Printable.escape(f.toString()) + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
         err.flush();
     }
 

@@ -67,13 +67,38 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("CROSSCHECK_DEBUG") != null) ex.printStackTrace();
             if (ex instanceof org.crosscheck.isa.IsaException || ex instanceof UserError) {
-                commandLine.getErr().println("crosscheck: " + ex.getMessage());
+                report(commandLine, "crosscheck: " + ex.getMessage());
                 return 2;
             }
-            commandLine.getErr().println("crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
+            report(commandLine, "crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
             return 70;
         });
+        cl.setParameterExceptionHandler(Main::usageError);
         return cl.execute(args);
+    }
+
+    /**
+     * A command line picocli cannot parse (unknown option, missing or malformed value): one line naming
+     * the command and the problem, and where to read its usage (exit code 2).
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        if (System.getenv("CROSSCHECK_DEBUG") != null) ex.printStackTrace();
+        CommandLine command = ex.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName(" ");
+        String problem = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            problem = (arg.startsWith("-") ? "unknown option '" : command.getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
+                    + arg + "'";
+        }
+        report(command, name + ": " + problem);
+        command.getErr().println("try '" + name + " --help'");
+        return 2;
+    }
+
+    /** An error line on stderr; what it quotes of the input (arguments, file content) is {@link org.crosscheck.isa.Printable}. */
+    static void report(CommandLine command, String line) {
+        command.getErr().println(org.crosscheck.isa.Printable.escape(line));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

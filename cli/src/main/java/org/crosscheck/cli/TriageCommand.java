@@ -78,7 +78,7 @@ final class TriageCommand implements Callable<Integer> {
             return Instant.parse(s);
         } catch (java.time.format.DateTimeParseException e) {
             try {
-                return Instant.now().minus(CampaignOptions.parseDuration(s));
+                return Instant.now().minus(CampaignOptions.parseDuration("--since", s));
             } catch (IllegalArgumentException e2) {
                 throw new UserError("--since: expected an ISO time (2026-11-27T10:00:00Z) or a duration (10m, 2h), got '" + s + "'");
             }

@@ -2,7 +2,8 @@ package org.crosscheck.isa;
 
 /**
  * A malformed input (encoding, assembly text, .data file). It names where — a source and a line,
- * or an instruction index — and what, so the CLI prints one line instead of a stack trace.
+ * or an instruction index — and what, so the CLI prints one line instead of a stack trace. The
+ * message and {@link #problem()} quote the input {@link Printable} (a file of NULs shows {@code \x00}).
  */
 public class IsaException extends Exception {
     private final String source;
@@ -10,10 +11,10 @@ public class IsaException extends Exception {
     private final String problem;
 
     public IsaException(String source, int line, String problem) {
-        super(format(source, line, problem));
+        super(format(source == null ? null : Printable.escape(source), line, Printable.escape(problem)));
         this.source = source;
         this.line = line;
-        this.problem = problem;
+        this.problem = Printable.escape(problem);
     }
 
     private static String format(String source, int line, String problem) {

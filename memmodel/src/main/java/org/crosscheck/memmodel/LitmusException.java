@@ -1,16 +1,16 @@
 package org.crosscheck.memmodel;
 
-/** A litmus test that cannot be read or checked: names the file, the line (0 when none) and the problem. */
+/** A litmus test that cannot be read or checked: names the file, the line (0 when none) and the problem (input quoted {@link org.crosscheck.isa.Printable}). */
 public final class LitmusException extends RuntimeException {
     private final String file;
     private final int line;
     private final String problem;
 
     public LitmusException(String file, int line, String problem) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + problem);
+        super(org.crosscheck.isa.Printable.escape(file + (line > 0 ? ":" + line : "") + ": " + problem));
         this.file = file;
         this.line = line;
-        this.problem = problem;
+        this.problem = org.crosscheck.isa.Printable.escape(problem);
     }
 
     public String file() {

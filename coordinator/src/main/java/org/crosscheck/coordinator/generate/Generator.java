@@ -63,7 +63,7 @@ public final class Generator {
             if (g.contains(Group.DIVMUL64)) g.add(Group.DIVMUL32);
             groups = java.util.Collections.unmodifiableSet(g);
             excluded = excluded.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(excluded);
-            if (maxUnits < 1) throw new IllegalArgumentException("maxUnits must be positive");
+            if (maxUnits < 1 || maxUnits > MAX_UNITS) throw new IllegalArgumentException("maxUnits must be 1 to " + MAX_UNITS + ", is " + maxUnits);
         }
 
         public static Config of(Set<Group> groups, CpuVersion cpu) {
@@ -92,6 +92,13 @@ public final class Generator {
 
     /** Largest program, in units, unless a campaign says otherwise. */
     public static final int DEFAULT_MAX_UNITS = 24;
+
+    /**
+     * The most units a program may have: about 13,000 slots at most, so that every jump reaches its
+     * target in 16 bits (20,000 units made programs of 64,000 slots); a program is built in memory
+     * whole, so 2,000,000,000 units ran out of heap.
+     */
+    public static final int MAX_UNITS = 4096;
 
     /** With {@link Config#missingExit}, one program in this many ends without its exit. */
     public static final int MISSING_EXIT_SHARE = 8;
