@@ -70,6 +70,13 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("crosscheck: " + ex.getMessage());
                 return 2;
             }
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof org.crosscheck.coordinator.findings.NoSpaceException) {
+                    commandLine.getErr().println("crosscheck: " + t.getMessage() + " (stopped at once; what was written is intact: "
+                            + "free some space and run the same command to resume)");
+                    return 2;
+                }
+            }
             commandLine.getErr().println("crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
             return 70;
         });
