@@ -70,6 +70,13 @@ public final class Main implements Runnable {
                 report(commandLine, "crosscheck: " + ex.getMessage());
                 return 2;
             }
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof org.crosscheck.coordinator.findings.NoSpaceException) {
+                    report(commandLine, "crosscheck: " + t.getMessage() + " (stopped at once; what was written is intact: "
+                            + "free some space and run the same command to resume)");
+                    return 2;
+                }
+            }
             report(commandLine, "crosscheck: internal error: " + ex + " (CROSSCHECK_DEBUG=1 shows the stack trace)");
             return 70;
         });

@@ -18,6 +18,7 @@ public final class Program {
     private final List<Insn> insns;
     private final Insn[] atSlot;
     private final int[] indexAt;
+    private final int[] pcOf;
     private final Set<Group> groups;
     private final CpuVersion cpu;
 
@@ -28,6 +29,7 @@ public final class Program {
         this.atSlot = new Insn[slots];
         this.indexAt = new int[slots];
         Arrays.fill(indexAt, -1);
+        this.pcOf = new int[insns.size()];
         int pc = 0;
         EnumSet<Group> gs = EnumSet.noneOf(Group.class);
         CpuVersion max = CpuVersion.V1;
@@ -35,6 +37,7 @@ public final class Program {
             Insn i = insns.get(k);
             atSlot[pc] = i;
             indexAt[pc] = k;
+            pcOf[k] = pc;
             pc += i.slots();
             gs.add(i.op().group);
             if (i.op().cpu.compareTo(max) > 0) max = i.op().cpu;
@@ -125,9 +128,7 @@ public final class Program {
 
     /** Slot of the instruction with the given index. */
     public int pcOf(int index) {
-        int pc = 0;
-        for (int k = 0; k < index; k++) pc += insns.get(k).slots();
-        return pc;
+        return pcOf[index];
     }
 
     /** The conformance groups the program uses, computed from its instructions. */

@@ -31,11 +31,9 @@ final class Chromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
 
+    /** Chromium on the PATH; fails the test naming the install step when there is none. */
     static Path binary() {
-        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(c))) return Path.of(c);
-        }
-        throw new IllegalStateException("no Chromium found: install Debian's chromium (apt-get install chromium); .ci/run does");
+        return Tools.require("chromium", "chromium", "chromium-browser", "google-chrome");
     }
 
     Chromium(Path profile) throws Exception {

@@ -58,8 +58,7 @@ class DashboardsTest {
 
     @Test
     void everyPanelAndAlertIsValidAndHasData() throws Exception {
-        Path prometheus = Path.of("/usr/bin/prometheus");
-        assertTrue(Files.isExecutable(prometheus), "install Debian's prometheus (apt-get install prometheus); .ci/run does");
+        Path prometheus = Tools.require("prometheus", "prometheus");
         Map<String, String> queries = new LinkedHashMap<>();
         String dash = Files.readString(dashboards().resolve("crosscheck-campaign.json"));
         Matcher m = Pattern.compile("\"title\": \"([^\"]+)\",\\s*\"gridPos\"|\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(dash);

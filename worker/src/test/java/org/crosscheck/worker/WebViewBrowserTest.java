@@ -30,6 +30,7 @@ class WebViewBrowserTest {
 
     @Test
     void pageShowsCampaignAndFindingsLive() throws Exception {
+        Chromium.binary(); // before the campaign starts: fails naming the install step when Chromium is missing
         Path work = tmp.resolve("work");
         Metrics metrics = new Metrics();
         FindingStore store = new FindingStore(work);

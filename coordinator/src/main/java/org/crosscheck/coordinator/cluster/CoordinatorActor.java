@@ -28,6 +28,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.crosscheck.coordinator.campaign.BatchQueue;
 import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.findings.NoSpaceException;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.isa.Group;
 import org.crosscheck.proto.Batch;
@@ -68,6 +69,8 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
     private final Deque<Parked> parked = new ArrayDeque<>();
     private final CampaignSpec spec;
     private long lastCheckpoint = System.nanoTime();
+    /** Why storing failed (a full disk), once it has: the campaign is over, workers are told so, nothing more is written. */
+    private String failure;
 
     /** Workers known to the coordinator, for the gauges (shared with the metrics thread). */
     public static final class Registry {
@@ -129,6 +132,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onRegister(Register r) {
         ActorRef<Object> replyTo = resolver.resolveActorRef(r.getReplyTo());
+        if (failure != null) return failed(replyTo);
         String refusal = refusal(r);
         if (refusal != null) {
             getContext().getLog().warn("refused worker {}: {}", r.getNode(), refusal);
@@ -180,6 +184,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onRequest(RequestWork r) {
         ActorRef<Object> replyTo = resolver.resolveActorRef(r.getReplyTo());
+        if (failure != null) return failed(replyTo);
         Worker w = seen(r.getWorkerId(), replyTo);
         if (w == null) return this;
         if (!dispatch(w, replyTo)) parked.add(new Parked(w.id(), replyTo, System.nanoTime()));
@@ -220,16 +225,15 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onResult(BatchResult r) {
         ActorRef<Object> replyTo = resolver.resolveActorRef(r.getReplyTo());
+        if (failure != null) return failed(replyTo);
         Worker w = seen(r.getWorkerId(), replyTo);
         if (w == null) return this;
         boolean counted;
         try {
             counted = campaign.absorb(r.getBatchId(), r.getEnd(), r.getRuntimesList(), Wire.tally(r));
         } catch (java.io.IOException | RuntimeException e) {
-            getContext().getLog().error("cannot store the result of batch {}: {}", r.getBatchId(), e.toString());
-            setup.finished().completeExceptionally(e);
-            campaign.stop();
-            return this;
+            fail("cannot store the result of batch " + r.getBatchId(), e);
+            return failed(replyTo);
         }
         replyTo.tell(ResultAck.newBuilder().setBatchId(r.getBatchId()).setCounted(counted).build());
         serveParked();
@@ -237,6 +241,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
     }
 
     private Behavior<Object> onTick() {
+        if (failure != null) return this;
         long now = System.nanoTime();
         campaign.queue().expire(now);
         workers.values().removeIf(w -> {
@@ -256,12 +261,30 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
         if (done || now - lastCheckpoint > CHECKPOINT_NANOS) {
             try {
                 campaign.checkpoint();
+            } catch (NoSpaceException e) {
+                fail("checkpoint failed", e);
+                return this;
             } catch (java.io.IOException e) {
                 getContext().getLog().error("checkpoint failed: {}", e.toString());
             }
             lastCheckpoint = now;
         }
         if (done) setup.finished().complete(null);
+        return this;
+    }
+
+    /** Storing failed: one line, the campaign ends at once with the error (the command exits), the queue stops. */
+    private void fail(String what, Exception e) {
+        if (failure != null) return;
+        getContext().getLog().error("{}: {}", what, e.getMessage());
+        failure = "the coordinator stopped the campaign: " + e.getMessage();
+        setup.finished().completeExceptionally(e);
+        campaign.stop();
+    }
+
+    /** The answer to every worker once storing failed: the campaign is over for it (fatal). */
+    private Behavior<Object> failed(ActorRef<Object> replyTo) {
+        replyTo.tell(Refused.newBuilder().setReason(failure).setFatal(true).build());
         return this;
     }
 

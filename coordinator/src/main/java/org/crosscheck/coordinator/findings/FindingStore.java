@@ -180,8 +180,21 @@ public final class FindingStore {
         }
     }
 
+    /** Writes a new finding into a temporary directory renamed to {@code dir}: on any failure (a full disk) there is no trace of it. */
     private void create(Path dir, String id, Report r, Instant now) throws IOException {
-        Path tmp = Files.createTempDirectory(root, ".new-" + id + "-");
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory(root, ".new-" + id + "-");
+            write(tmp, r, id, now);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(root);
+        } catch (IOException e) {
+            if (tmp != null && Files.exists(tmp)) deleteTree(tmp);
+            throw AtomicFiles.failure(root, 0, e);
+        }
+    }
+
+    private static void write(Path tmp, Report r, String id, Instant now) throws IOException {
         if (r.isLitmus()) {
             AtomicFiles.write(tmp.resolve("test.litmus"), r.litmusTest());
             AtomicFiles.write(tmp.resolve("outcomes"), r.litmusReport());
@@ -218,13 +231,6 @@ public final class FindingStore {
         if (r.bare() != null && !r.bare().isEmpty()) meta.setProperty("bare", r.bare());
         if (r.releases() != null && !r.releases().isEmpty()) meta.setProperty("releases", r.releases());
         AtomicFiles.write(tmp.resolve("meta.properties"), store(meta));
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFiles.syncDirectory(root);
-        } catch (IOException e) {
-            deleteTree(tmp);
-            throw e;
-        }
     }
 
     static String outcomes(Map<String, Outcome> outcomes) {

@@ -42,7 +42,20 @@ public final class Corpus {
         return new Corpus(entries);
     }
 
-    /** Reads every .data file under the given directories (missing ones are skipped); unreadable files are reported to {@code warn}. */
+    /**
+     * The most instructions a corpus program may have (the kernel's limit for unprivileged programs,
+     * about fifty times what the generator makes), and the largest .data file read to find out (parsing
+     * is what it costs). A 950,000-instruction program stalled a campaign: reading it and its copy in
+     * the campaign's corpus took longer than the campaign's duration, and each of its mutants would be
+     * copied, compiled, run and minimized whole, and sent to every worker.
+     */
+    public static final int MAX_INSNS = 4096, MAX_BYTES = 1 << 20;
+
+    /**
+     * Reads every .data file under the given directories (missing ones are skipped); unreadable files,
+     * files of more than {@link #MAX_BYTES} and programs of more than {@link #MAX_INSNS} instructions
+     * are skipped, each with one line to {@code warn}.
+     */
     public static Corpus load(List<Path> dirs, Generator.Config config, java.util.function.Consumer<String> warn) throws IOException {
         List<Entry> out = new ArrayList<>();
         for (Path dir : dirs) {
@@ -50,9 +63,16 @@ public final class Corpus {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path f : s.filter(p -> p.toString().endsWith(".data")).sorted().toList()) {
                     try {
+                        if (Files.size(f) > MAX_BYTES) {
+                            warn.accept(String.format("corpus: skipping %s: %,d bytes, more than the %,d a corpus file may have", f, Files.size(f), MAX_BYTES));
+                            continue;
+                        }
                         DataFile d = DataFile.read(f);
                         Program p = d.program().program();
-                        if (p.insns().stream().allMatch(i -> config.allows(i.op()) || i.op() == Op.CALL_LOCAL)) {
+                        if (p.insns().size() > MAX_INSNS) {
+                            warn.accept(String.format("corpus: skipping %s: %,d instructions, more than the %,d a corpus program may have",
+                                    f, p.insns().size(), MAX_INSNS));
+                        } else if (p.insns().stream().allMatch(i -> config.allows(i.op()) || i.op() == Op.CALL_LOCAL)) {
                             out.add(new Entry(p, d.memory(), f.toString()));
                         }
                     } catch (IsaException e) {
