@@ -45,6 +45,7 @@ class TestScriptTest {
         }
         executable(bin.resolve("apt-get"), "#!/bin/sh\necho \"apt-get $*\" >> " + tmp.resolve("calls") + "\n");
         executable(bin.resolve("ldconfig"), "#!/bin/sh\n" + (dpdk ? "echo '\tlibrte_bpf.so.23 (libc6,x86-64) => /usr/lib/librte_bpf.so.23'\n" : ""));
+        executable(bin.resolve("dpkg-query"), "#!/bin/sh\n" + (dpdk ? "echo 'install ok installed'\n" : "exit 1\n"));
         for (String tool : present) executable(bin.resolve(tool), "#!/bin/sh\n");
     }
 
@@ -66,13 +67,13 @@ class TestScriptTest {
         setUp(List.of("chromium"), false);
         Run r = run(project.resolve("test").toString(), "-Dtest=Foo", "-o");
         assertEquals(3, r.exit(), "the exit code of mvnw: " + Files.readString(tmp.resolve("out")));
-        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23",
+        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23 gcc libdpdk-dev",
                 "mvnw -B -ntp verify -Dtest=Foo -o"), r.calls());
     }
 
     @Test
     void installsNothingWhenAllIsThere() throws Exception {
-        setUp(List.of("chromium", "prometheus"), true);
+        setUp(List.of("chromium", "prometheus", "gcc"), true);
         assertEquals(List.of("mvnw -B -ntp verify"), run(project.resolve("test").toString()).calls());
     }
 
