@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.crosscheck.coordinator.campaign.BatchRunner;
 import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.campaign.Tally;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.coordinator.cluster.Wire;
 import org.crosscheck.coordinator.coverage.IsaCoverage;
@@ -169,8 +170,8 @@ public final class Worker {
 
     private void runBatch(String id, Batch b) throws InterruptedException {
         long t0 = System.nanoTime();
-        CaseRunner.Tally t = noop ? noopTally(b) : runner.run(b.getStart(), b.getEnd(), b.getRuntimesList());
-        metrics.count("crosscheck_worker_programs", "Programs this worker ran (campaign totals are on the coordinator)", t.programs);
+        Tally t = noop ? noopTally(b) : runner.run(b.getStart(), b.getEnd(), b.getRuntimesList());
+        metrics.count("crosscheck_worker_programs", "Programs this worker ran (campaign totals are on the coordinator)", t.programs());
         metrics.count("crosscheck_worker_batch_seconds", "Seconds this worker spent running batches", (System.nanoTime() - t0) / 1e9);
         // until confirmed: a lost answer is resent, the coordinator counts a part once
         while (end.get() == null || end.get() == End.FINISHED) {
@@ -187,10 +188,10 @@ public final class Worker {
     }
 
     /** For the coordinator benchmark: a batch "run" in no time, every program counted on every runtime. */
-    private static CaseRunner.Tally noopTally(Batch b) {
-        CaseRunner.Tally t = new CaseRunner.Tally();
-        t.programs = b.getEnd() - b.getStart();
-        for (String rt : b.getRuntimesList()) t.executed.put(rt, t.programs);
+    private static Tally noopTally(Batch b) {
+        Tally t = new Tally();
+        t.countPrograms(b.getEnd() - b.getStart());
+        for (String rt : b.getRuntimesList()) t.countExecuted(rt, t.programs());
         return t;
     }
 

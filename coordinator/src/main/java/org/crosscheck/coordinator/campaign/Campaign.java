@@ -45,7 +45,7 @@ public final class Campaign {
     private final LongAdder divergences = new LongAdder();
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
-    /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link CaseRunner.Tally#verifierRuns}). */
+    /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link Tally#verifierRuns}). */
     private final Map<String, LongAdder> verifierRuns = new ConcurrentHashMap<>(), verifierAccepts = new ConcurrentHashMap<>();
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
@@ -170,10 +170,10 @@ public final class Campaign {
      * another worker ran it too) only findings not yet stored, whose sightings were counted with
      * it. Returns whether the counters counted.
      */
-    public boolean absorb(long start, long end, List<String> runtimes, CaseRunner.Tally t) throws IOException {
-        long divs = t.divergences.values().stream().mapToLong(Long::longValue).sum();
+    public boolean absorb(long start, long end, List<String> runtimes, Tally t) throws IOException {
+        long divs = t.divergences().values().stream().mapToLong(Long::longValue).sum();
         boolean again = queue.isDuplicate(start, end, runtimes);
-        for (FindingStore.Report r : t.findings) {
+        for (FindingStore.Report r : t.findings()) {
             if (again && store.has(r.title())) continue;
             metrics.sighting(r.title());
             if (store.record(r)) {
@@ -181,26 +181,26 @@ public final class Campaign {
                 metrics.newFinding();
             }
         }
-        BatchQueue.Result counted = queue.complete(start, end, runtimes, t.programs, divs);
+        BatchQueue.Result counted = queue.complete(start, end, runtimes, t.programs(), divs);
         if (counted == BatchQueue.Result.DUPLICATE) return false;
         if (counted == BatchQueue.Result.COUNTED) {
-            programs.add(t.programs);
-            metrics.generated(t.programs);
+            programs.add(t.programs());
+            metrics.generated(t.programs());
         }
         divergences.add(divs);
-        t.executed.forEach((rt, n) -> {
+        t.executed().forEach((rt, n) -> {
             metrics.executed(rt, n);
             perRuntime.computeIfAbsent(rt, k -> new LongAdder()).add(n);
         });
-        t.divergences.forEach(metrics::divergence);
-        t.deviations.forEach((k, n) -> metrics.deviation(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
-        t.verifierRuns.forEach((k, n) -> verifierRuns.computeIfAbsent(k, x -> new LongAdder()).add(n));
-        t.verifierAccepts.forEach((k, n) -> verifierAccepts.computeIfAbsent(k, x -> new LongAdder()).add(n));
-        t.litmusObservations.forEach((k, n) -> {
+        t.divergences().forEach(metrics::divergence);
+        t.deviations().forEach((k, n) -> metrics.deviation(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
+        t.verifierRuns().forEach((k, n) -> verifierRuns.computeIfAbsent(k, x -> new LongAdder()).add(n));
+        t.verifierAccepts().forEach((k, n) -> verifierAccepts.computeIfAbsent(k, x -> new LongAdder()).add(n));
+        t.litmusObservations().forEach((k, n) -> {
             String[] f = k.split("/", 3); // runtime/verdict/observation; a runtime name has no '/'
             metrics.litmus(f[0], f[1], f[2], n);
         });
-        t.litmusIterations.forEach((rt, n) -> {
+        t.litmusIterations().forEach((rt, n) -> {
             metrics.litmusIterations(rt, n);
             litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);
         });

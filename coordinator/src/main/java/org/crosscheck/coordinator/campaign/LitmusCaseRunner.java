@@ -49,15 +49,15 @@ public final class LitmusCaseRunner implements BatchRunner {
     }
 
     @Override
-    public CaseRunner.Tally run(long start, long end, List<String> names) {
+    public Tally run(long start, long end, List<String> names) {
         List<ConcurrentRunner> which = new ArrayList<>();
         for (String n : names) which.add(runners.computeIfAbsent(n, ConcurrentRunners::byName));
-        CaseRunner.Tally t = new CaseRunner.Tally();
+        Tally t = new Tally();
         for (long i = start; i < end; i++) runTest(i, which, t);
         return t;
     }
 
-    private void runTest(long i, List<ConcurrentRunner> which, CaseRunner.Tally t) {
+    private void runTest(long i, List<ConcurrentRunner> which, Tally t) {
         LitmusGenerator.Generated g = generator.generate(seed, i);
         Litmus test = g.test();
         LitmusProgram p;
@@ -66,23 +66,23 @@ public final class LitmusCaseRunner implements BatchRunner {
             p = LitmusCompiler.compile(test);
             model = Checker.check(test);
         } catch (LitmusException e) { // a generated test we cannot run: our bug, counted and visible
-            t.divergences.merge("litmus-uncompilable", 1L, Long::sum);
+            t.countDivergences("litmus-uncompilable", 1);
             return;
         }
-        t.programs++;
+        t.countPrograms(1);
         String verdict = model.verdict().text;
         List<LitmusRun.Observed> runs = new ArrayList<>();
         for (ConcurrentRunner r : which) {
             LitmusRun.Observed o = LitmusRun.observe(p, model, r, options.iterations(), seed * 31 + i);
             runs.add(o);
-            t.executed.merge(r.name(), 1L, Long::sum);
-            t.litmusIterations.merge(r.name(), o.iterations(), Long::sum);
-            t.litmusObservations.merge(r.name() + "/" + verdict + "/" + (o.error() != null ? "Error" : o.observation()), 1L, Long::sum);
+            t.countExecuted(r.name(), 1);
+            t.countLitmusIterations(r.name(), o.iterations());
+            t.countLitmusTests(r.name() + "/" + verdict + "/" + (o.error() != null ? "Error" : o.observation()), 1);
         }
         LitmusRun.Report report = new LitmusRun.Report(test, model, runs);
         for (FindingStore.Report f : findings(report, p, seed + ":" + i, seed, i)) {
-            t.divergences.merge(f.kind().replace(' ', '-'), 1L, Long::sum);
-            t.findings.add(f);
+            t.countDivergences(f.kind().replace(' ', '-'), 1);
+            t.addFinding(f);
         }
     }
 

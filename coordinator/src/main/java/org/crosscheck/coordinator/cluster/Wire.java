@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.campaign.Tally;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.memmodel.LitmusGenerator;
 import org.crosscheck.coordinator.findings.FindingStore;
@@ -128,26 +129,26 @@ public final class Wire {
     }
 
     /** The result of a batch part as a worker sends it. */
-    public static BatchResult result(String workerId, long start, long end, List<String> runtimes, CaseRunner.Tally t) {
+    public static BatchResult result(String workerId, long start, long end, List<String> runtimes, Tally t) {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
-                .setPrograms(t.programs).putAllExecuted(t.executed).putAllDivergences(t.divergences).putAllDeviations(t.deviations)
-                .putAllVerifierRuns(t.verifierRuns).putAllVerifierAccepts(t.verifierAccepts)
-                .putAllLitmusObservations(t.litmusObservations).putAllLitmusIterations(t.litmusIterations);
-        for (FindingStore.Report r : t.findings) b.addFindings(report(r));
+                .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
+                .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
+                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations());
+        for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         return b.build();
     }
 
-    public static CaseRunner.Tally tally(BatchResult r) {
-        CaseRunner.Tally t = new CaseRunner.Tally();
-        t.programs = r.getPrograms();
-        t.executed.putAll(r.getExecutedMap());
-        t.divergences.putAll(r.getDivergencesMap());
-        t.deviations.putAll(r.getDeviationsMap());
-        t.verifierRuns.putAll(r.getVerifierRunsMap());
-        t.verifierAccepts.putAll(r.getVerifierAcceptsMap());
-        t.litmusObservations.putAll(r.getLitmusObservationsMap());
-        t.litmusIterations.putAll(r.getLitmusIterationsMap());
-        for (FindingReport f : r.getFindingsList()) t.findings.add(report(f));
+    public static Tally tally(BatchResult r) {
+        Tally t = new Tally();
+        t.countPrograms(r.getPrograms());
+        r.getExecutedMap().forEach(t::countExecuted);
+        r.getDivergencesMap().forEach(t::countDivergences);
+        r.getDeviationsMap().forEach(t::countDeviations);
+        r.getVerifierRunsMap().forEach((k, n) -> t.countVerdicts(k, n, 0));
+        r.getVerifierAcceptsMap().forEach((k, n) -> t.countVerdicts(k, 0, n));
+        r.getLitmusObservationsMap().forEach(t::countLitmusTests);
+        r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
+        for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
         return t;
     }
 }

@@ -12,6 +12,7 @@ import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.Shape;
 
 /**
@@ -79,9 +80,21 @@ public final class Generator {
      * One test: the program and its input memory, with the id that regenerates it; {@code origin} the
      * source of the corpus program it is a mutant of, null when it was generated.
      */
-    public record Case(long seed, long index, Program program, byte[] memory, String origin) {
+    public record Case(long seed, long index, ProgramInput input, String origin) {
+        public Case(long seed, long index, Program program, byte[] memory, String origin) {
+            this(seed, index, new ProgramInput(program, memory), origin);
+        }
+
         public Case(long seed, long index, Program program, byte[] memory) {
             this(seed, index, program, memory, null);
+        }
+
+        public Program program() {
+            return input.program();
+        }
+
+        public byte[] memory() {
+            return input.memory();
         }
 
         /** A mutant of a corpus program rather than a generated one. */

@@ -3,37 +3,35 @@ package org.crosscheck.coordinator.minimize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.BiPredicate;
-import org.crosscheck.coordinator.compare.Deviations;
+import java.util.function.Predicate;
+import org.crosscheck.coordinator.reference.Reference;
+import org.crosscheck.coordinator.reference.ReferenceTrace;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Limits;
-import org.crosscheck.runtime.interp.Interpreter;
 
 /**
- * Delta debugging (ddmin) of a failing case: removes instructions (re-targeting jumps that pointed
- * at removed ones), turns operations into moves of their operand or of the value they computed,
- * then shrinks and zeroes the input memory, keeping whatever the predicate says is "the same
- * divergence". The predicate re-runs only the runtimes involved; its calls are capped.
+ * Shrinks a failing case while a predicate says it still shows "the same divergence" (the predicate
+ * re-runs only the runtimes involved; its calls are capped). Named passes, run in this order:
+ * {@link #removeInstructions} (ddmin over instructions, re-targeting jumps that pointed at removed
+ * ones), {@link #operationsToMoves}, {@link #valuesToConstants} (then instructions are removed again),
+ * {@link #shortenMemory} and {@link #zeroMemory}. Each pass keeps the case as it was when nothing it
+ * tries still fails.
  */
 public final class Minimizer {
-    /** A case: program and input memory. */
-    public record Case(Program program, byte[] memory) {}
-
-    private final BiPredicate<Program, byte[]> stillFails;
+    private final Predicate<ProgramInput> stillFails;
     private final int maxTests;
     private final long deadline;
     private int tests;
 
     /** Stops after {@code maxTests} predicate calls or {@code maxMillis}, whichever comes first. */
-    public Minimizer(BiPredicate<Program, byte[]> stillFails, int maxTests, long maxMillis) {
+    public Minimizer(Predicate<ProgramInput> stillFails, int maxTests, long maxMillis) {
         this.stillFails = stillFails;
         this.maxTests = maxTests;
         this.deadline = System.nanoTime() + maxMillis * 1_000_000L;
@@ -48,98 +46,107 @@ public final class Minimizer {
         return tests;
     }
 
-    public Case minimize(Program program, byte[] memory) {
-        Node[] nodes = nodes(program);
-        Program best = program;
-        Reduced reduced = ddmin(nodes, best, memory);
-        nodes = reduced.nodes();
-        best = reduced.program();
-        // simplify the survivors into moves where the divergence does not need the operation:
-        // lddw of a 32-bit value, and ALU operations (often the epilogue's fold into r0)
-        for (int k = 0; k < nodes.length && budgetLeft(); k++) {
-            Insn simpler = simpler(nodes[k].insn);
+    /** The case being shrunk: the surviving instructions, the program they build, its memory. */
+    static final class Candidate {
+        Node[] nodes;
+        Program program;
+        byte[] memory;
+
+        Candidate(ProgramInput c) {
+            nodes = nodes(c.program());
+            program = c.program();
+            memory = c.memory();
+        }
+
+        ProgramInput input() {
+            return new ProgramInput(program, memory);
+        }
+
+        /** Takes {@code candidate} if it builds a program that still fails. */
+        boolean tryNodes(Minimizer m, Node[] candidate) {
+            Program p = build(candidate);
+            if (p == null || !m.test(p, memory)) return false;
+            nodes = candidate;
+            program = p;
+            return true;
+        }
+    }
+
+    public ProgramInput minimize(ProgramInput input) {
+        Candidate c = new Candidate(input);
+        removeInstructions(c);
+        operationsToMoves(c);
+        if (valuesToConstants(c)) removeInstructions(c);
+        shortenMemory(c);
+        zeroMemory(c);
+        return c.input();
+    }
+
+    /** Turns survivors into moves where the divergence does not need the operation: lddw of a 32-bit value, ALU operations. */
+    void operationsToMoves(Candidate c) {
+        for (int k = 0; k < c.nodes.length && budgetLeft(); k++) {
+            Insn simpler = simpler(c.nodes[k].insn);
             if (simpler == null) continue;
-            Node[] candidate = nodes.clone();
-            candidate[k] = new Node(simpler, nodes[k].id, -1);
-            Program p = build(candidate);
-            if (p != null && test(p, memory)) {
-                nodes = candidate;
-                best = p;
-            }
+            Node[] candidate = c.nodes.clone();
+            candidate[k] = new Node(simpler, c.nodes[k].id, -1);
+            c.tryNodes(this, candidate);
         }
-        // replace what computes a register by the value the reference interpreter computed there:
-        // ALU chains and loads that only feed the divergence vanish from the reproducer (and its
-        // title), and what computed their operands can then go too. Never a value computed from an
-        // address: as a constant it is an address of the reference's layout only, and a runtime
-        // placing memory elsewhere (all but ours) fails on it for another reason
+    }
+
+    /**
+     * Replaces what computes a register by the value the reference computed there: ALU chains and
+     * loads that only feed the divergence vanish from the reproducer (and its title), and what
+     * computed their operands can then go too. Never a value computed from an address: as a constant
+     * it is an address of the reference's layout only, and a runtime placing memory elsewhere (all but
+     * ours) fails on it for another reason. Whether it replaced any.
+     */
+    boolean valuesToConstants(Candidate c) {
         boolean substituted = false;
-        Map<Integer, Long> values = null; // of best, traced again only when best changes
-        Set<Integer> addressDefs = null;
-        for (int k = 0; k < nodes.length && budgetLeft(); k++) {
-            Insn i = nodes[k].insn;
+        ReferenceTrace trace = null; // of c's program, traced again only when it changes
+        for (int k = 0; k < c.nodes.length && budgetLeft(); k++) {
+            Insn i = c.nodes[k].insn;
             if (!VALUE_OPS.contains(i.op().shape) || i.op() == Op.MOV64_IMM || i.op() == Op.MOV32_IMM) continue;
-            if (values == null) {
-                values = valuesAfter(best, memory);
-                addressDefs = Deviations.addressDefs(best, memory);
-            }
-            Long value = values.get(best.pcOf(k));
-            if (value == null || addressDefs.contains(best.pcOf(k))) continue; // not executed (or the run ended there), or an address
-            Node[] candidate = nodes.clone();
-            candidate[k] = new Node(constant(i.dst(), value), nodes[k].id, -1);
-            Program p = build(candidate);
-            if (p != null && test(p, memory)) {
-                nodes = candidate;
-                best = p;
+            if (trace == null) trace = Reference.trace(c.input(), Limits.DEFAULT);
+            int pc = c.program.pcOf(k);
+            Long value = trace.valuesAfter().get(pc);
+            if (value == null || trace.addressTaint().addressDefs().contains(pc)) continue; // not executed (or the run ended there), or an address
+            Node[] candidate = c.nodes.clone();
+            candidate[k] = new Node(constant(i.dst(), value), c.nodes[k].id, -1);
+            if (c.tryNodes(this, candidate)) {
                 substituted = true;
-                values = null;
+                trace = null;
             }
         }
-        if (substituted) {
-            reduced = ddmin(nodes, best, memory);
-            nodes = reduced.nodes();
-            best = reduced.program();
+        return substituted;
+    }
+
+    /** Shortens the memory, halving it from the end while the case still fails. */
+    void shortenMemory(Candidate c) {
+        for (int len = c.memory.length / 2; len >= 0 && budgetLeft(); len = len == 0 ? -1 : len / 2) {
+            byte[] shorter = Arrays.copyOf(c.memory, len);
+            if (!test(c.program, shorter)) break;
+            c.memory = shorter;
         }
-        // shrink memory: shorter (halving from the end), then zero chunks
-        byte[] mem = memory;
-        for (int len = mem.length / 2; len >= 0 && budgetLeft(); len = len == 0 ? -1 : len / 2) {
-            byte[] shorter = Arrays.copyOf(mem, len);
-            if (test(best, shorter)) mem = shorter;
-            else break;
-        }
-        for (int size = Math.max(1, mem.length / 2); size >= 1 && budgetLeft(); size /= 2) {
-            for (int at = 0; at < mem.length && budgetLeft(); at += size) {
-                byte[] zeroed = mem.clone();
+    }
+
+    /** Zeroes chunks of the memory (halves, quarters, ... bytes) where the case still fails. */
+    void zeroMemory(Candidate c) {
+        for (int size = Math.max(1, c.memory.length / 2); size >= 1 && budgetLeft(); size /= 2) {
+            for (int at = 0; at < c.memory.length && budgetLeft(); at += size) {
+                byte[] zeroed = c.memory.clone();
                 boolean nonZero = false;
-                for (int b = at; b < Math.min(mem.length, at + size); b++) {
+                for (int b = at; b < Math.min(zeroed.length, at + size); b++) {
                     nonZero |= zeroed[b] != 0;
                     zeroed[b] = 0;
                 }
-                if (nonZero && test(best, zeroed)) mem = zeroed;
+                if (nonZero && test(c.program, zeroed)) c.memory = zeroed;
             }
             if (size == 1) break;
         }
-        return new Case(best, mem);
     }
 
     /** Shapes of instructions whose only effect is a register's value. */
     private static final Set<Shape> VALUE_OPS = EnumSet.of(Shape.ALU_IMM, Shape.ALU_REG, Shape.NEG, Shape.ENDIAN, Shape.LDX, Shape.LOAD_ACQ);
-    private static final Interpreter REFERENCE = new Interpreter();
-
-    /**
-     * By pc: the value of the destination register after the first execution of the instruction
-     * there (read when the reference interpreter is about to execute the next one).
-     */
-    private static Map<Integer, Long> valuesAfter(Program p, byte[] memory) {
-        Map<Integer, Long> out = new HashMap<>();
-        int[] previous = {-1};
-        REFERENCE.trace(p, memory, Limits.DEFAULT, (pc, r) -> {
-            int prev = previous[0];
-            if (prev >= 0) out.putIfAbsent(prev, r[p.at(prev).dst()]);
-            previous[0] = pc;
-        });
-        return out;
-    }
-
     /** The shortest instruction setting register {@code dst} to {@code v}. */
     static Insn constant(int dst, long v) {
         if (v == (int) v) return Insn.imm(Op.MOV64_IMM, dst, v);
@@ -147,32 +154,24 @@ public final class Minimizer {
         return Insn.imm(Op.LDDW, dst, v);
     }
 
-    /** Surviving nodes and the program they build. */
-    private record Reduced(Node[] nodes, Program program) {}
-
-    /** ddmin over instructions: the surviving nodes and their program (as given when nothing goes). */
-    private Reduced ddmin(Node[] nodes, Program best, byte[] memory) {
+    /** ddmin over instructions: removes chunks (halves, then smaller) while the case still fails. */
+    void removeInstructions(Candidate c) {
         int n = 2;
-        while (nodes.length >= 2 && budgetLeft()) {
-            int chunk = (nodes.length + n - 1) / n;
+        while (c.nodes.length >= 2 && budgetLeft()) {
+            int chunk = (c.nodes.length + n - 1) / n;
             boolean reduced = false;
-            for (int start = 0; start < nodes.length && budgetLeft(); start += chunk) {
-                Node[] candidate = without(nodes, start, Math.min(nodes.length, start + chunk));
-                Program p = build(candidate);
-                if (p != null && test(p, memory)) {
-                    nodes = candidate;
-                    best = p;
+            for (int start = 0; start < c.nodes.length && budgetLeft(); start += chunk) {
+                if (c.tryNodes(this, without(c.nodes, start, Math.min(c.nodes.length, start + chunk)))) {
                     n = Math.max(n - 1, 2);
                     reduced = true;
                     break;
                 }
             }
             if (!reduced) {
-                if (n >= nodes.length) break;
-                n = Math.min(nodes.length, n * 2);
+                if (n >= c.nodes.length) break;
+                n = Math.min(c.nodes.length, n * 2);
             }
         }
-        return new Reduced(nodes, best);
     }
 
     /** A move doing less than {@code i}, or null. */
@@ -193,11 +192,11 @@ public final class Minimizer {
     private boolean test(Program p, byte[] memory) {
         if (!StackInit.readsOnlyWrittenStack(p)) return false;
         tests++;
-        return stillFails.test(p, memory);
+        return stillFails.test(new ProgramInput(p, memory));
     }
 
     /** An instruction of the original program ({@code id} = its index there) and, for jumps, the id of its target. */
-    private record Node(Insn insn, int id, int target) {}
+    record Node(Insn insn, int id, int target) {}
 
     private static Node[] nodes(Program p) {
         List<Insn> insns = p.insns();

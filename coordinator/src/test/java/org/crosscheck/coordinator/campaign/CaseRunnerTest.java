@@ -79,7 +79,7 @@ class CaseRunnerTest {
         for (String name : List.of("kernel-instrumented", "kernel", MUTANT)) {
             var wrong = new Named(name, Runtimes.create(MUTANT));
             CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), wrong), config, Corpus.of(List.of()), new Metrics(), null, 10_000);
-            List<FindingStore.Report> found = runner.run(0, 2_000, List.of("interp", name)).findings;
+            List<FindingStore.Report> found = runner.run(0, 2_000, List.of("interp", name)).findings();
             assertTrue(!found.isEmpty(), name + ": the wrong add32 found nothing");
             for (FindingStore.Report r : found) {
                 String expected = switch (name) {
@@ -103,7 +103,7 @@ class CaseRunnerTest {
         int ofMutants = 0;
         long minimizedGenerated = 0;
         for (long start = 0; start < 1_000; start += 250) {
-            for (FindingStore.Report r : runner.run(start, start + 250, List.of("interp", MUTANT)).findings) {
+            for (FindingStore.Report r : runner.run(start, start + 250, List.of("interp", MUTANT)).findings()) {
                 Generator.Case c = CaseRunner.caseOf(7, r.index(), runner.generator(), corpus);
                 if (c.mutated()) {
                     ofMutants++;

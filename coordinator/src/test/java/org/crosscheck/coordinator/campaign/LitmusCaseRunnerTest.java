@@ -17,21 +17,21 @@ class LitmusCaseRunnerTest {
 
     @Test
     void correctRuntimesGiveNoFindingAndEveryTestIsCounted() {
-        CaseRunner.Tally t = new LitmusCaseRunner(5, OPTIONS).run(0, 12, List.of("interp", "jit"));
-        assertEquals(12, t.programs);
-        assertEquals(12L, t.executed.get("interp"));
-        assertEquals(12L, t.executed.get("jit"));
-        assertEquals(List.of(), t.findings.stream().map(FindingStore.Report::title).toList());
-        assertEquals(12L * 2000, t.litmusIterations.get("jit"));
-        assertEquals(12L, t.litmusObservations.entrySet().stream().filter(e -> e.getKey().startsWith("jit/")).mapToLong(e -> e.getValue()).sum());
+        Tally t = new LitmusCaseRunner(5, OPTIONS).run(0, 12, List.of("interp", "jit"));
+        assertEquals(12, t.programs());
+        assertEquals(12L, t.executed().get("interp"));
+        assertEquals(12L, t.executed().get("jit"));
+        assertEquals(List.of(), t.findings().stream().map(FindingStore.Report::title).toList());
+        assertEquals(12L * 2000, t.litmusIterations().get("jit"));
+        assertEquals(12L, t.litmusObservations().entrySet().stream().filter(e -> e.getKey().startsWith("jit/")).mapToLong(e -> e.getValue()).sum());
         // the interpreter shows sequentially consistent states only: a test the model forbids is never observed there
-        assertTrue(t.litmusObservations.keySet().stream().noneMatch(k -> k.startsWith("interp/Forbidden/") && !k.endsWith("/Never")), t.litmusObservations.toString());
+        assertTrue(t.litmusObservations().keySet().stream().noneMatch(k -> k.startsWith("interp/Forbidden/") && !k.endsWith("/Never")), t.litmusObservations().toString());
     }
 
     @Test
     void theWrongMappingIsCaughtWithTheTestAndItsHistograms() {
-        CaseRunner.Tally t = new LitmusCaseRunner(5, OPTIONS).run(0, 24, List.of("interp", "jit-mutant:unordered-fetch"));
-        List<FindingStore.Report> found = t.findings;
+        Tally t = new LitmusCaseRunner(5, OPTIONS).run(0, 24, List.of("interp", "jit-mutant:unordered-fetch"));
+        List<FindingStore.Report> found = t.findings();
         assertTrue(!found.isEmpty(), "no forbidden state in 24 tests of fetch atomics");
         for (FindingStore.Report r : found) {
             assertTrue(r.isLitmus());
@@ -40,14 +40,14 @@ class LitmusCaseRunnerTest {
             assertTrue(r.litmusTest().startsWith("BPF "), r.litmusTest());
             assertTrue(r.litmusReport().contains("<- forbidden by the BPF memory model"), r.litmusReport());
         }
-        assertEquals((long) found.size(), t.divergences.get("forbidden-state"));
+        assertEquals((long) found.size(), t.divergences().get("forbidden-state"));
     }
 
     @Test
     void deterministicPerSeedAndIndex() {
         var a = new LitmusCaseRunner(9, OPTIONS).run(3, 6, List.of("interp"));
         var b = new LitmusCaseRunner(9, OPTIONS).run(3, 6, List.of("interp"));
-        assertEquals(a.litmusObservations, b.litmusObservations);
-        assertEquals(a.litmusIterations, b.litmusIterations);
+        assertEquals(a.litmusObservations(), b.litmusObservations());
+        assertEquals(a.litmusIterations(), b.litmusIterations());
     }
 }

@@ -9,6 +9,7 @@ import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.interp.Interpreter;
@@ -44,8 +45,8 @@ class MinimizerTest {
                 exit""");
         byte[] memory = {9, 0, 0, 0};
         assertEquals(42, r0(p, memory)); // (9 * 3) * 2 - 12
-        Minimizer m = new Minimizer((q, mem) -> q.insns().stream().anyMatch(i -> i.op() == Op.ARSH32_IMM) && r0(q, mem) == 42, 1000, 10_000);
-        Minimizer.Case small = m.minimize(p, memory);
+        Minimizer m = new Minimizer(in -> in.program().insns().stream().anyMatch(i -> i.op() == Op.ARSH32_IMM) && r0(in.program(), in.memory()) == 42, 1000, 10_000);
+        ProgramInput small = m.minimize(new ProgramInput(p, memory));
         List<Op> ops = small.program().insns().stream().map(Insn::op).toList();
         assertEquals(List.of(Op.ARSH32_IMM, Op.MOV64_IMM, Op.EXIT), ops, small.program().insns().toString());
         assertEquals(42, r0(small.program(), small.memory()));
@@ -66,8 +67,8 @@ class MinimizerTest {
                 ldxb %r0, [%r7+0]
                 exit""");
         byte[] memory = {0, 0, 42, 0};
-        Minimizer m = new Minimizer((q, mem) -> q.insns().stream().anyMatch(i -> i.op() == Op.LDXB) && r0(q, mem) == 42, 1000, 10_000);
-        Program small = m.minimize(p, memory).program();
+        Minimizer m = new Minimizer(in -> in.program().insns().stream().anyMatch(i -> i.op() == Op.LDXB) && r0(in.program(), in.memory()) == 42, 1000, 10_000);
+        Program small = m.minimize(new ProgramInput(p, memory)).program();
         for (Insn i : small.insns()) {
             assertTrue(i.op() != Op.LDDW && !(i.op() == Op.MOV64_IMM && i.imm() != 0), "an address became a constant: " + small.insns());
         }

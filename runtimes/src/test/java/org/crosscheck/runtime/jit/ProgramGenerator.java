@@ -8,6 +8,7 @@ import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.Shape;
 
 /**
@@ -18,7 +19,16 @@ import org.crosscheck.isa.Shape;
  * budget or a counted-loop pattern ends); immediates favour edge values.
  */
 final class ProgramGenerator {
-    record Case(Program program, byte[] memory, long budget) {}
+    /** A generated program and input, with the instruction budget to run it under. */
+    record Case(ProgramInput input, long budget) {
+        Program program() {
+            return input.program();
+        }
+
+        byte[] memory() {
+            return input.memory();
+        }
+    }
 
     private static final Op[] OPS = Op.values();
     private static final long[] EDGES = {0, 1, -1, 2, 5, 7, 8, 16, 31, 32, 33, 63, 64, 0x7f, 0x80, 0xff, 0x7fff, 0x8000,
@@ -89,7 +99,7 @@ final class ProgramGenerator {
             if (t >= 0) insns.set(k, insns.get(k).withJumpOffset(slot[t] - slot[k] - 1));
         }
         try {
-            return new Case(Program.of(insns), memory, budget);
+            return new Case(new ProgramInput(Program.of(insns), memory), budget);
         } catch (DecodeException e) {
             throw new IllegalStateException("generator built an invalid program: " + e.getMessage(), e);
         }

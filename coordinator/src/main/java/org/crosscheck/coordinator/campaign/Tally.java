@@ -1,0 +1,97 @@
+package org.crosscheck.coordinator.campaign;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.crosscheck.coordinator.findings.FindingStore;
+
+/**
+ * The counters and finding reports of one batch: what a worker sends to the coordinator. Counted
+ * through its methods; read as unmodifiable views.
+ */
+public final class Tally {
+    private long programs;
+    private final Map<String, Long> executed = new TreeMap<>(), divergences = new TreeMap<>(), deviations = new TreeMap<>();
+    private final Map<String, Long> verifierRuns = new TreeMap<>(), verifierAccepts = new TreeMap<>();
+    private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
+    private final List<FindingStore.Report> findings = new ArrayList<>();
+
+    public void countPrograms(long n) {
+        programs += n;
+    }
+
+    public void countExecuted(String runtime, long n) {
+        executed.merge(runtime, n, Long::sum);
+    }
+
+    /** {@code kind}: the divergence's kind ({@code r0}, {@code memory}, ...) or a litmus verdict. */
+    public void countDivergences(String kind, long n) {
+        divergences.merge(kind, n, Long::sum);
+    }
+
+    /** Divergences a documented deviation explains, by "runtime/deviation id". */
+    public void countDeviations(String runtimeAndId, long n) {
+        deviations.merge(runtimeAndId, n, Long::sum);
+    }
+
+    public void countDeviation(String runtime, String id) {
+        countDeviations(runtime + "/" + id, 1);
+    }
+
+    /** Programs a kernel verifier judged ({@code runs}) and accepted, by "runtime/generated" or "runtime/mutant". */
+    public void countVerdicts(String key, long runs, long accepts) {
+        if (runs > 0) verifierRuns.merge(key, runs, Long::sum);
+        if (accepts > 0) verifierAccepts.merge(key, accepts, Long::sum);
+    }
+
+    /** Litmus tests by "runtime/verdict/observation". */
+    public void countLitmusTests(String observation, long n) {
+        litmusObservations.merge(observation, n, Long::sum);
+    }
+
+    public void countLitmusIterations(String runtime, long n) {
+        litmusIterations.merge(runtime, n, Long::sum);
+    }
+
+    public void addFinding(FindingStore.Report r) {
+        findings.add(r);
+    }
+
+    public long programs() {
+        return programs;
+    }
+
+    public Map<String, Long> executed() {
+        return Collections.unmodifiableMap(executed);
+    }
+
+    public Map<String, Long> divergences() {
+        return Collections.unmodifiableMap(divergences);
+    }
+
+    public Map<String, Long> deviations() {
+        return Collections.unmodifiableMap(deviations);
+    }
+
+    public Map<String, Long> verifierRuns() {
+        return Collections.unmodifiableMap(verifierRuns);
+    }
+
+    public Map<String, Long> verifierAccepts() {
+        return Collections.unmodifiableMap(verifierAccepts);
+    }
+
+    public Map<String, Long> litmusObservations() {
+        return Collections.unmodifiableMap(litmusObservations);
+    }
+
+    public Map<String, Long> litmusIterations() {
+        return Collections.unmodifiableMap(litmusIterations);
+    }
+
+    public List<FindingStore.Report> findings() {
+        return Collections.unmodifiableList(findings);
+    }
+}
