@@ -66,7 +66,7 @@ final class TestRunner {
         if (!missing.isEmpty()) return skip(file, "uses groups " + missing + " not selected");
         if (p.cpu().compareTo(maxCpu) > 0) return skip(file, "needs CPU " + p.cpu() + ", selected " + maxCpu);
         Set<Group> lacking = EnumSet.copyOf(p.groups());
-        lacking.removeAll(runtime.groups());
+        lacking.removeAll(runtime.capabilities().groups());
         if (!lacking.isEmpty()) return skip(file, runtime.name() + " does not support " + lacking);
         Outcome o = runtime.run(p, memory, limits);
         if (o instanceof Outcome.Unsupported u) return skip(file, u.what());

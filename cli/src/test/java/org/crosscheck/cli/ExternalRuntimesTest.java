@@ -22,6 +22,7 @@ import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.interp.Interpreter;
+import org.crosscheck.runtime.Capabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,10 +91,10 @@ class ExternalRuntimesTest {
         try (Runtime dpdk = Runtimes.create("dpdk-interp")) {
             assumeTrue(dpdk.unavailableReason().isEmpty(), () -> "DPDK missing: " + dpdk.unavailableReason().orElse(""));
             Generator.Config config = Campaign.generatorConfig(List.of(new Interpreter(), dpdk), Group.rfc(), CpuVersion.V4, 24, false);
-            assertFalse(config.scalarPlusPointer());
+            assertFalse(config.capabilities().scalarPlusPointer());
             assertEquals(0, notAPointer(dpdk, new Generator(config)));
-            Generator.Config scalarPlusPointer = new Generator.Config(config.groups(), config.cpu(), config.excluded(), config.maxUnits(),
-                    config.loops(), false, true);
+            Generator.Config scalarPlusPointer = new Generator.Config(new Capabilities(config.groups(), config.capabilities().unsupportedOps(),
+                    config.capabilities().loops(), true), config.cpu(), config.maxUnits(), false);
             assertTrue(notAPointer(dpdk, new Generator(scalarPlusPointer)) > 10);
         }
     }

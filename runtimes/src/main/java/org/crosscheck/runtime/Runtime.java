@@ -15,29 +15,8 @@ public interface Runtime extends AutoCloseable {
     /** Short name used on the command line and in findings: {@code interp}, {@code jit}, {@code kernel}. */
     String name();
 
-    /** Conformance groups this runtime can execute. */
-    Set<Group> groups();
-
-    /**
-     * Encodings inside {@link #groups()} this runtime cannot load (DPDK lacks most v4 ones); a
-     * campaign's generator leaves them out, so every program it sends can load.
-     */
-    default Set<Op> unsupportedOps() {
-        return Set.of();
-    }
-
-    /** False when the runtime refuses backward jumps (DPDK): the generator then makes no loops. */
-    default boolean loops() {
-        return true;
-    }
-
-    /**
-     * False when the runtime's verifier refuses {@code scalar += pointer} (DPDK: "destination is not a
-     * pointer"; RFC 9669 and Linux allow it): the generator then adds offsets to a copy of the pointer.
-     */
-    default boolean scalarPlusPointer() {
-        return true;
-    }
+    /** What this runtime can load: a campaign's generator sends only that, so every program it sends can load. */
+    Capabilities capabilities();
 
     /** Empty when the runtime can run here, else why not (and what to install or change). */
     default Optional<String> unavailableReason() {

@@ -134,7 +134,7 @@ public final class Worker {
                     .setCampaignId(identity.campaignId()).setNode(identity.node()).setThreads(threads);
             for (Runtime r : runtimes) {
                 RuntimeInfo.Builder ri = RuntimeInfo.newBuilder().setName(r.name());
-                for (Group g : r.groups()) ri.addGroups(g.id());
+                for (Group g : r.capabilities().groups()) ri.addGroups(g.id());
                 b.addRuntimes(ri);
             }
             return b.build();

@@ -20,6 +20,7 @@ import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Runtime;
 
 /**
@@ -101,17 +102,8 @@ public final class Campaign {
      * offsets added to pointers (not pointers to offsets) when one refuses {@code scalar += pointer}.
      */
     public static Generator.Config generatorConfig(List<Runtime> runtimes, Set<Group> groups, CpuVersion cpu, int maxUnits, boolean allowMissingExit) {
-        Set<Op> excluded = EnumSet.noneOf(Op.class);
-        Set<Group> common = EnumSet.copyOf(groups);
-        boolean loops = true, scalarPlusPointer = true;
-        for (Runtime r : runtimes) {
-            common.retainAll(r.groups());
-            excluded.addAll(r.unsupportedOps());
-            loops &= r.loops();
-            scalarPlusPointer &= r.scalarPlusPointer();
-        }
-        common.add(Group.BASE32);
-        return new Generator.Config(common, cpu, excluded, maxUnits, loops, allowMissingExit, scalarPlusPointer);
+        Capabilities common = Capabilities.common(runtimes.stream().map(Runtime::capabilities).toList()).within(groups);
+        return new Generator.Config(common, cpu, maxUnits, allowMissingExit);
     }
 
     public CampaignConfig config() {

@@ -198,7 +198,7 @@ final class FindingMaker {
             if (faithful == null || ref == null) continue;
             Runtime r = campaignRuntimes.containsKey(faithful) ? campaignRuntimes.get(faithful) : bareRuntimes.computeIfAbsent(faithful, Runtimes::create);
             // a repro that needs what only the wrapper gives (the test suites' unwind as helper 5) is not shown bare
-            if (opsOf(repro.program()).stream().anyMatch(r.unsupportedOps()::contains)) {
+            if (opsOf(repro.program()).stream().anyMatch(r.capabilities().unsupportedOps()::contains)) {
                 reproduces = false;
                 continue;
             }

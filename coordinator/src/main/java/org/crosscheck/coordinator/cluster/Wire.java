@@ -18,6 +18,7 @@ import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.isa.Program;
 import org.crosscheck.proto.BatchResult;
 import org.crosscheck.proto.FindingReport;
@@ -34,10 +35,10 @@ public final class Wire {
 
     public static GeneratorConfig generator(Generator.Config c) {
         GeneratorConfig.Builder b = GeneratorConfig.newBuilder().setCpu(c.cpu().toString()).setMaxUnits(c.maxUnits())
-                .setGeneratorVersion(Generator.VERSION).setLoops(c.loops()).setMissingExit(c.missingExit())
-                .setScalarPlusPointer(c.scalarPlusPointer());
+                .setGeneratorVersion(Generator.VERSION).setLoops(c.capabilities().loops()).setMissingExit(c.missingExit())
+                .setScalarPlusPointer(c.capabilities().scalarPlusPointer());
         for (Group g : c.groups()) b.addGroups(g.id());
-        for (Op op : c.excluded()) b.addExcludedOps(op.name());
+        for (Op op : c.capabilities().unsupportedOps()) b.addExcludedOps(op.name());
         return b.build();
     }
 
@@ -46,8 +47,8 @@ public final class Wire {
         for (String g : c.getGroupsList()) groups.add(Group.parse(g));
         Set<Op> excluded = EnumSet.noneOf(Op.class);
         for (String op : c.getExcludedOpsList()) excluded.add(Op.valueOf(op));
-        return new Generator.Config(groups, CpuVersion.parse(c.getCpu()), excluded, c.getMaxUnits(), c.getLoops(), c.getMissingExit(),
-                c.getScalarPlusPointer());
+        return new Generator.Config(new Capabilities(groups, excluded, c.getLoops(), c.getScalarPlusPointer()), CpuVersion.parse(c.getCpu()),
+                c.getMaxUnits(), c.getMissingExit());
     }
 
     public static org.crosscheck.proto.LitmusSpec litmus(LitmusCaseRunner.Options o) {

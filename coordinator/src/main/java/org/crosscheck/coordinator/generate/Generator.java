@@ -14,6 +14,7 @@ import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Capabilities;
 
 /**
  * Generates programs restricted to chosen conformance groups that the kernel verifier accepts by
@@ -40,39 +41,35 @@ public final class Generator {
             Op.LDDW_CODE_ADDR, Op.LDDW_MAP_IDX, Op.LDDW_MAP_IDX_VALUE, Op.CALL_RUNTIME);
 
     /**
-     * What to generate. {@code groups} are widened as RFC 9669 defines (base32 always, base64 includes
-     * base32, atomic64 atomic32, divmul64 divmul32); {@code excluded} removes ops a runtime lacks;
-     * {@code loops} false makes no backward jumps (DPDK refuses them); {@code missingExit} true drops
-     * the final exit of one program in {@link #MISSING_EXIT_SHARE} (to find loaders that trust it);
-     * {@code scalarPlusPointer} false adds a masked offset to a copy of the pointer instead of the
-     * pointer to the offset (DPDK's verifier refuses {@code scalar += pointer}).
+     * What to generate: what the runtimes can load ({@code capabilities}: groups, the ops they lack,
+     * loops, {@code scalar += pointer}), the cpu version, the largest program in units, and whether to
+     * drop the final exit of one program in {@link #MISSING_EXIT_SHARE} (to find loaders that trust it).
+     * The groups are widened as RFC 9669 defines (base32 always, base64 includes base32, atomic64
+     * atomic32, divmul64 divmul32).
      */
-    public record Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit,
-            boolean scalarPlusPointer) {
-        public Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits) {
-            this(groups, cpu, excluded, maxUnits, true, false);
-        }
-
-        public Config(Set<Group> groups, CpuVersion cpu, Set<Op> excluded, int maxUnits, boolean loops, boolean missingExit) {
-            this(groups, cpu, excluded, maxUnits, loops, missingExit, true);
-        }
-
+    public record Config(Capabilities capabilities, CpuVersion cpu, int maxUnits, boolean missingExit) {
         public Config {
-            EnumSet<Group> g = EnumSet.copyOf(groups.isEmpty() ? EnumSet.of(Group.BASE32) : groups);
-            g.add(Group.BASE32);
+            EnumSet<Group> g = EnumSet.of(Group.BASE32);
+            g.addAll(capabilities.groups());
             if (g.contains(Group.ATOMIC64)) g.add(Group.ATOMIC32);
             if (g.contains(Group.DIVMUL64)) g.add(Group.DIVMUL32);
-            groups = java.util.Collections.unmodifiableSet(g);
-            excluded = excluded.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(excluded);
+            capabilities = new Capabilities(g, capabilities.unsupportedOps(), capabilities.loops(), capabilities.scalarPlusPointer());
             if (maxUnits < 1 || maxUnits > MAX_UNITS) throw new IllegalArgumentException("maxUnits must be 1 to " + MAX_UNITS + ", is " + maxUnits);
         }
 
+        /** Every op of {@code groups} up to {@code cpu}, programs of the default size. */
         public static Config of(Set<Group> groups, CpuVersion cpu) {
-            return new Config(groups, cpu, EnumSet.noneOf(Op.class), DEFAULT_MAX_UNITS);
+            return new Config(Capabilities.of(groups), cpu, DEFAULT_MAX_UNITS, false);
+        }
+
+        /** The groups generated from (widened). */
+        public Set<Group> groups() {
+            return capabilities.groups();
         }
 
         public boolean allows(Op op) {
-            return groups.contains(op.group) && op.cpu.compareTo(cpu) <= 0 && !excluded.contains(op) && !NEVER.contains(op);
+            return capabilities.groups().contains(op.group) && op.cpu.compareTo(cpu) <= 0 && !capabilities.unsupportedOps().contains(op)
+                    && !NEVER.contains(op);
         }
     }
 
@@ -371,7 +368,7 @@ public final class Generator {
                 int scratch = writable(false);
                 int mask = Integer.highestOneBit(memLen - size + 1) - 1; // offset + size <= memLen
                 int ptr = scratch; // the register holding the pointer for the access
-                if (!config.scalarPlusPointer()) { // a copy of the pointer plus the offset
+                if (!config.capabilities().scalarPlusPointer()) { // a copy of the pointer plus the offset
                     if (!allows(Op.MOV64_REG)) return false;
                     for (int tries = 0; ptr == scratch || ptr == memPtr(); tries++) {
                         if (tries == 8) return false;
@@ -471,7 +468,7 @@ public final class Generator {
 
         /** A counted loop on r9 (main only, not nested): straight-line body, 1-5 iterations. */
         boolean loop(List<Insn> out, boolean callee) {
-            if (callee || loopDepth > 0 || !config.loops()) return false;
+            if (callee || loopDepth > 0 || !config.capabilities().loops()) return false;
             Op dec = allows(Op.ADD64_IMM) ? Op.ADD64_IMM : Op.ADD32_IMM;
             Op jne = allows(Op.JNE_IMM) ? Op.JNE_IMM : allows(Op.JNE32_IMM) ? Op.JNE32_IMM : null;
             if (jne == null) return false;

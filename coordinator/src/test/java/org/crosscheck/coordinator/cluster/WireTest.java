@@ -16,6 +16,7 @@ import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.proto.BatchResult;
 import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.Capabilities;
 import org.junit.jupiter.api.Test;
 
 /** What crosses the wire comes back equal: outcomes of every kind, finding reports, generator configs, batch results. */
@@ -35,9 +36,9 @@ class WireTest {
 
     @Test
     void generatorConfigRoundTrip() {
-        var c = new Generator.Config(Group.rfc(), CpuVersion.V3, java.util.EnumSet.of(org.crosscheck.isa.Op.values()[3]), 17);
+        var c = new Generator.Config(new Capabilities(Group.rfc(), java.util.EnumSet.of(org.crosscheck.isa.Op.values()[3]), true, true), CpuVersion.V3, 17, false);
         assertEquals(c, Wire.generator(Wire.generator(c)));
-        var dpdk = new Generator.Config(Group.rfc(), CpuVersion.V2, java.util.EnumSet.noneOf(org.crosscheck.isa.Op.class), 9, false, true, false);
+        var dpdk = new Generator.Config(new Capabilities(Group.rfc(), java.util.EnumSet.noneOf(org.crosscheck.isa.Op.class), false, false), CpuVersion.V2, 9, true);
         assertEquals(dpdk, Wire.generator(Wire.generator(dpdk)));
     }
 

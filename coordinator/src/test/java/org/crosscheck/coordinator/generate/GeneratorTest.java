@@ -14,6 +14,7 @@ import org.crosscheck.isa.Op;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.interp.Interpreter;
+import org.crosscheck.runtime.Capabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,8 +81,8 @@ class GeneratorTest {
     @Test
     void excludedOpsNoLoopsAndMissingExitsAsConfigured() {
         Set<Op> excluded = EnumSet.of(Op.JNE32_IMM, Op.SDIV64_REG, Op.CALL_LOCAL);
-        Generator gen = new Generator(new Generator.Config(Group.rfc(), CpuVersion.V4, excluded, 24, false, true));
-        Generator usual = new Generator(new Generator.Config(Group.rfc(), CpuVersion.V4, excluded, 24));
+        Generator gen = new Generator(new Generator.Config(new Capabilities(Group.rfc(), excluded, false, true), CpuVersion.V4, 24, true));
+        Generator usual = new Generator(new Generator.Config(new Capabilities(Group.rfc(), excluded, true, true), CpuVersion.V4, 24, false));
         int missing = 0;
         for (int i = 0; i < 4000; i++) {
             var insns = gen.generate(11, i).program().insns();

@@ -15,6 +15,7 @@ import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
@@ -86,24 +87,12 @@ public final class DpdkRuntime implements Runtime {
     public static final Set<Group> GROUPS = Collections.unmodifiableSet(EnumSet.of(Group.BASE32, Group.BASE64, Group.DIVMUL32,
             Group.DIVMUL64, Group.ATOMIC32, Group.ATOMIC64));
 
-    @Override
-    public Set<Group> groups() {
-        return GROUPS;
-    }
+    /** No loops, and no {@code scalar += pointer}: its validator refuses both. */
+    public static final Capabilities CAPABILITIES = new Capabilities(GROUPS, UNSUPPORTED, false, false);
 
     @Override
-    public Set<Op> unsupportedOps() {
-        return UNSUPPORTED;
-    }
-
-    @Override
-    public boolean loops() {
-        return false;
-    }
-
-    @Override
-    public boolean scalarPlusPointer() {
-        return false;
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override
@@ -124,7 +113,7 @@ public final class DpdkRuntime implements Runtime {
 
     /** What the parent of the executor knows of {@code mode} without loading DPDK. */
     public static ExecutorRuntime.Spec spec(Mode mode, boolean instrumented) {
-        return new ExecutorRuntime.Spec(name(mode, instrumented), GROUPS, UNSUPPORTED, false, false, DpdkRuntime::poisons);
+        return new ExecutorRuntime.Spec(name(mode, instrumented), CAPABILITIES, DpdkRuntime::poisons);
     }
 
     /** A program that does not end in exit corrupts DPDK's heap while it is loaded: the executor is not reused after it. */

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
@@ -29,7 +30,7 @@ import org.crosscheck.runtime.Runtime;
  */
 public final class ExecutorRuntime implements Runtime {
     /** What the parent knows without starting a child; {@code poisons}: programs after which a child is not reused. */
-    public record Spec(String name, Set<Group> groups, Set<Op> unsupportedOps, boolean loops, boolean scalarPlusPointer, Predicate<Program> poisons) {}
+    public record Spec(String name, Capabilities capabilities, Predicate<Program> poisons) {}
 
     /** The JVM's fatal error banner: {@code #  SIGSEGV (0xb) at pc=0x..., pid=..., tid=...} and the problematic frame. */
     private static final java.util.regex.Pattern FATAL_SIGNAL = java.util.regex.Pattern.compile(
@@ -54,23 +55,8 @@ public final class ExecutorRuntime implements Runtime {
     }
 
     @Override
-    public Set<Group> groups() {
-        return spec.groups();
-    }
-
-    @Override
-    public Set<Op> unsupportedOps() {
-        return spec.unsupportedOps();
-    }
-
-    @Override
-    public boolean loops() {
-        return spec.loops();
-    }
-
-    @Override
-    public boolean scalarPlusPointer() {
-        return spec.scalarPlusPointer();
+    public Capabilities capabilities() {
+        return spec.capabilities();
     }
 
     /** Asks a child (started once for this, then kept): only it knows whether the runtime can run here. */

@@ -14,6 +14,7 @@ import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Semantics;
 import org.crosscheck.isa.Shape;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Kfunc;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.MachineState;
@@ -145,8 +146,8 @@ public final class Interpreter implements Runtime {
     }
 
     @Override
-    public Set<Group> groups() {
-        return EnumSet.allOf(Group.class);
+    public Capabilities capabilities() {
+        return Capabilities.all();
     }
 
     @Override

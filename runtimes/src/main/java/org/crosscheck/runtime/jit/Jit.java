@@ -15,6 +15,7 @@ import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
@@ -56,8 +57,8 @@ public final class Jit implements Runtime {
     }
 
     @Override
-    public Set<Group> groups() {
-        return EnumSet.allOf(Group.class);
+    public Capabilities capabilities() {
+        return Capabilities.all();
     }
 
     /** Per thread, the programs {@link #prepare} compiled that have not run yet. */

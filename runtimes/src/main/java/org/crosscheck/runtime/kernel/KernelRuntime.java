@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Outcome.RejectKind;
@@ -99,19 +100,14 @@ public final class KernelRuntime implements Runtime {
         return mode.runtimeName;
     }
 
-    /** All groups: the kernel's own verifier decides what it accepts (callx, for one, it refuses). */
-    @Override
-    public Set<Group> groups() {
-        return EnumSet.allOf(Group.class);
-    }
-
     /**
-     * Faithful: helper calls, since the kernel's helper 5 is bpf_ktime_get_ns, not the reference's
-     * unwind (a campaign then generates none; a given program with one still runs, as the kernel has it).
+     * All groups: the kernel's own verifier decides what it accepts (callx, for one, it refuses).
+     * Faithful, no helper calls: the kernel's helper 5 is bpf_ktime_get_ns, not the reference's unwind (a
+     * campaign then generates none; a given program with one still runs, as the kernel has it).
      */
     @Override
-    public Set<Op> unsupportedOps() {
-        return mode == Mode.FAITHFUL ? EnumSet.of(Op.CALL) : Set.of();
+    public Capabilities capabilities() {
+        return mode == Mode.FAITHFUL ? Capabilities.all().withUnsupported(EnumSet.of(Op.CALL)) : Capabilities.all();
     }
 
     @Override

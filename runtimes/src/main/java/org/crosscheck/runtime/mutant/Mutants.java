@@ -13,6 +13,7 @@ import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Semantics;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Kfunc;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
@@ -113,8 +114,8 @@ public final class Mutants {
         }
 
         @Override
-        public Set<Group> groups() {
-            return EnumSet.allOf(Group.class);
+        public Capabilities capabilities() {
+            return Capabilities.all();
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Program;
+import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
@@ -59,8 +60,8 @@ public final class PluginRuntime implements Runtime {
 
     /** A plugin does not say what it supports: every group is tried, failures are outcomes. */
     @Override
-    public Set<Group> groups() {
-        return EnumSet.allOf(Group.class);
+    public Capabilities capabilities() {
+        return Capabilities.all();
     }
 
     @Override
