@@ -27,6 +27,30 @@ public interface Runtime extends AutoCloseable {
     Outcome run(Program program, byte[] memory, Limits limits);
 
     /**
+     * A program loaded once (verified, compiled) and run on many inputs of {@code memoryLength} bytes:
+     * each run's outcome is what {@link #run} gives for that input. A runtime without a load step of its
+     * own runs the program anew each time. Close it when done (the kernel keeps the program's fd).
+     */
+    default Loaded load(Program program, int memoryLength) {
+        return (memory, limits) -> run(program, memory, limits);
+    }
+
+    /** A loaded program (see {@link #load}). Not thread-safe: one thread runs it. */
+    @FunctionalInterface
+    interface Loaded extends AutoCloseable {
+        /** Runs on a copy of {@code memory}, of the length it was loaded for. */
+        Outcome run(byte[] memory, Limits limits);
+
+        @Override
+        default void close() {}
+
+        /** A load that failed: every run has its outcome (a rejection, unsupported). */
+        static Loaded always(Outcome outcome) {
+            return (memory, limits) -> outcome;
+        }
+    }
+
+    /**
      * A hint that this thread will run these programs next: a runtime may prepare them together
      * (the JIT compiles them into shared classes). Outcomes are the same with or without it.
      */

@@ -155,6 +155,13 @@ public final class Interpreter implements Runtime {
         return execute(program, memory, limits).outcome();
     }
 
+    /** Decoded once, run per input. */
+    @Override
+    public Loaded load(Program program, int memoryLength) {
+        Decoded d = Decoded.of(program);
+        return (memory, limits) -> execute(d, memory, limits.instructionBudget()).outcome();
+    }
+
     /** Sees every instruction the interpreter is about to execute, with the registers (for ISA coverage). */
     @FunctionalInterface
     public interface Tracer {

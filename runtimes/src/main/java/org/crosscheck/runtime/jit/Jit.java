@@ -70,6 +70,14 @@ public final class Jit implements Runtime {
         return (c != null ? c : compile(program, mode)).run(memory, limits.instructionBudget());
     }
 
+    /** Compiled once (or taken from {@link #prepare}), run per input. */
+    @Override
+    public Loaded load(Program program, int memoryLength) {
+        Compiled p = prepared.get().remove(program);
+        Compiled c = p != null ? p : compile(program, mode);
+        return (memory, limits) -> c.run(memory, limits.instructionBudget());
+    }
+
     /** Compiles the programs together; their runs on this thread then need no compiling. */
     @Override
     public void prepare(List<Program> programs) {

@@ -117,44 +117,77 @@ public final class KernelRuntime implements Runtime {
 
     @Override
     public Outcome run(Program program, byte[] memory, Limits limits) {
+        try (Loaded loaded = load(program, memory.length)) {
+            return loaded.run(memory, limits);
+        }
+    }
+
+    /**
+     * Verifies and loads the program once, behind maps for inputs of {@code memoryLength} bytes; each run
+     * writes the input into the memory map (or the packet), test-runs the same program fd and reads the
+     * map back. The loaded program holds a session of its own until closed.
+     */
+    @Override
+    public Loaded load(Program program, int memoryLength) {
         Optional<String> unavailable = unavailableReason();
-        if (unavailable.isPresent()) return new Outcome.Unsupported("kernel runtime unavailable: " + unavailable.get());
+        if (unavailable.isPresent()) return Loaded.always(new Outcome.Unsupported("kernel runtime unavailable: " + unavailable.get()));
         boolean packet = program.groups().contains(Group.PACKET);
-        if (packet && memory.length > MAX_PACKET_MEMORY) {
-            return new Outcome.Unsupported("packet program with " + memory.length + " bytes of memory (a socket-filter test run takes at most " + MAX_PACKET_MEMORY + ")");
+        if (packet && memoryLength > MAX_PACKET_MEMORY) {
+            return Loaded.always(new Outcome.Unsupported("packet program with " + memoryLength + " bytes of memory (a socket-filter test run takes at most "
+                    + MAX_PACKET_MEMORY + ")"));
         }
         Session s = idle.poll();
         if (s == null) {
             s = new Session();
             all.add(s);
         }
-        try {
-            return run(s, program, memory, packet);
-        } finally {
-            idle.add(s);
-        }
-    }
-
-    private Outcome run(Session s, Program program, byte[] memory, boolean packet) {
+        Session session = s;
         boolean faithful = mode == Mode.FAITHFUL;
         Session.ValueMap r0Map = faithful ? null : s.r0Map();
-        if (!faithful && r0Map == null) return mapFailure(s, "the r0 map");
+        Outcome failed = null;
         Session.ValueMap memMap = null;
-        if (memory.length > 0) {
-            memMap = s.memoryMap(memory.length);
-            if (memMap == null) return mapFailure(s, "a map of " + memory.length + " bytes for the memory");
-            MemorySegment.copy(memory, 0, memMap.value(), ValueLayout.JAVA_BYTE, 0, memory.length);
+        KernelCode code = null;
+        if (!faithful && r0Map == null) failed = mapFailure(s, "the r0 map");
+        else if (memoryLength > 0 && (memMap = s.memoryMap(memoryLength)) == null) failed = mapFailure(s, "a map of " + memoryLength + " bytes for the memory");
+        else {
+            try {
+                int memFd = memMap == null ? -1 : memMap.fd();
+                code = faithful ? KernelCode.faithful(program, memFd, memoryLength) : KernelCode.of(program, r0Map.fd(), memFd, memoryLength);
+            } catch (KernelCode.Inexpressible e) {
+                failed = new Outcome.Unsupported(e.getMessage());
+            }
         }
-        KernelCode code;
-        try {
-            int memFd = memMap == null ? -1 : memMap.fd();
-            code = faithful ? KernelCode.faithful(program, memFd, memory.length) : KernelCode.of(program, r0Map.fd(), memFd, memory.length);
-        } catch (KernelCode.Inexpressible e) {
-            return new Outcome.Unsupported(e.getMessage());
+        int fd = failed == null ? load(s, code.code(), 0, 0) : -1;
+        if (failed == null && fd < 0) failed = rejection(s, code, program.slotCount(), -fd);
+        if (failed != null) {
+            idle.add(s);
+            return Loaded.always(failed);
         }
-        int fd = load(s, code.code(), 0, 0);
-        if (fd < 0) return rejection(s, code, program.slotCount(), -fd);
-        try {
+        return new LoadedProgram(session, fd, memMap, r0Map, packet, memoryLength);
+    }
+
+    /** A program the verifier accepted: its fd and maps, in a session of its own until closed. */
+    private final class LoadedProgram implements Loaded {
+        private final Session s;
+        private final int fd;
+        private final Session.ValueMap memMap, r0Map;
+        private final boolean packet;
+        private final int length;
+        private boolean closed;
+
+        LoadedProgram(Session s, int fd, Session.ValueMap memMap, Session.ValueMap r0Map, boolean packet, int length) {
+            this.s = s;
+            this.fd = fd;
+            this.memMap = memMap;
+            this.r0Map = r0Map;
+            this.packet = packet;
+            this.length = length;
+        }
+
+        @Override
+        public Outcome run(byte[] memory, Limits limits) {
+            if (memory.length != length) throw new IllegalArgumentException("loaded for " + length + " bytes of memory, given " + memory.length);
+            if (memMap != null) MemorySegment.copy(memory, 0, memMap.value(), ValueLayout.JAVA_BYTE, 0, memory.length);
             MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
             if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
@@ -162,13 +195,19 @@ public final class KernelRuntime implements Runtime {
             if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
             byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
-            if (faithful) return new Outcome.Returned(Integer.toUnsignedLong(retval), after, 32);
+            if (r0Map == null) return new Outcome.Returned(Integer.toUnsignedLong(retval), after, 32);
             long r0 = r0Map.value().get(ValueLayout.JAVA_LONG, 0);
             // The wrapper returns the r0 it stored; a mismatch would mean our wrapper is wrong.
             if ((int) r0 != retval) return new Outcome.Crashed("test run returned 0x" + Integer.toHexString(retval) + " but the wrapper stored r0 = 0x" + Long.toHexString(r0));
             return new Outcome.Returned(r0, after);
-        } finally {
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
             Bpf.close(fd);
+            idle.add(s);
         }
     }
 
