@@ -3,26 +3,15 @@ package org.crosscheck.bench;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.interp.Interpreter;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What switch dispatch costs at least on this machine, as a yardstick for {@link InterpBench}: a
@@ -37,30 +26,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * compiles the real interpreter for all of them). Run: {@code java -jar bench/target/benchmarks.jar
  * DispatchFloorBench}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class DispatchFloorBench {
+public class DispatchFloorBench extends ProgramsBench<long[]> {
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long BUDGET = 100_000_000;
 
     @Param({"own", "mixed"})
     public String profile;
 
-    private long[] primes, memcpy, aluMix;
-    private byte[] primesMemory, memcpyMemory, aluMixMemory;
 
     @Setup
     public void setup() {
-        primes = decode(BenchPrograms.primes().program());
-        memcpy = decode(BenchPrograms.memcpy().program());
-        aluMix = decode(BenchPrograms.aluMix().program());
-        primesMemory = BenchPrograms.primes().memory();
-        memcpyMemory = BenchPrograms.memcpy().memory();
-        aluMixMemory = BenchPrograms.aluMix().memory();
+        prepare(DispatchFloorBench::decode);
         if (profile.equals("mixed")) {
             for (int round = 0; round < 3_000; round++) {
                 run(primes, primesMemory.clone(), 1_000);
@@ -84,22 +59,9 @@ public class DispatchFloorBench {
         }
     }
 
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.PRIMES_EXECUTED)
-    public long primes() {
-        return run(primes, primesMemory.clone(), BUDGET);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.MEMCPY_EXECUTED)
-    public long memcpy() {
-        return run(memcpy, memcpyMemory.clone(), BUDGET);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.ALU_MIX_EXECUTED)
-    public long aluMix() {
-        return run(aluMix, aluMixMemory.clone(), BUDGET);
+    @Override
+    protected Long run(long[] program, byte[] memory) {
+        return run(program, memory.clone(), BUDGET);
     }
 
     /** Slots as the reference interpreter packs them; the 25 operations' keys are their opcodes. */

@@ -1,24 +1,13 @@
 package org.crosscheck.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.interp.Interpreter;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The reference interpreter's speed in ns per executed BPF instruction (one operation = one
@@ -31,20 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * interpreter for its one program, as {@link DispatchFloorBench} does.
  * Run: {@code java -jar bench/target/benchmarks.jar InterpBench}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class InterpBench {
-    private static final long BUDGET = 100_000_000;
+public class InterpBench extends ProgramsBench<Interpreter.Decoded> {
 
     @Param({"campaign"})
     public String profile;
     private final Interpreter interp = new Interpreter();
-    private Interpreter.Decoded primes, memcpy, aluMix;
-    private byte[] primesMemory, memcpyMemory, aluMixMemory;
 
     @Setup
     public void setup() {
@@ -60,34 +40,13 @@ public class InterpBench {
             case "own" -> { }
             default -> throw new IllegalArgumentException("profile is campaign or own, not " + profile);
         }
-        primes = Interpreter.Decoded.of(BenchPrograms.primes().program());
-        memcpy = Interpreter.Decoded.of(BenchPrograms.memcpy().program());
-        aluMix = Interpreter.Decoded.of(BenchPrograms.aluMix().program());
-        primesMemory = BenchPrograms.primes().memory();
-        memcpyMemory = BenchPrograms.memcpy().memory();
-        aluMixMemory = BenchPrograms.aluMix().memory();
+        prepare(Interpreter.Decoded::of);
     }
 
-    private static Outcome returned(Interpreter.Result r) {
+    @Override
+    protected Outcome run(Interpreter.Decoded program, byte[] memory) {
+        Interpreter.Result r = interp.execute(program, memory, BUDGET);
         if (!(r.outcome() instanceof Outcome.Returned)) throw new IllegalStateException("benchmark program did not return: " + r.outcome().describe());
         return r.outcome();
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.PRIMES_EXECUTED)
-    public Outcome primes() {
-        return returned(interp.execute(primes, primesMemory, BUDGET));
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.MEMCPY_EXECUTED)
-    public Outcome memcpy() {
-        return returned(interp.execute(memcpy, memcpyMemory, BUDGET));
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.ALU_MIX_EXECUTED)
-    public Outcome aluMix() {
-        return returned(interp.execute(aluMix, aluMixMemory, BUDGET));
     }
 }

@@ -9,15 +9,10 @@ import org.crosscheck.runtime.jit.Jit;
 import org.crosscheck.runtime.jit.MemoryMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JIT runtime's speed. The three program benchmarks report ns per executed BPF instruction
@@ -26,16 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code compileAndLoad} samples the latency of compiling and loading a 64-instruction program
  * (read its p0.50), {@code compileAndLoadInSets} the same per program when 64 are compiled together. Run: {@code java -jar bench/target/benchmarks.jar JitBench}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class JitBench {
-    private static final long BUDGET = 100_000_000;
-    private Compiled primes, memcpy, aluMix;
-    private byte[] primesMemory, memcpyMemory, aluMixMemory;
+public class JitBench extends ProgramsBench<Compiled> {
     private static final int SET = 64;
     private Program sixtyFour;
     private List<Program> sixtyFours;
@@ -43,12 +29,7 @@ public class JitBench {
     @Setup
     public void setup() {
         BenchPrograms.check();
-        primes = Jit.compile(BenchPrograms.primes().program());
-        memcpy = Jit.compile(BenchPrograms.memcpy().program());
-        aluMix = Jit.compile(BenchPrograms.aluMix().program());
-        primesMemory = BenchPrograms.primes().memory();
-        memcpyMemory = BenchPrograms.memcpy().memory();
-        aluMixMemory = BenchPrograms.aluMix().memory();
+        prepare(Jit::compile);
         sixtyFour = BenchPrograms.sixtyFour();
         sixtyFours = java.util.Collections.nCopies(SET, sixtyFour);
         for (Compiled c : new Compiled[] {primes, memcpy, aluMix}) {
@@ -56,27 +37,11 @@ public class JitBench {
         }
     }
 
-    private static Outcome returned(Outcome o) {
+    @Override
+    protected Outcome run(Compiled program, byte[] memory) {
+        Outcome o = program.run(memory, BUDGET);
         if (!(o instanceof Outcome.Returned)) throw new IllegalStateException("benchmark program did not return: " + o.describe());
         return o;
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.PRIMES_EXECUTED)
-    public Outcome primes() {
-        return returned(primes.run(primesMemory, BUDGET));
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.MEMCPY_EXECUTED)
-    public Outcome memcpy() {
-        return returned(memcpy.run(memcpyMemory, BUDGET));
-    }
-
-    @Benchmark
-    @OperationsPerInvocation((int) BenchPrograms.ALU_MIX_EXECUTED)
-    public Outcome aluMix() {
-        return returned(aluMix.run(aluMixMemory, BUDGET));
     }
 
     @Benchmark

@@ -81,17 +81,23 @@ public final class SharedMemory {
     }
 
     public static void store(MachineState s, long base, int off, int size, int pc, long v) {
+        write(s, base, off, size, pc, v, false);
+    }
+
+    /** A store: opaque, or with release; a misaligned one plain (see the class comment). */
+    private static void write(MachineState s, long base, int off, int size, int pc, long v, boolean release) {
         MemorySegment m = s.shared;
         int i = JitSupport.index(s, base, off, size, pc);
         if (!aligned(i, size)) {
             plainStore(m, i, size, v);
             return;
         }
+        long at = i;
         switch (size) {
-            case 1 -> I8.setOpaque(m, (long) i, (byte) v);
-            case 2 -> I16.setOpaque(m, (long) i, (short) v);
-            case 4 -> I32.setOpaque(m, (long) i, (int) v);
-            default -> I64.setOpaque(m, (long) i, v);
+            case 1 -> { if (release) I8.setRelease(m, at, (byte) v); else I8.setOpaque(m, at, (byte) v); }
+            case 2 -> { if (release) I16.setRelease(m, at, (short) v); else I16.setOpaque(m, at, (short) v); }
+            case 4 -> { if (release) I32.setRelease(m, at, (int) v); else I32.setOpaque(m, at, (int) v); }
+            default -> { if (release) I64.setRelease(m, at, v); else I64.setOpaque(m, at, v); }
         }
     }
 
@@ -181,17 +187,6 @@ public final class SharedMemory {
     }
 
     public static void storeRelease(MachineState s, long base, int off, int size, int pc, long v) {
-        MemorySegment m = s.shared;
-        int i = JitSupport.index(s, base, off, size, pc);
-        if (!aligned(i, size)) {
-            plainStore(m, i, size, v);
-            return;
-        }
-        switch (size) {
-            case 1 -> I8.setRelease(m, (long) i, (byte) v);
-            case 2 -> I16.setRelease(m, (long) i, (short) v);
-            case 4 -> I32.setRelease(m, (long) i, (int) v);
-            default -> I64.setRelease(m, (long) i, v);
-        }
+        write(s, base, off, size, pc, v, true);
     }
 }
