@@ -73,6 +73,23 @@ final class CampaignOptions {
     @Option(names = "--litmus-max-cycle", defaultValue = "6", paramLabel = "N", description = "Longest cycle (edges) of generated litmus tests (default: ${DEFAULT-VALUE}).")
     int litmusMaxCycle;
 
+    @Option(names = "--verifier-oracle", paramLabel = "1/N|off", description = "Check one case in N against what each kernel runtime's verifier"
+            + " claimed (its log of level 2: instructions walked, value bounds, access bounds); a broken claim is a finding (default: 1/"
+            + DEFAULT_ORACLE_EVERY + " when a kernel runtime takes part).")
+    String verifierOracle;
+
+    /** One case in this many is checked by the verifier oracle by default: the oracle's second load with a log costs about its run again. */
+    static final int DEFAULT_ORACLE_EVERY = 16;
+
+    /** {@code --verifier-oracle} as N (0: off); the default is on when a kernel runtime takes part. */
+    static int oracleEvery(String option, List<String> runtimes) {
+        if (option == null) return runtimes.stream().anyMatch(r -> r.startsWith("kernel")) ? DEFAULT_ORACLE_EVERY : 0;
+        if (option.equals("off")) return 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("1/(\\d{1,9})").matcher(option);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1) throw new UserError("--verifier-oracle: expected 1/N (N at least 1) or off, got '" + option + "'");
+        return Integer.parseInt(m.group(1));
+    }
+
     @picocli.CommandLine.Mixin
     PluginOptions pluginOptions;
 
@@ -139,7 +156,7 @@ final class CampaignOptions {
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
                     maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
                     corpus != null ? directories("--corpus", corpus) : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
-                    allowMissingExit, timeoutMillis, lo);
+                    allowMissingExit, timeoutMillis, lo, oracleEvery(verifierOracle, rts.stream().map(Runtime::name).toList()));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

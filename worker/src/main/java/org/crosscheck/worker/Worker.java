@@ -146,7 +146,8 @@ public final class Worker {
                     runner = spec.hasLitmus() ? new LitmusCaseRunner(spec.getSeed(), Wire.litmus(spec.getLitmus()))
                             : new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
                                     Wire.corpus(spec.getCorpusList()), metrics, coverage,
-                                    spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis());
+                                    spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis(),
+                                    spec.getVerifierOracleEvery());
                 }
                 workerId = w.getWorkerId();
                 return true;

@@ -192,6 +192,7 @@ public final class Campaign {
             String[] f = k.split("/", 3); // runtime/verdict/observation; a runtime name has no '/'
             metrics.litmus(f[0], f[1], f[2], n);
         });
+        t.oracle().forEach((k, n) -> metrics.oracle(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
         t.litmusIterations().forEach((rt, n) -> {
             metrics.litmusIterations(rt, n);
             litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);

@@ -12,16 +12,17 @@ import org.crosscheck.isa.Group;
  * against), which groups and CPU version the generator may use, for how long, from which seed;
  * {@code allowMissingExit} lets the generator drop the final exit of some programs (loader crash hunting);
  * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime; {@code litmus}, when not
- * null, makes it a litmus campaign (cases are generated litmus tests judged by the memory model).
+ * null, makes it a litmus campaign (cases are generated litmus tests judged by the memory model);
+ * {@code verifierOracleEvery} N has the verifier oracle check one case in N on each kernel runtime (0: off).
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
         long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
-        LitmusCaseRunner.Options litmus) {
+        LitmusCaseRunner.Options litmus, int verifierOracleEvery) {
 
     /** A campaign of programs (no litmus options). */
     public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
             long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
-        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null);
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null, 0);
     }
 
     /** Without programs that lack their final exit, default wall-clock limit (the usual campaign). */
@@ -37,6 +38,7 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
         if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+        if (verifierOracleEvery < 0) throw new IllegalArgumentException("verifier oracle rate must be 1/N with N at least 1, or off");
         runtimes = List.copyOf(runtimes);
         groups = Set.copyOf(groups);
         corpus = List.copyOf(corpus);

@@ -9,12 +9,15 @@ import org.crosscheck.coordinator.coverage.IsaCoverage;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.coordinator.oracle.VerifierOracle;
 import org.crosscheck.coordinator.reference.Reference;
 import org.crosscheck.coordinator.reference.ReferenceTrace;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.VerifierStates;
 
 /**
  * What a worker does with a batch: generates each case (or mutates a corpus program), runs it on the
@@ -45,14 +48,17 @@ public final class CaseRunner implements BatchRunner {
     private final long timeoutMillis;
     private final Judge judge;
     private final FindingMaker findings;
+    private final int oracleEvery;
 
     /**
      * {@code reference} names the runtime the others are compared with; {@code metrics} gets this node's
      * per-run detail (outcome kinds, run times), campaign totals travel in tallies; {@code timeoutMillis}
-     * bounds one run on an external runtime.
+     * bounds one run on an external runtime; {@code oracleEvery} N has the verifier oracle check one case in N
+     * on each kernel runtime (0: off).
      */
     public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
-            IsaCoverage coverage, long timeoutMillis) {
+            IsaCoverage coverage, long timeoutMillis, int oracleEvery) {
+        this.oracleEvery = oracleEvery;
         this.timeoutMillis = timeoutMillis;
         this.seed = seed;
         for (Runtime r : runtimes) this.runtimes.put(r.name(), r);
@@ -126,7 +132,39 @@ public final class CaseRunner implements BatchRunner {
             tally.countDivergences(d.kind().name().toLowerCase(), 1);
             findings.report(c, d, which, tally, titles);
         }
+        if (oracleEvery > 0 && c.index() % oracleEvery == 0) checkClaims(c, which, outcomes, trace, tally, titles);
         return ds.size();
+    }
+
+    /**
+     * The verifier oracle on a sampled case: each kernel runtime that accepted and ran the program loads it
+     * again with its log of states, and the reference's run is checked against what it claimed. Only runs
+     * the reference ended by returning or by an out-of-bounds access are judged (a budget or a trap of
+     * another kind leaves no complete path to compare).
+     */
+    private void checkClaims(Generator.Case c, List<Runtime> which, Map<String, Outcome> outcomes, ReferenceTrace trace, Tally tally,
+            FindingMaker.BatchTitles titles) {
+        boolean judged = trace.outcome() instanceof Outcome.Returned
+                || trace.outcome() instanceof Outcome.Trapped t && t.kind() == Outcome.TrapKind.OUT_OF_BOUNDS;
+        if (!judged) return;
+        for (Runtime r : which) {
+            if (!(r instanceof KernelRuntime kernel) || !(outcomes.get(r.name()) instanceof Outcome.Returned)) continue;
+            VerifierOracle.Result result;
+            try {
+                result = VerifierOracle.run(kernel, trace);
+            } catch (VerifierStates.Unreadable e) {
+                tally.countOracle(r.name() + "/unreadable", 1); // counted and shown on the dashboard, never silent
+                continue;
+            }
+            tally.countOracle(r.name() + "/checks", 1);
+            tally.countOracle(r.name() + "/states", result.states());
+            tally.countOracle(r.name() + "/log_bytes", result.log().length());
+            for (VerifierOracle.Violation v : result.violations()) {
+                tally.countOracle(r.name() + "/findings/" + v.check().id, 1);
+                tally.countDivergences("verifier_claim", 1);
+                findings.reportClaim(c, kernel, v, result, outcomes, tally, titles);
+            }
+        }
     }
 
     /** Counts each kernel verifier's verdicts, apart for generated programs and corpus mutants. */

@@ -16,7 +16,9 @@ import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.coordinator.minimize.Minimizer;
+import org.crosscheck.coordinator.oracle.VerifierOracle;
 import org.crosscheck.coordinator.reference.Reference;
+import org.crosscheck.coordinator.reference.ReferenceTrace;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.ProgramInput;
@@ -24,6 +26,8 @@ import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.VerifierStates;
 import org.crosscheck.runtime.repro.CRepro;
 import org.crosscheck.runtime.repro.Releases;
 
@@ -70,6 +74,18 @@ final class FindingMaker {
      */
     static final class BatchTitles {
         private final Map<String, Map<String, Set<Op>>> bySignature = new HashMap<>();
+
+        /** The title found earlier for {@code d}'s signature whose ops {@code ops} has, or null. */
+        String known(Divergence d, Set<Op> ops) {
+            for (Map.Entry<String, Set<Op>> t : bySignature.getOrDefault(d.signature(), Map.of()).entrySet()) {
+                if (ops.containsAll(t.getValue())) return t.getKey();
+            }
+            return null;
+        }
+
+        void add(Divergence d, Minimized m) {
+            bySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>()).put(m.title(), m.culprits());
+        }
     }
 
     /** A minimized reproducer with its outcomes, the title it names and the ops that name it. */
@@ -96,16 +112,63 @@ final class FindingMaker {
                 return;
             }
         }
-        Map<String, Set<Op>> known = titles.bySignature.computeIfAbsent(d.signature(), k -> new LinkedHashMap<>());
-        for (Map.Entry<String, Set<Op>> t : known.entrySet()) {
-            if (ops.containsAll(t.getValue())) {
-                tally.addFinding(report(t.getKey(), d, c, c.input(), d.outcomes(), caseId, false));
-                return;
-            }
+        String known = titles.known(d, ops);
+        if (known != null) {
+            tally.addFinding(report(known, d, c, c.input(), d.outcomes(), caseId, false));
+            return;
         }
         Minimized m = minimize(c, d, which);
-        known.put(m.title(), m.culprits());
+        titles.add(d, m);
         tally.addFinding(report(m.title(), d, c, m.small(), m.outcomes(), caseId, true));
+    }
+
+    /**
+     * Adds the finding of a verifier claim the reference's run of {@code c} broke on {@code kernel}: titled as
+     * one found earlier in the batch with its check and ops, else minimized while the same check still fails
+     * (on the verifier's log of each candidate), with the claim and the log's lines about it.
+     */
+    void reportClaim(Generator.Case c, KernelRuntime kernel, VerifierOracle.Violation v, VerifierOracle.Result result,
+            Map<String, Outcome> outcomes, Tally tally, BatchTitles titles) {
+        Divergence d = new Divergence(Divergence.Kind.VERIFIER_CLAIM, v.check().id, List.of(kernel.name()), judge.reference(), outcomes);
+        String caseId = seed + ":" + c.index();
+        String known = titles.known(d, opsOf(c.program()));
+        if (known != null) {
+            tally.addFinding(report(known, d, c, c.input(), outcomes, caseId, false).withClaim(v.describe() + "\n" + result.excerpt(v)));
+            return;
+        }
+        minimizations.incrementAndGet();
+        Limits limits = CaseRunner.limits(c, timeoutMillis);
+        // cheap refusals first: a candidate the reference does not end as the case did, or the verifier rejects
+        // (a loop it cannot bound walks a million instructions; with a log of states that takes seconds)
+        String ending = ending(outcomes.get(judge.reference()));
+        Minimizer m = new Minimizer(in -> {
+            ReferenceTrace trace = Reference.trace(in, limits);
+            return ending(trace.outcome()).equals(ending) && kernel.run(in.program(), in.memory(), limits) instanceof Outcome.Returned
+                    && violation(kernel, trace, v.check()) != null;
+        }, 3000, 10_000);
+        ProgramInput small = m.minimize(c.input());
+        List<Runtime> involved = List.of(campaignRuntimes.get(judge.reference()), kernel);
+        Map<String, Outcome> smallOutcomes = judge.runAll(small, involved, null, limits);
+        Minimized min = new Minimized(small, smallOutcomes, Title.of(d, small.program()), Title.culprits(small.program()));
+        titles.add(d, min);
+        Found found = violation(kernel, Reference.trace(small, limits), v.check());
+        String claim = found == null ? v.describe() + "\n" + result.excerpt(v) // the minimizer kept the case as it was
+                : found.violation().describe() + "\n" + found.result().excerpt(found.violation());
+        tally.addFinding(report(min.title(), d, c, small, smallOutcomes, caseId, true).withClaim(claim));
+    }
+
+    /** A violation with the check's result it is in. */
+    private record Found(VerifierOracle.Violation violation, VerifierOracle.Result result) {}
+
+    /** The violation of {@code check} on the reference's run of {@code trace}, with the result it is in, or null. */
+    private static Found violation(KernelRuntime kernel, ReferenceTrace trace, VerifierOracle.Check check) {
+        try {
+            VerifierOracle.Result r = VerifierOracle.run(kernel, trace);
+            for (VerifierOracle.Violation x : r.violations()) if (x.check() == check) return new Found(x, r);
+        } catch (VerifierStates.Unreadable e) {
+            // a candidate whose log cannot be read shows nothing
+        }
+        return null;
     }
 
     /**

@@ -16,6 +16,7 @@ public final class Tally {
     private final Map<String, Long> executed = new TreeMap<>(), divergences = new TreeMap<>(), deviations = new TreeMap<>();
     private final Map<String, Long> verifierRuns = new TreeMap<>(), verifierAccepts = new TreeMap<>();
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
+    private final Map<String, Long> oracle = new TreeMap<>();
     private final List<FindingStore.Report> findings = new ArrayList<>();
 
     public void countPrograms(long n) {
@@ -53,6 +54,15 @@ public final class Tally {
 
     public void countLitmusIterations(String runtime, long n) {
         litmusIterations.merge(runtime, n, Long::sum);
+    }
+
+    /** The verifier oracle's counts by "runtime/counter": checks, states, log_bytes, unreadable, findings/CHECK. */
+    public void countOracle(String runtimeAndCounter, long n) {
+        oracle.merge(runtimeAndCounter, n, Long::sum);
+    }
+
+    public Map<String, Long> oracle() {
+        return Collections.unmodifiableMap(oracle);
     }
 
     public void addFinding(FindingStore.Report r) {

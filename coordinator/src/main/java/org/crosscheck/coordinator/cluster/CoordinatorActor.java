@@ -112,6 +112,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
                 .setReference(campaign.config().reference()).addAllRuntimes(campaign.config().runtimes())
                 .setGenerator(Wire.generator(campaign.generator().config())).setTimeoutMillis(campaign.config().timeoutMillis()).addAllCorpus(Wire.corpus(campaign.corpus()));
         if (campaign.config().litmus() != null) spec.setLitmus(Wire.litmus(campaign.config().litmus()));
+        spec.setVerifierOracleEvery(campaign.config().verifierOracleEvery());
         this.spec = spec.build();
         timers.startTimerWithFixedDelay(Tick.TICK, Duration.ofMillis(250));
         setup.cluster().subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));

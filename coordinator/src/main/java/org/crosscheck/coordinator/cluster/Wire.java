@@ -110,7 +110,8 @@ public final class Wire {
         FindingReport.Builder b = FindingReport.newBuilder().setTitle(r.title()).setKind(r.kind()).addAllRuntimes(r.runtimes())
                 .setReference(r.reference()).setGroup(r.group()).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
                 .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized())
-                .setBare(r.bare() == null ? "" : r.bare()).setReleases(r.releases() == null ? "" : r.releases());
+                .setBare(r.bare() == null ? "" : r.bare()).setReleases(r.releases() == null ? "" : r.releases())
+                .setClaim(r.claim() == null ? "" : r.claim());
         if (r.isLitmus()) return b.setLitmusTest(r.litmusTest()).setLitmusReport(r.litmusReport()).build();
         b.setOriginal(program(r.original(), r.originalMemory())).setRepro(program(r.repro(), r.reproMemory()));
         r.reproOutcomes().forEach((rt, o) -> b.putReproOutcomes(rt, outcome(o)));
@@ -126,7 +127,7 @@ public final class Wire {
         return new FindingStore.Report(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getReference(), r.getGroup(),
                 program(r.getOriginal()), r.getOriginal().getMemory().toByteArray(), program(r.getRepro()),
                 r.getRepro().getMemory().toByteArray(), outcomes, r.getCaseId(), r.getSeed(), r.getIndex(), r.getGeneratorVersion(),
-                r.getMinimized(), r.getBare(), r.getReleases());
+                r.getMinimized(), r.getBare(), r.getReleases()).withClaim(r.getClaim());
     }
 
     /** The result of a batch part as a worker sends it. */
@@ -134,7 +135,7 @@ public final class Wire {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
                 .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
-                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations());
+                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         return b.build();
     }
@@ -149,6 +150,7 @@ public final class Wire {
         r.getVerifierAcceptsMap().forEach((k, n) -> t.countVerdicts(k, 0, n));
         r.getLitmusObservationsMap().forEach(t::countLitmusTests);
         r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
+        r.getOracleMap().forEach(t::countOracle);
         for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
         return t;
     }

@@ -18,7 +18,9 @@ public record Divergence(Kind kind, String detail, List<String> odd, String refe
         TRAP("trap mismatch"),
         VERIFIER("verifier verdict"),
         CRASH("crash"),
-        TIMEOUT("timeout");
+        TIMEOUT("timeout"),
+        /** Not of outcomes: the verifier oracle's, a claim of the verifier the reference's run broke (detail: the check). */
+        VERIFIER_CLAIM("verifier claim");
 
         public final String label;
 

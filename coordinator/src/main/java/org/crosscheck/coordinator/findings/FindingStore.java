@@ -40,7 +40,7 @@ public final class FindingStore {
     public record Report(String title, String kind, List<String> runtimes, String reference, String group,
             Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
             Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
-            String litmusTest, String litmusReport, String bare, String releases) {
+            String litmusTest, String litmusReport, String bare, String releases, String claim) {
 
         /** {@code bare} of a finding whose repro diverges the same way on the faithful runtime. */
         public static final String REPRODUCES_BARE = "reproduces bare";
@@ -56,7 +56,7 @@ public final class FindingStore {
                 Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
                 String bare, String releases) {
             this(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed, index,
-                    generatorVersion, minimized, null, null, bare, releases);
+                    generatorVersion, minimized, null, null, bare, releases, "");
         }
 
         /** A divergence among runtimes of ours (nothing to re-run bare). */
@@ -71,7 +71,13 @@ public final class FindingStore {
         public static Report litmus(String title, String kind, List<String> runtimes, String group, String caseId, long seed, long index,
                 int generatorVersion, String test, String report) {
             return new Report(title, kind, runtimes, "bpf-memory-model", group, null, null, null, null, Map.of(), caseId, seed, index,
-                    generatorVersion, false, test, report, "", "");
+                    generatorVersion, false, test, report, "", "", "");
+        }
+
+        /** This finding with {@code claim}: what a verifier claimed that the reference's run broke (verifier oracle findings). */
+        public Report withClaim(String claim) {
+            return new Report(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed,
+                    index, generatorVersion, minimized, litmusTest, litmusReport, bare, releases, claim);
         }
 
         public boolean isLitmus() {
@@ -257,6 +263,7 @@ public final class FindingStore {
                         ? " (the faithful runtime, the program exactly as given, diverges the same way)\n"
                         : " (the faithful runtime agrees with the reference: the divergence needs the instrumented wrapper; not a bug until shown bare)\n"))
                 + (r.releases() == null || r.releases().isEmpty() ? "" : "releases: " + r.releases() + "\n")
+                + (r.claim() == null || r.claim().isEmpty() ? "" : "\nthe verifier's claim the reference's run broke:\n" + r.claim() + "\n")
                 + "\n"
                 + "outcomes of repro.data:\n" + outcomes(r.reproOutcomes()) + "\n"
                 + "repro.data (LLVM dialect):\n" + Disassembler.llvm(r.repro()) + "\n"

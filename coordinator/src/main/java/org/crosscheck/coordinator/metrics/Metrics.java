@@ -112,6 +112,24 @@ public final class Metrics {
                 .description("Litmus iterations run, per runtime").tag("runtime", r).register(registry)).increment(n);
     }
 
+    private final Map<String, Counter> oracle = new ConcurrentHashMap<>();
+
+    /**
+     * Campaign totals of the verifier oracle per kernel runtime: {@code counter} is checks (cases checked),
+     * states (verifier states compared), log_bytes (of logs parsed), unreadable (logs it could not read) or
+     * findings/CHECK ({@code crosscheck_verifier_oracle_findings_total{check}}).
+     */
+    public void oracle(String runtime, String counter, long n) {
+        oracle.computeIfAbsent(runtime + '\0' + counter, k -> {
+            boolean finding = counter.startsWith("findings/");
+            Counter.Builder b = Counter.builder("crosscheck_verifier_oracle_" + (finding ? "findings" : counter))
+                    .description(finding ? "Verifier claims the reference's run broke, by check" : "Verifier oracle: " + counter.replace('_', ' '))
+                    .tag("runtime", runtime);
+            if (finding) b.tag("check", counter.substring("findings/".length()));
+            return b.register(registry);
+        }).increment(n);
+    }
+
     private final Map<String, Counter> counts = new ConcurrentHashMap<>();
 
     /** A plain counter of this node (worker programs, batch seconds...). */

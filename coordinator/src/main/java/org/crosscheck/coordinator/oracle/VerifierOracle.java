@@ -12,6 +12,8 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.VerifierStates;
 import org.crosscheck.runtime.kernel.VerifierStates.Pointer;
 import org.crosscheck.runtime.kernel.VerifierStates.Scalar;
 import org.crosscheck.runtime.kernel.VerifierStates.State;
@@ -32,9 +34,8 @@ import org.crosscheck.runtime.kernel.VerifierStates.Value;
  *     passed an instruction where the verifier pruned a path ({@code safe}), the path may be one it
  *     judged by an equivalent state, which bounds only what it marked precise: from there on only
  *     precise scalars are checked.
- * <li><b>memory</b>: the reference trapped on an access outside the memory or the stack (whose
- *     bounds are the runtime's: the map value is the input's length, the stack 512 bytes) in a
- *     program the verifier accepted.
+ * <li><b>memory</b>: an access of the run falls outside the object the log shows its base register
+ *     pointing into (a map value of {@code vs} bytes, the 512-byte frame below the frame pointer).
  * </ul>
  *
  * {@code userStart} maps the program's pc k to the log's instruction {@code k + userStart} (the
@@ -65,9 +66,34 @@ public final class VerifierOracle {
                 case REACHABILITY -> "the reference ran pc " + pc + ", which the verifier never walked";
                 case VALUE -> "at pc " + pc + " R" + register + " = 0x" + Long.toHexString(value) + " (" + value + "), outside the verifier's "
                         + claim + " (log line " + logLine + ")";
-                case MEMORY -> "the verifier accepted the program; at pc " + pc + " the reference " + claim;
+                case MEMORY -> "at pc " + pc + " the reference " + claim;
             };
         }
+    }
+
+    /** A program checked: the claims broken, the states compared, the log and where the program starts in it. */
+    public record Result(List<Violation> violations, int states, String log, int userStart) {
+        /** The log's lines about {@code v}, for a finding's description. */
+        public String excerpt(Violation v) {
+            StringBuilder sb = new StringBuilder();
+            int n = 0, line = 0, kpc = v.pc() + userStart;
+            for (String l : log.split("\n", -1)) {
+                line++;
+                if (l.matches("(from \\d+ to )?" + kpc + ":.*") && n++ < 12) sb.append(String.format("%6d  %s%n", line, l));
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Loads the program of {@code trace} on {@code kernel} with the verifier's log of level 2 and checks the
+     * reference's run against it; nothing to check when the verifier rejects it this time.
+     */
+    public static Result run(KernelRuntime kernel, ReferenceTrace trace) throws VerifierStates.Unreadable {
+        KernelRuntime.Verification v = kernel.verify(trace.program(), trace.memory());
+        if (!v.accepted()) return new Result(List.of(), 0, v.log(), v.userStart());
+        List<State> states = VerifierStates.parse(v.log());
+        return new Result(check(trace, states, v.userStart()), states.size(), v.log(), v.userStart());
     }
 
     /** The states of a log by kernel instruction: after it ran (AFTER), at it from a branch (BRANCH, by source), walked at all. */
@@ -119,9 +145,6 @@ public final class VerifierOracle {
         if (value != null) out.add(value);
         Violation memory = memory(trace, index, userStart);
         if (memory != null) out.add(memory);
-        else if (trace.outcome() instanceof Outcome.Trapped t && t.kind() == Outcome.TrapKind.OUT_OF_BOUNDS) {
-            out.add(new Violation(Check.MEMORY, t.pc(), -1, 0, "trapped: " + t.detail(), 0));
-        }
         return out;
     }
 

@@ -78,7 +78,7 @@ class CaseRunnerTest {
         Generator.Config config = Generator.Config.of(Group.rfc(), CpuVersion.V4);
         for (String name : List.of("kernel-instrumented", "kernel", MUTANT)) {
             var wrong = new Named(name, Runtimes.create(MUTANT));
-            CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), wrong), config, Corpus.of(List.of()), new Metrics(), null, 10_000);
+            CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), wrong), config, Corpus.of(List.of()), new Metrics(), null, 10_000, 0);
             List<FindingStore.Report> found = runner.run(0, 2_000, List.of("interp", name)).findings();
             assertTrue(!found.isEmpty(), name + ": the wrong add32 found nothing");
             for (FindingStore.Report r : found) {
@@ -98,7 +98,7 @@ class CaseRunnerTest {
     /** Over 4 batches: the mutants of each of the corpus's {@code reproducers} get one title and one reproducer each. */
     private static void assertMutantsInheritTitles(Corpus corpus, int reproducers) {
         Generator.Config config = Generator.Config.of(Group.rfc(), CpuVersion.V4);
-        CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), Runtimes.create(MUTANT)), config, corpus, new Metrics(), null, 10_000);
+        CaseRunner runner = new CaseRunner(7, "interp", List.of(new Interpreter(), Runtimes.create(MUTANT)), config, corpus, new Metrics(), null, 10_000, 0);
         java.util.Map<String, Set<String>> titles = new java.util.TreeMap<>(), repros = new java.util.TreeMap<>();
         int ofMutants = 0;
         long minimizedGenerated = 0;
