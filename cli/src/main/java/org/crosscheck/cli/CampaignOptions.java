@@ -78,6 +78,12 @@ final class CampaignOptions {
             + DEFAULT_ORACLE_EVERY + " when a kernel runtime takes part).")
     String verifierOracle;
 
+    @Option(names = "--profile", defaultValue = "default", paramLabel = "default|verifier", description = "What generated programs stress:"
+            + " default (every instruction of the groups, edge values, control flow, memory, calls) or verifier (half the units are"
+            + " range-tracking chains for the verifier oracle: a loaded value bounded, operated on, branched on, spilled, used as an offset)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String profile;
+
     /** One case in this many is checked by the verifier oracle by default: the oracle's second load with a log costs about its run again. */
     static final int DEFAULT_ORACLE_EVERY = 16;
 
@@ -156,7 +162,8 @@ final class CampaignOptions {
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
                     maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
                     corpus != null ? directories("--corpus", corpus) : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
-                    allowMissingExit, timeoutMillis, lo, oracleEvery(verifierOracle, rts.stream().map(Runtime::name).toList()));
+                    allowMissingExit, timeoutMillis, lo, oracleEvery(verifierOracle, rts.stream().map(Runtime::name).toList()),
+                    org.crosscheck.coordinator.generate.Generator.Profile.parse(profile));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

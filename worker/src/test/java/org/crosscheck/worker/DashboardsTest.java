@@ -94,7 +94,8 @@ class DashboardsTest {
         Path litmusWork = tmp.resolve("litmus");
         List<Runtime> litmusRts = List.of(Runtimes.create("interp"), Runtimes.create("jit"));
         var litmusCfg = new CampaignConfig(List.of("interp", "jit"), Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, litmusWork, 1, 2, 24,
-                List.of(), false, 10_000, new LitmusCaseRunner.Options(LitmusGenerator.Config.defaults(), 2000), 0);
+                List.of(), false, 10_000, new LitmusCaseRunner.Options(LitmusGenerator.Config.defaults(), 2000), 0,
+                org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT);
         Campaign litmus = new Campaign(litmusCfg, litmusRts, new FindingStore(litmusWork), litmusMetrics);
         int promPort = freePort();
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics);

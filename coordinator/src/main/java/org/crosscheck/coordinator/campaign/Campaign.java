@@ -68,7 +68,8 @@ public final class Campaign {
         this.metrics = metrics;
         this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed(),
                 config.litmus() != null ? CampaignState.LITMUS : CampaignState.PROGRAMS);
-        this.generator = new Generator(generatorConfig(runtimes, config.groups(), config.cpu(), config.maxUnits(), config.allowMissingExit()));
+        this.generator = new Generator(generatorConfig(runtimes, config.groups(), config.cpu(), config.maxUnits(), config.allowMissingExit())
+                .withProfile(config.profile()));
         for (Runtime r : runtimes) perRuntime.put(r.name(), new LongAdder());
         this.queue = new BatchQueue(state, config.runtimes(), config.batchSize(),
                 config.maxPrograms() > 0 ? config.maxPrograms() : Long.MAX_VALUE, lease.toNanos());

@@ -13,16 +13,16 @@ import org.crosscheck.isa.Group;
  * {@code allowMissingExit} lets the generator drop the final exit of some programs (loader crash hunting);
  * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime; {@code litmus}, when not
  * null, makes it a litmus campaign (cases are generated litmus tests judged by the memory model);
- * {@code verifierOracleEvery} N has the verifier oracle check one case in N on each kernel runtime (0: off).
+ * {@code profile} is what the generated programs stress; {@code verifierOracleEvery} N has the verifier oracle check one case in N on each kernel runtime (0: off).
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
         long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
-        LitmusCaseRunner.Options litmus, int verifierOracleEvery) {
+        LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile) {
 
     /** A campaign of programs (no litmus options). */
     public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
             long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
-        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null, 0);
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null, 0, org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT);
     }
 
     /** Without programs that lack their final exit, default wall-clock limit (the usual campaign). */

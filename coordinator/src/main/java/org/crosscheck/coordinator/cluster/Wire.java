@@ -36,7 +36,8 @@ public final class Wire {
     public static GeneratorConfig generator(Generator.Config c) {
         GeneratorConfig.Builder b = GeneratorConfig.newBuilder().setCpu(c.cpu().toString()).setMaxUnits(c.maxUnits())
                 .setGeneratorVersion(Generator.VERSION).setLoops(c.capabilities().loops()).setMissingExit(c.missingExit())
-                .setScalarPlusPointer(c.capabilities().scalarPlusPointer());
+                .setScalarPlusPointer(c.capabilities().scalarPlusPointer())
+                .setProfile(c.profile().name().toLowerCase(java.util.Locale.ROOT));
         for (Group g : c.groups()) b.addGroups(g.id());
         for (Op op : c.capabilities().unsupportedOps()) b.addExcludedOps(op.name());
         return b.build();
@@ -48,7 +49,7 @@ public final class Wire {
         Set<Op> excluded = EnumSet.noneOf(Op.class);
         for (String op : c.getExcludedOpsList()) excluded.add(Op.valueOf(op));
         return new Generator.Config(new Capabilities(groups, excluded, c.getLoops(), c.getScalarPlusPointer()), CpuVersion.parse(c.getCpu()),
-                c.getMaxUnits(), c.getMissingExit());
+                c.getMaxUnits(), c.getMissingExit(), c.getProfile().isEmpty() ? Generator.Profile.DEFAULT : Generator.Profile.parse(c.getProfile()));
     }
 
     public static org.crosscheck.proto.LitmusSpec litmus(LitmusCaseRunner.Options o) {

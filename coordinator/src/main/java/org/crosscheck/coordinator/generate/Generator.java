@@ -47,7 +47,12 @@ public final class Generator {
      * The groups are widened as RFC 9669 defines (base32 always, base64 includes base32, atomic64
      * atomic32, divmul64 divmul32).
      */
-    public record Config(Capabilities capabilities, CpuVersion cpu, int maxUnits, boolean missingExit) {
+    public record Config(Capabilities capabilities, CpuVersion cpu, int maxUnits, boolean missingExit, Profile profile) {
+        /** The usual profile. */
+        public Config(Capabilities capabilities, CpuVersion cpu, int maxUnits, boolean missingExit) {
+            this(capabilities, cpu, maxUnits, missingExit, Profile.DEFAULT);
+        }
+
         public Config {
             EnumSet<Group> g = EnumSet.of(Group.BASE32);
             g.addAll(capabilities.groups());
@@ -62,6 +67,10 @@ public final class Generator {
             return new Config(Capabilities.of(groups), cpu, DEFAULT_MAX_UNITS, false);
         }
 
+        public Config withProfile(Profile p) {
+            return new Config(capabilities, cpu, maxUnits, missingExit, p);
+        }
+
         /** The groups generated from (widened). */
         public Set<Group> groups() {
             return capabilities.groups();
@@ -70,6 +79,23 @@ public final class Generator {
         public boolean allows(Op op) {
             return capabilities.groups().contains(op.group) && op.cpu.compareTo(cpu) <= 0 && !capabilities.unsupportedOps().contains(op)
                     && !NEVER.contains(op);
+        }
+    }
+
+    /** What the programs stress. */
+    public enum Profile {
+        /** Every instruction the groups allow, edge values, control flow, memory, calls. */
+        DEFAULT,
+        /**
+         * The verifier's range tracking, for the verifier oracle: half the units are chains of a value loaded
+         * from the input, bounded (masked or shifted), worked on by ALU operations with small operands (32-
+         * and 64-bit), branched on near its bounds, spilled and filled, and used as an offset into the input.
+         */
+        VERIFIER;
+
+        public static Profile parse(String s) {
+            for (Profile p : values()) if (p.name().equalsIgnoreCase(s)) return p;
+            throw new IllegalArgumentException("unknown profile '" + s + "' (default or verifier)");
         }
     }
 
@@ -287,6 +313,8 @@ public final class Generator {
 
         /** Appends one unit; {@code depth} bounds nesting of jumps, loops and calls. */
         void unit(List<Insn> out, boolean callee, int depth) {
+            // drawn only in the verifier profile, so that the default one's programs stay as they were
+            if (config.profile() == Profile.VERIFIER && !callee && rnd.nextBoolean() && range(out)) return;
             for (int attempt = 0; attempt < 8; attempt++) {
                 int kind = rnd.nextInt(100);
                 boolean ok;
@@ -307,6 +335,51 @@ public final class Generator {
                 if (ok) return;
             }
             alu(out, callee);
+        }
+
+        /** ALU operations on a bounded value in the verifier profile: the verifier tracks each one's result range. */
+        private static final Op[] RANGE_OPS = {Op.ADD64_IMM, Op.ADD32_IMM, Op.SUB64_IMM, Op.SUB32_IMM, Op.MUL64_IMM, Op.MUL32_IMM,
+                Op.AND64_IMM, Op.AND32_IMM, Op.OR64_IMM, Op.OR32_IMM, Op.LSH64_IMM, Op.LSH32_IMM, Op.RSH64_IMM, Op.RSH32_IMM,
+                Op.ARSH64_IMM, Op.ARSH32_IMM, Op.NEG64, Op.NEG32, Op.BSWAP16, Op.BSWAP32, Op.MOVSX8_64, Op.MOVSX8_32};
+        /** Branches on a bounded value. */
+        private static final Op[] RANGE_JUMPS = {Op.JGT_IMM, Op.JGE_IMM, Op.JLT_IMM, Op.JLE_IMM, Op.JSGT_IMM, Op.JSGE_IMM, Op.JSLT_IMM,
+                Op.JSLE_IMM, Op.JSET_IMM, Op.JEQ_IMM, Op.JGT32_IMM, Op.JLT32_IMM, Op.JSGT32_IMM, Op.JSLT32_IMM, Op.JSET32_IMM};
+
+        /** A range-tracking chain (the verifier profile): load, bound, operate, branch, spill and fill, index the input. */
+        boolean range(List<Insn> out) {
+            Op load = pick(rnd, new Op[] {Op.LDXB, Op.LDXB, Op.LDXH, Op.LDXW});
+            if (!memPtrValid || memLen < load.size() || !allows(load) || !allows(Op.AND64_IMM)) return false;
+            int v = writable(false);
+            if (v == memPtr()) return false;
+            out.add(Insn.of(load, v, memPtr(), rnd.nextInt(memLen - load.size() + 1), 0));
+            out.add(Insn.imm(Op.AND64_IMM, v, (1 << (1 + rnd.nextInt(12))) - 1));
+            for (int n = 1 + rnd.nextInt(3); n > 0; n--) {
+                Op op = pick(rnd, RANGE_OPS);
+                if (!allows(op)) continue;
+                int width = op.is32() ? 32 : 64;
+                long imm = op.shape == Shape.ALU_IMM ? (rnd.nextInt(4) == 0 ? Values.edge(rnd) : rnd.nextInt(17) - 4) : 0;
+                if (shift[op.ordinal()]) imm = Math.floorMod(imm, width);
+                out.add(op.shape == Shape.ALU_IMM ? Insn.of(op, v, 0, 0, imm) : Insn.of(op, v, v, 0, 0)); // unary ones fix their own fields
+            }
+            Op jump = pick(rnd, RANGE_JUMPS);
+            if (allows(jump)) { // over one operation, at a value near the bound
+                out.add(Insn.of(jump, v, 0, 1, rnd.nextInt(4) == 0 ? Values.edge(rnd) : rnd.nextInt(4097) - 8));
+                out.add(Insn.imm(Op.ADD64_IMM, v, rnd.nextInt(9) - 4));
+            }
+            if (allows(Op.STXDW) && allows(Op.LDXDW) && rnd.nextBoolean()) { // spill and fill
+                int off = -8 * (1 + rnd.nextInt(STACK_WINDOW / 8));
+                out.add(Insn.of(Op.STXDW, 10, v, off, 0));
+                out.add(Insn.of(Op.LDXDW, v, 10, off, 0));
+            }
+            if (allows(Op.ADD64_REG) && allows(Op.MOV64_REG) && allows(Op.LDXB) && rnd.nextBoolean()) { // an offset into the input
+                int ptr = writable(false);
+                if (ptr == v || ptr == memPtr()) return true;
+                out.add(Insn.imm(Op.AND64_IMM, v, Integer.highestOneBit(memLen) - 1)); // offset + 1 <= memLen
+                out.add(Insn.reg(Op.MOV64_REG, ptr, memPtr()));
+                out.add(Insn.reg(Op.ADD64_REG, ptr, v));
+                out.add(Insn.of(Op.LDXB, ptr, ptr, 0, 0)); // the pointer does not outlive the unit
+            }
+            return true;
         }
 
         boolean alu(List<Insn> out, boolean callee) {
