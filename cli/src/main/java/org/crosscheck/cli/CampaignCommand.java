@@ -61,6 +61,13 @@ final class CampaignCommand implements Callable<Integer> {
         // a litmus run keeps every CPU busy by itself: one test at a time unless asked otherwise
         int nThreads = threads != null ? threads : options.litmus ? 1 : java.lang.Runtime.getRuntime().availableProcessors();
         CampaignConfig cfg = options.config(rts, nThreads);
+        CampaignOptions.checkWorkdir(cfg.workdir());
+        try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {
+            return run(out, rts, nThreads, cfg);
+        }
+    }
+
+    private int run(PrintWriter out, List<Runtime> rts, int nThreads, CampaignConfig cfg) throws IOException, InterruptedException {
         Metrics metrics = new Metrics();
         MetricsServer server = metricsServer(metricsAddress, metrics, "--metrics");
         Campaign campaign;
@@ -69,6 +76,7 @@ final class CampaignCommand implements Callable<Integer> {
             campaign = new Campaign(cfg, rts, store, metrics);
             if (server != null) server.addWebView(store, metrics);
         } catch (IOException e) {
+            if (server != null) server.close();
             throw new UserError(e.getMessage());
         }
         CountDownLatch ended = new CountDownLatch(1);

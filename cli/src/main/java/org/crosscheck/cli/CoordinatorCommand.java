@@ -64,6 +64,13 @@ final class CoordinatorCommand implements Callable<Integer> {
         List<Runtime> rts = options.runtimes(false);
         CampaignConfig cfg = options.config(rts, 1);
         CampaignOptions.checkWorkdir(cfg.workdir());
+        try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {
+            return run(out, at, leaseTime, rts, cfg);
+        }
+    }
+
+    private int run(PrintWriter out, InetSocketAddress at, Duration leaseTime, List<Runtime> rts, CampaignConfig cfg)
+            throws IOException, InterruptedException {
         String secret = cluster.coordinatorSecret(cfg.workdir());
         Metrics metrics = new Metrics();
         MetricsServer server = CampaignCommand.metricsServer(http, metrics, "--http");
