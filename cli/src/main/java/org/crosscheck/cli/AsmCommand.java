@@ -31,7 +31,7 @@ final class AsmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IsaException, IOException {
-        Program p = ProgramFiles.load(file).program();
+        Program p = ProgramFiles.program(file);
         byte[] code = p.encode();
         if (output != null) {
             Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".asm", ".tmp");

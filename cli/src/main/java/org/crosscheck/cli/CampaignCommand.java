@@ -2,6 +2,8 @@ package org.crosscheck.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,8 +45,9 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer threads;
 
-    @Option(names = "--metrics", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT", description = "Prometheus endpoint, 'off' to disable (default: ${DEFAULT-VALUE}).")
-    String metricsAddress;
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Prometheus endpoint and live view, 'off' to disable (default: "
+            + AUTO_METRICS + ").")
+    String metricsAddress; // null: the first free port from 9464
 
     @Option(names = "--list-mutants", description = "Print the names of the interp-mutant:<name> runtimes and exit.")
     boolean listMutants;
@@ -61,6 +64,13 @@ final class CampaignCommand implements Callable<Integer> {
         // a litmus run keeps every CPU busy by itself: one test at a time unless asked otherwise
         int nThreads = threads != null ? threads : options.litmus ? 1 : java.lang.Runtime.getRuntime().availableProcessors();
         CampaignConfig cfg = options.config(rts, nThreads);
+        CampaignOptions.checkWorkdir(cfg.workdir());
+        try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {
+            return run(out, rts, nThreads, cfg);
+        }
+    }
+
+    private int run(PrintWriter out, List<Runtime> rts, int nThreads, CampaignConfig cfg) throws IOException, InterruptedException {
         Metrics metrics = new Metrics();
         MetricsServer server = metricsServer(metricsAddress, metrics, "--metrics");
         Campaign campaign;
@@ -69,6 +79,7 @@ final class CampaignCommand implements Callable<Integer> {
             campaign = new Campaign(cfg, rts, store, metrics);
             if (server != null) server.addWebView(store, metrics);
         } catch (IOException e) {
+            if (server != null) server.close();
             throw new UserError(e.getMessage());
         }
         CountDownLatch ended = new CountDownLatch(1);
@@ -101,7 +112,31 @@ final class CampaignCommand implements Callable<Integer> {
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }
 
+    /** The first port tried when no metrics address is given, and how many from there. */
+    static final int METRICS_PORT = 9464, METRICS_PORTS = 16;
+
+    /** What --metrics (--http) does when not given, for the help. */
+    static final String AUTO_METRICS = "127.0.0.1:" + METRICS_PORT + ", or the next free port up to " + (METRICS_PORT + METRICS_PORTS - 1)
+            + ", else any free port; the URL is printed";
+
+    /**
+     * The metrics server on the address given ('off': none; taken: an error naming it), or with none
+     * given (null) on the first free port of 127.0.0.1 from {@link #METRICS_PORT}, so that campaigns
+     * side by side each get one.
+     */
     static MetricsServer metricsServer(String address, Metrics metrics, String option) {
+        if (address == null) {
+            for (int port = METRICS_PORT; port < METRICS_PORT + METRICS_PORTS; port++) {
+                try {
+                    return new MetricsServer(new InetSocketAddress("127.0.0.1", port), metrics);
+                } catch (BindException taken) {
+                    // the next one
+                } catch (IOException e) {
+                    throw new UserError(option + " 127.0.0.1:" + port + ": " + e.getMessage() + " (pick an address, or 'off')");
+                }
+            }
+            address = "127.0.0.1:0";
+        }
         if (address.equals("off")) return null;
         try {
             return new MetricsServer(MetricsServer.parse(address), metrics);

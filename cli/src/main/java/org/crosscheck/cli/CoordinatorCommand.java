@@ -45,8 +45,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1:25520", paramLabel = "HOST:PORT", description = "Where this node listens for workers (default: ${DEFAULT-VALUE}; loopback unless told otherwise).")
     String bind;
 
-    @Option(names = "--http", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT", description = "Prometheus endpoint /metrics, 'off' to disable (default: ${DEFAULT-VALUE}).")
-    String http;
+    @Option(names = "--http", paramLabel = "HOST:PORT", description = "Prometheus endpoint /metrics, 'off' to disable (default: "
+            + CampaignCommand.AUTO_METRICS + ").")
+    String http; // null: the first free port from 9464
 
     @Option(names = "--lease", defaultValue = "60s", paramLabel = "D", description = "A batch not confirmed within this goes back to the queue (default: ${DEFAULT-VALUE}).")
     String lease;
@@ -64,6 +65,13 @@ final class CoordinatorCommand implements Callable<Integer> {
         List<Runtime> rts = options.runtimes(false);
         CampaignConfig cfg = options.config(rts, 1);
         CampaignOptions.checkWorkdir(cfg.workdir());
+        try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {
+            return run(out, at, leaseTime, rts, cfg);
+        }
+    }
+
+    private int run(PrintWriter out, InetSocketAddress at, Duration leaseTime, List<Runtime> rts, CampaignConfig cfg)
+            throws IOException, InterruptedException {
         String secret = cluster.coordinatorSecret(cfg.workdir());
         Metrics metrics = new Metrics();
         MetricsServer server = CampaignCommand.metricsServer(http, metrics, "--http");

@@ -28,7 +28,7 @@ final class DisasmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IsaException {
-        Program p = ProgramFiles.load(file).program();
+        Program p = ProgramFiles.program(file);
         spec.commandLine().getOut().print(llvm ? Disassembler.llvm(p) : Disassembler.conformance(p, true));
         return 0;
     }

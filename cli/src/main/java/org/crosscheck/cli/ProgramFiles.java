@@ -19,9 +19,18 @@ final class ProgramFiles {
     record Loaded(Program program, byte[] memory, DataFile data) {}
 
     static Loaded load(Path file) throws IsaException {
+        return load(file, true);
+    }
+
+    /** The program alone (asm, disasm): a .data file needs no expectation section. */
+    static Program program(Path file) throws IsaException {
+        return load(file, false).program();
+    }
+
+    private static Loaded load(Path file, boolean test) throws IsaException {
         if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
         if (file.toString().endsWith(".data")) {
-            DataFile d = DataFile.read(file);
+            DataFile d = test ? DataFile.read(file) : DataFile.readProgram(file);
             return new Loaded(d.program().program(), d.memory(), d);
         }
         byte[] bytes = read(file);

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crosscheck.coordinator.findings.FindingStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,27 +38,15 @@ class ClusterIT {
     @TempDir
     Path tmp;
 
-    final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killAll() {
-        for (Process p : started) p.destroyForcibly();
-    }
+    @RegisterExtension
+    final Jvms jvms = new Jvms();
 
     Process start(String name, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
-                "-jar", PluginProtocolIT.JAR.toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile());
-        pb.environment().remove("CROSSCHECK_SECRET");
-        Process p = pb.start();
-        started.add(p);
-        return p;
+        return jvms.start(name, args);
     }
 
     String log(String name) throws IOException {
-        return Files.readString(tmp.resolve(name + ".log"));
+        return jvms.log(name);
     }
 
     static int freePort() throws IOException {

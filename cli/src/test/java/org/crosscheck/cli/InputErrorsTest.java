@@ -43,4 +43,27 @@ class InputErrorsTest {
         assertEquals(-1, check.err().indexOf('\0'), check.err());
         assertEquals(1, check.err().lines().count(), check.err());
     }
+
+    /** asm and disasm demanded a result section they do not use, and a truncated asm line was reported as that missing section. */
+    @Test
+    void asmAndDisasmReadAProgramWithoutAResultAndNameABrokenLine() throws IOException {
+        Path only = tmp.resolve("only.data");
+        Files.writeString(only, "-- asm\nmov %r0, 1\nexit\n");
+        Cli asm = Cli.run("asm", only.toString());
+        assertEquals(0, asm.exit(), asm.err());
+        assertEquals("b7 00 00 00 01 00 00 00\n95 00 00 00 00 00 00 00\n", asm.out());
+        Path raw = tmp.resolve("raw.data");
+        Files.writeString(raw, "-- raw\n0x00000001000000b7\n0x0000000000000095\n");
+        Cli disasm = Cli.run("disasm", raw.toString());
+        assertEquals(0, disasm.exit(), disasm.err());
+        assertEquals(Cli.run("disasm", only.toString()).out(), disasm.out());
+
+        Path broken = tmp.resolve("t.data");
+        Files.writeString(broken, "-- asm\nmov %r0,\nexit\n");
+        for (String command : new String[] {"asm", "disasm", "run"}) {
+            Cli c = Cli.run(command, broken.toString());
+            assertEquals(2, c.exit(), command);
+            assertEquals("crosscheck: " + broken + ":2: mov %r0,: missing operand\n", c.err(), command);
+        }
+    }
 }

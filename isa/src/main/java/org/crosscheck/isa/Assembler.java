@@ -61,6 +61,7 @@ public final class Assembler {
         final Map<String, Integer> labels = new HashMap<>();   // label -> slot
         int slot = 0;
         int line;
+        String row; // the instruction being read, for errors that quote it
 
         Run(String source, int firstLine) {
             this.source = source;
@@ -90,6 +91,7 @@ public final class Assembler {
                     row = row.substring(colon + 1).strip();
                     if (row.isEmpty()) continue;
                 }
+                this.row = row;
                 Insn insn = parse(row);
                 if (insn.op() == Op.EXIT && implicitExit == null) implicitExit = slot;
                 insns.add(insn);
@@ -280,7 +282,7 @@ public final class Assembler {
             if (rest.isEmpty()) return out;
             for (String part : rest.split(",", -1)) {
                 String p = part.strip();
-                if (p.isEmpty()) throw error("empty operand in '" + rest + "'");
+                if (p.isEmpty()) throw error(row + ": missing operand");
                 out.add(p);
             }
             return out;

@@ -52,6 +52,24 @@ class DataFileTest {
         assertEquals("x.data:2: instruction 0: 0x07 add: reserved field offset must be 0, is 1", e.getMessage());
     }
 
+    /**
+     * A truncated asm line in a test without a result was reported as a missing result section; the
+     * line and its problem come first. asm and disasm read a program alone, with no result section.
+     */
+    @Test
+    void aBrokenAsmLineIsNamedAndAProgramAloneNeedsNoResult() throws Exception {
+        assertEquals("t.data:2: mov %r0,: missing operand",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nmov %r0,\nexit\n", "t.data", null)).getMessage());
+        assertEquals("t.data:2: mov %r0,: missing operand",
+                assertThrows(IsaException.class, () -> DataFile.parseProgram("-- asm\nmov %r0,\nexit\n", "t.data", null)).getMessage());
+        assertEquals("t.data:3: no expectation: the file needs a 'result' or 'error' section (end of file)",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n", "t.data", null)).getMessage());
+        assertEquals(Op.EXIT, DataFile.parseProgram("-- asm\nexit\n", "t.data", null).program().program().insns().get(0).op());
+        assertEquals(Op.EXIT, DataFile.parseProgram("-- raw\n0x0000000000000095\n", "t.data", null).program().program().insns().get(0).op());
+        assertEquals("t.data:3: no program: the file needs an 'asm' or 'raw' section (end of file)",
+                assertThrows(IsaException.class, () -> DataFile.parseProgram("-- mem\n00\n", "t.data", null)).getMessage());
+    }
+
     @Test
     void writerOutputReadsBackToTheSameTest() throws Exception {
         Program p = Assembler.assemble("lddw %r0, 0x1122334455667788\nldxb %r1, [%r1+1]\njne %r1, 2, +1\nexit\nmov %r0, 0\nexit");
