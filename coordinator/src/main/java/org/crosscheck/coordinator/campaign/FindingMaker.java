@@ -208,8 +208,9 @@ final class FindingMaker {
             Map<String, Outcome> outcomes = judge.runAll(in, involved, null, limits);
             Outcome ref = outcomes.get(d.reference());
             if (!ending(ref).equals(ending)) return false;
+            ReferenceTrace trace = Reference.trace(in, limits, ref); // one per candidate, however many divergences
             for (Divergence e : Comparator.compare(d.reference(), outcomes)) {
-                e = Judge.withoutDeviations(Reference.trace(in, limits, ref), e, null);
+                e = Judge.withoutDeviations(trace, e, null);
                 if (e != null && e.signature().equals(d.signature())) return true;
             }
             return false;
@@ -269,9 +270,8 @@ final class FindingMaker {
             both.put(d.reference(), ref);
             both.put(faithful, r.run(repro.program(), repro.memory(), limits));
             boolean diverges = false;
-            for (Divergence e : Comparator.compare(d.reference(), both)) {
-                diverges |= Judge.withoutDeviations(Reference.trace(repro, limits, ref), e, null) != null;
-            }
+            ReferenceTrace trace = Reference.trace(repro, limits, ref);
+            for (Divergence e : Comparator.compare(d.reference(), both)) diverges |= Judge.withoutDeviations(trace, e, null) != null;
             reproduces &= diverges;
         }
         return !bareRuntime ? "" : reproduces ? FindingStore.Report.REPRODUCES_BARE : FindingStore.Report.ONLY_INSTRUMENTED;

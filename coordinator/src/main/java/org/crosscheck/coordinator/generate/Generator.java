@@ -341,13 +341,15 @@ public final class Generator {
         private static final Op[] RANGE_OPS = {Op.ADD64_IMM, Op.ADD32_IMM, Op.SUB64_IMM, Op.SUB32_IMM, Op.MUL64_IMM, Op.MUL32_IMM,
                 Op.AND64_IMM, Op.AND32_IMM, Op.OR64_IMM, Op.OR32_IMM, Op.LSH64_IMM, Op.LSH32_IMM, Op.RSH64_IMM, Op.RSH32_IMM,
                 Op.ARSH64_IMM, Op.ARSH32_IMM, Op.NEG64, Op.NEG32, Op.BSWAP16, Op.BSWAP32, Op.MOVSX8_64, Op.MOVSX8_32};
+        /** Loads of a value to bound: bytes twice as often. */
+        private static final Op[] RANGE_LOADS = {Op.LDXB, Op.LDXB, Op.LDXH, Op.LDXW};
         /** Branches on a bounded value. */
         private static final Op[] RANGE_JUMPS = {Op.JGT_IMM, Op.JGE_IMM, Op.JLT_IMM, Op.JLE_IMM, Op.JSGT_IMM, Op.JSGE_IMM, Op.JSLT_IMM,
                 Op.JSLE_IMM, Op.JSET_IMM, Op.JEQ_IMM, Op.JGT32_IMM, Op.JLT32_IMM, Op.JSGT32_IMM, Op.JSLT32_IMM, Op.JSET32_IMM};
 
         /** A range-tracking chain (the verifier profile): load, bound, operate, branch, spill and fill, index the input. */
         boolean range(List<Insn> out) {
-            Op load = pick(rnd, new Op[] {Op.LDXB, Op.LDXB, Op.LDXH, Op.LDXW});
+            Op load = pick(rnd, RANGE_LOADS);
             if (!memPtrValid || memLen < load.size() || !allows(load) || !allows(Op.AND64_IMM)) return false;
             int v = writable(false);
             if (v == memPtr()) return false;

@@ -136,12 +136,7 @@ public class KernelRuntime implements Runtime {
             return Loaded.always(new Outcome.Unsupported("packet program with " + memoryLength + " bytes of memory (a socket-filter test run takes at most "
                     + MAX_PACKET_MEMORY + ")"));
         }
-        Session s = idle.poll();
-        if (s == null) {
-            s = new Session();
-            all.add(s);
-        }
-        Session session = s;
+        Session s = borrow();
         boolean faithful = mode == Mode.FAITHFUL;
         Session.ValueMap r0Map = faithful ? null : s.r0Map();
         Outcome failed = null;
@@ -151,8 +146,7 @@ public class KernelRuntime implements Runtime {
         else if (memoryLength > 0 && (memMap = s.memoryMap(memoryLength)) == null) failed = mapFailure(s, "a map of " + memoryLength + " bytes for the memory");
         else {
             try {
-                int memFd = memMap == null ? -1 : memMap.fd();
-                code = faithful ? KernelCode.faithful(program, memFd, memoryLength) : KernelCode.of(program, r0Map.fd(), memFd, memoryLength);
+                code = code(program, r0Map, memMap, memoryLength);
             } catch (KernelCode.Inexpressible e) {
                 failed = new Outcome.Unsupported(e.getMessage());
             }
@@ -163,7 +157,7 @@ public class KernelRuntime implements Runtime {
             idle.add(s);
             return Loaded.always(failed);
         }
-        return new LoadedProgram(session, fd, memMap, r0Map, packet, memoryLength);
+        return new LoadedProgram(s, fd, memMap, r0Map, packet, memoryLength);
     }
 
     /** A program the verifier accepted: its fd and maps, in a session of its own until closed. */
@@ -211,6 +205,23 @@ public class KernelRuntime implements Runtime {
         }
     }
 
+    /** An idle session, or a new one (returned to {@link #idle} by whoever borrowed it). */
+    private Session borrow() {
+        Session s = idle.poll();
+        if (s == null) {
+            s = new Session();
+            all.add(s);
+        }
+        return s;
+    }
+
+    /** The program as this mode loads it, behind the maps (null: none). */
+    private KernelCode code(Program program, Session.ValueMap r0Map, Session.ValueMap memMap, int memoryLength) throws KernelCode.Inexpressible {
+        int memFd = memMap == null ? -1 : memMap.fd();
+        return mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memoryLength)
+                : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memoryLength);
+    }
+
     /** Verifier log level 2: every state at every instruction walked. */
     private static final int LOG_STATES = 2;
     /** The largest log of states we read (16 MiB; a longer one is cut to its end by the kernel). */
@@ -225,19 +236,13 @@ public class KernelRuntime implements Runtime {
 
     /** Loads {@code program} with the verifier's states logged (for the verifier oracle: slow, so sampled). */
     public Verification verify(Program program, byte[] memory) {
-        Session s = idle.poll();
-        if (s == null) {
-            s = new Session();
-            all.add(s);
-        }
+        Session s = borrow();
         try {
             Session.ValueMap r0Map = mode == Mode.FAITHFUL ? null : s.r0Map();
             Session.ValueMap memMap = memory.length > 0 ? s.memoryMap(memory.length) : null;
             KernelCode code;
             try {
-                int memFd = memMap == null ? -1 : memMap.fd();
-                code = mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memory.length)
-                        : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memory.length);
+                code = code(program, r0Map, memMap, memory.length);
             } catch (KernelCode.Inexpressible e) {
                 return new Verification(false, "# not loaded: " + e.getMessage(), 0);
             }
