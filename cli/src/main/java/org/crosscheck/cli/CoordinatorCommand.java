@@ -106,7 +106,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                     + node.address().host().get() + ":" + node.address().port().get());
             out.flush();
             Campaign.Summary s = host.await(System.out, true);
-            Thread.sleep(2000); // workers asking now learn that the campaign is over
+            host.tellWorkers(Duration.ofSeconds(2), Duration.ofSeconds(15));
             CampaignCommand.printSummary(out, "coordinator", s, cfg);
             out.printf("coordinator: %,d programs done in this campaign (all runs)%n", campaign.totalPrograms());
             return 0;
