@@ -83,8 +83,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         Node node;
         try {
-            node = Node.start(List.of(Node.COORDINATOR), at, cluster.advertise);
-        } catch (RuntimeException e) {
+            node = Node.startGuarded(List.of(Node.COORDINATOR), at, cluster.advertise);
+        } catch (RuntimeException | IOException e) {
             throw new UserError("--bind " + bind + ": cannot listen there (" + rootMessage(e) + ")");
         }
         CountDownLatch ended = new CountDownLatch(1);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 1 with one line naming it.
  */
 class WorkerEndIT {
-    static final String RUNTIMES = "interp,interp-mutant:sdiv-overflow";
-
     @TempDir
     Path tmp;
 
@@ -28,11 +25,9 @@ class WorkerEndIT {
     @Test
     void aWorkerExitsWhenTheCampaignIsOver() throws Exception {
         int port = ClusterIT.freePort();
-        Process coordinator = jvms.start("coordinator", List.of("coordinator", "--bind", "127.0.0.1:" + port, "--workdir",
-                tmp.resolve("work").toString(), "--http", "off", "--secret", "s", "--runtimes", RUNTIMES, "--duration", "10s"));
+        Process coordinator = jvms.coordinator("coordinator", port, tmp.resolve("work"), "--duration", "10s");
         jvms.await("coordinator", coordinator, "coordinator: start workers");
-        Process worker = jvms.start("worker", List.of("worker", "--join", "127.0.0.1:" + port, "--secret", "s", "--threads", "1",
-                "--runtimes", RUNTIMES));
+        Process worker = jvms.worker("worker", port);
         assertTrue(coordinator.waitFor(60, TimeUnit.SECONDS), "the coordinator did not end: " + jvms.log("coordinator"));
         assertEquals(0, coordinator.exitValue(), jvms.log("coordinator"));
         assertTrue(worker.waitFor(30, TimeUnit.SECONDS), "the worker goes on after the campaign: " + jvms.log("worker"));
@@ -43,8 +38,7 @@ class WorkerEndIT {
     @Test
     void aWorkerGivesUpOnACoordinatorThatIsNotThere() throws Exception {
         int port = ClusterIT.freePort();
-        Process worker = jvms.start("worker", List.of("worker", "--join", "127.0.0.1:" + port, "--secret", "s", "--threads", "1",
-                "--runtimes", RUNTIMES, "--give-up-after", "5s"));
+        Process worker = jvms.worker("worker", port, "--give-up-after", "5s");
         assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker did not give up: " + jvms.log("worker"));
         assertEquals(1, worker.exitValue(), jvms.log("worker"));
         assertEquals(1, jvms.log("worker").lines().filter(l -> l.equals("crosscheck: coordinator 127.0.0.1:" + port + " unreachable for 5s")).count(),
