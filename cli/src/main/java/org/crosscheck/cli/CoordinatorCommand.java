@@ -83,8 +83,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         Node node;
         try {
-            node = Node.start(List.of(Node.COORDINATOR), at, cluster.advertise);
-        } catch (RuntimeException e) {
+            node = Node.startGuarded(List.of(Node.COORDINATOR), at, cluster.advertise);
+        } catch (RuntimeException | IOException e) {
             throw new UserError("--bind " + bind + ": cannot listen there (" + rootMessage(e) + ")");
         }
         CountDownLatch ended = new CountDownLatch(1);
@@ -106,7 +106,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                     + node.address().host().get() + ":" + node.address().port().get());
             out.flush();
             Campaign.Summary s = host.await(System.out, true);
-            Thread.sleep(2000); // workers asking now learn that the campaign is over
+            host.tellWorkers(Duration.ofSeconds(2), Duration.ofSeconds(15));
             CampaignCommand.printSummary(out, "coordinator", s, cfg);
             out.printf("coordinator: %,d programs done in this campaign (all runs)%n", campaign.totalPrograms());
             return 0;

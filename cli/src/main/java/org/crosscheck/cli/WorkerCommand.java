@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "this machine's runtimes (it gets only work those can run), compares, minimizes, and sends",
             "counters and findings back. Exits 0 when the campaign is over, 1 when the coordinator",
             "refuses it (wrong secret, another version or campaign); when the coordinator is lost it",
-            "joins again by itself."
+            "joins again by itself, and exits 1 once it has heard nothing from it for --give-up-after."
         },
         footer = {"", "Example:",
             "  CROSSCHECK_SECRET=$(cat work/secret) crosscheck worker --join 127.0.0.1:25520 --runtimes interp,kernel --threads 2"})
@@ -47,8 +47,15 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--metrics", defaultValue = "off", paramLabel = "HOST:PORT", description = "This node's Prometheus endpoint, or 'off' (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
 
+    @Option(names = "--give-up-after", defaultValue = "2m", paramLabel = "D",
+            description = "Exit (code 1) when no coordinator has answered for this long, at least 5s (default: ${DEFAULT-VALUE}).")
+    String giveUpAfter;
+
     @Option(names = "--campaign", defaultValue = "", paramLabel = "ID", description = "Join only this campaign (the id the coordinator prints).")
     String campaignId;
+
+    /** A coordinator silent this long is lost: the node leaves and joins again. */
+    private static final Duration LOST_AFTER = Duration.ofSeconds(20);
 
     private volatile boolean stopping;
 
@@ -61,6 +68,15 @@ final class WorkerCommand implements Callable<Integer> {
             throw new UserError("no cluster secret: pass --secret or set " + ClusterOptions.SECRET_ENV
                     + " (the coordinator prints it and keeps it in WORKDIR/secret)");
         }
+        Duration giveUp;
+        try {
+            giveUp = CampaignOptions.parseDuration("--give-up-after", giveUpAfter);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (giveUp.compareTo(Worker.MIN_LOST_AFTER) < 0) throw new UserError("--give-up-after: expected at least 5s, got '" + giveUpAfter + "'");
+        Duration lostAfter = giveUp.compareTo(LOST_AFTER) < 0 ? giveUp : LOST_AFTER;
+        long lastHeard = System.nanoTime();
         List<InetSocketAddress> seeds = new ArrayList<>();
         for (String j : join) seeds.add(ClusterOptions.address("--join", j));
         InetSocketAddress at = ClusterOptions.address("--bind", bind);
@@ -87,7 +103,7 @@ final class WorkerCommand implements Callable<Integer> {
                             + (server != null ? ", metrics http://" + server.address().getHostString() + ":" + server.address().getPort() + "/metrics" : ""));
                     out.flush();
                     Worker w = new Worker(node.system(), node.coordinatorProxy(), new Worker.Identity(secret, campaignId, name), rts, n,
-                            metrics, null, Duration.ofSeconds(20));
+                            metrics, null, lostAfter);
                     Thread hook = new Thread(() -> {
                         stopping = true;
                         w.stop();
@@ -95,6 +111,7 @@ final class WorkerCommand implements Callable<Integer> {
                     java.lang.Runtime.getRuntime().addShutdownHook(hook);
                     end = w.run();
                     refusal = w.refusal();
+                    if (w.lastAnswer() >= 0) lastHeard = w.lastAnswer();
                     CampaignCommand.removeHook(hook);
                 } finally {
                     node.close();
@@ -106,10 +123,14 @@ final class WorkerCommand implements Callable<Integer> {
                         return 0;
                     }
                     case REFUSED -> {
-                        err.println("crosscheck: worker refused by the coordinator: " + refusal);
+                        Main.report(spec.commandLine(), "crosscheck: worker refused by the coordinator: " + refusal);
                         return 1;
                     }
                     case LOST -> {
+                        if (System.nanoTime() - lastHeard >= giveUp.toNanos()) {
+                            Main.report(spec.commandLine(), "crosscheck: coordinator " + String.join(",", join) + " unreachable for " + giveUpAfter);
+                            return 1;
+                        }
                         err.println("crosscheck: worker: no answer from the coordinator at " + String.join(",", join) + "; joining again");
                         Thread.sleep(1000);
                     }

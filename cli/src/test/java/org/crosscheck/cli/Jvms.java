@@ -43,6 +43,25 @@ final class Jvms implements AfterEachCallback {
         return p;
     }
 
+    /** The runtimes of the small cluster campaigns of the tests (a finding within seconds). */
+    static final String RUNTIMES = "interp,interp-mutant:sdiv-overflow";
+
+    /** A coordinator on 127.0.0.1:PORT with the secret 's', no metrics, of a campaign of {@link #RUNTIMES} and these options. */
+    Process coordinator(String name, int port, Path workdir, String... campaign) throws IOException {
+        List<String> args = new ArrayList<>(List.of("coordinator", "--bind", "127.0.0.1:" + port, "--workdir", workdir.toString(),
+                "--http", "off", "--secret", "s", "--runtimes", RUNTIMES));
+        args.addAll(List.of(campaign));
+        return start(name, args);
+    }
+
+    /** A worker of one thread joining 127.0.0.1:PORT with the secret 's' and {@link #RUNTIMES}. */
+    Process worker(String name, int port, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("worker", "--join", "127.0.0.1:" + port, "--secret", "s", "--threads", "1",
+                "--runtimes", RUNTIMES));
+        args.addAll(List.of(options));
+        return start(name, args);
+    }
+
     /** What the JVM of this name printed so far. */
     String log(String name) throws IOException {
         return Files.readString(logs.resolve(name + ".log"));

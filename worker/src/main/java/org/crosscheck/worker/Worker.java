@@ -48,6 +48,8 @@ public final class Worker {
     public record Identity(String secret, String campaignId, String node) {}
 
     private static final Duration ASK = Duration.ofSeconds(8);
+    /** The shortest wait for an answer (a coordinator answers a request within about 3 s, work or not). */
+    public static final Duration MIN_LOST_AFTER = Duration.ofSeconds(5);
 
     private final ActorSystem<?> system;
     private final ActorRef<Object> coordinator;
@@ -57,9 +59,11 @@ public final class Worker {
     private final Metrics metrics;
     private final IsaCoverage coverage;
     private final long lostAfterNanos;
+    private final Duration ask;
     private final ActorRefResolver resolver;
     private final AtomicReference<End> end = new AtomicReference<>();
     private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
+    private volatile boolean answered;
     private volatile String refusal;
     private volatile boolean noop;
     private volatile String workerId;
@@ -75,7 +79,9 @@ public final class Worker {
         this.threads = threads;
         this.metrics = metrics;
         this.coverage = coverage;
+        if (lostAfter.compareTo(MIN_LOST_AFTER) < 0) throw new IllegalArgumentException("lostAfter below " + MIN_LOST_AFTER + ": " + lostAfter);
         this.lostAfterNanos = lostAfter.toNanos();
+        this.ask = lostAfter.compareTo(ASK) < 0 ? lostAfter : ASK;
         this.resolver = ActorRefResolver.get(system);
         metrics.gauge("crosscheck_worker_threads", "Threads of this worker running batches", java.util.Map.of(), () -> threads);
     }
@@ -83,6 +89,11 @@ public final class Worker {
     /** Why the coordinator refused this worker (after {@link End#REFUSED}). */
     public String refusal() {
         return refusal;
+    }
+
+    /** When the coordinator last answered ({@link System#nanoTime}), or -1 when it never did. */
+    public long lastAnswer() {
+        return answered ? lastAnswer.get() : -1;
     }
 
     /** Runs until the campaign is finished, the coordinator refuses this worker, or it is lost. */
@@ -209,9 +220,10 @@ public final class Worker {
     /** Asks the coordinator; null when no answer came in time (lost after lostAfter without any answer). */
     private Object ask(Function<ActorRef<Object>, Object> message) throws InterruptedException {
         try {
-            Object reply = AskPattern.<Object, Object>ask(coordinator, message::apply, ASK, system.scheduler())
-                    .toCompletableFuture().get(ASK.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            Object reply = AskPattern.<Object, Object>ask(coordinator, message::apply, ask, system.scheduler())
+                    .toCompletableFuture().get(ask.toMillis() + 1000, TimeUnit.MILLISECONDS);
             lastAnswer.set(System.nanoTime());
+            answered = true;
             return reply;
         } catch (ExecutionException | CompletionException | TimeoutException e) {
             if (System.nanoTime() - lastAnswer.get() > lostAfterNanos) end.compareAndSet(null, End.LOST);

@@ -66,6 +66,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
     private final Campaign campaign;
     private final ActorRefResolver resolver;
     private final Map<String, Worker> workers;
+    private final Set<Address> told;
     private final Deque<Parked> parked = new ArrayDeque<>();
     private final CampaignSpec spec;
     private long lastCheckpoint = System.nanoTime();
@@ -75,6 +76,8 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
     /** Workers known to the coordinator, for the gauges (shared with the metrics thread). */
     public static final class Registry {
         final Map<String, Worker> workers = new ConcurrentHashMap<>();
+        /** Nodes of the workers told that the campaign is over. */
+        final Set<Address> told = ConcurrentHashMap.newKeySet();
 
         public int up() {
             return workers.size();
@@ -107,6 +110,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
         this.campaign = setup.campaign();
         this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.workers = registry.workers;
+        this.told = registry.told;
         this.workers.clear(); // after a restart of this actor workers register again
         CampaignSpec.Builder spec = CampaignSpec.newBuilder().setCampaignId(setup.campaignId()).setSeed(campaign.seed())
                 .setReference(campaign.config().reference()).addAllRuntimes(campaign.config().runtimes())
@@ -219,6 +223,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
         }
         if (campaign.finished(now)) {
             replyTo.tell(NoWork.newBuilder().setFinished(true).build());
+            told.add(w.address());
             return true;
         }
         return false;

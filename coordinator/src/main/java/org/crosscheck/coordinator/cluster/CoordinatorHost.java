@@ -2,11 +2,17 @@ package org.crosscheck.coordinator.cluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.crosscheck.coordinator.campaign.Campaign;
 
@@ -57,5 +63,28 @@ public final class CoordinatorHost {
             }
         }
         return campaign.finish();
+    }
+
+    /**
+     * After the campaign: answers (every worker asking learns that it is over) until each worker node
+     * of the cluster has been told, for {@code min} at least (workers joining now learn it too) and
+     * {@code max} at most (a worker deep in a batch gives up by itself).
+     */
+    public void tellWorkers(Duration min, Duration max) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < max.toNanos()) {
+            if (System.nanoTime() - t0 >= min.toNanos() && untold().isEmpty()) return;
+            Thread.sleep(100);
+        }
+    }
+
+    /** Worker nodes of the cluster not yet told that the campaign is over. */
+    private List<Address> untold() {
+        List<Address> out = new ArrayList<>();
+        for (Member m : Cluster.get(node.system()).state().getMembers()) {
+            boolean alive = m.status() == MemberStatus.up() || m.status() == MemberStatus.joining() || m.status() == MemberStatus.weaklyUp();
+            if (alive && m.hasRole(Node.WORKER) && !registry.told.contains(m.address())) out.add(m.address());
+        }
+        return out;
     }
 }

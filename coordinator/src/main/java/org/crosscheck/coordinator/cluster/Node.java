@@ -2,7 +2,10 @@ package org.crosscheck.coordinator.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +33,42 @@ public final class Node implements AutoCloseable {
     public static final String COORDINATOR = "coordinator", WORKER = "worker";
 
     private final ActorSystem<Void> system;
+    private final ClusterPortGuard guard;
 
-    private Node(ActorSystem<Void> system) {
+    private Node(ActorSystem<Void> system, ClusterPortGuard guard) {
         this.system = system;
+        this.guard = guard;
     }
 
     /** Starts a node bound to {@code bind} (port 0: any free port); {@code publicHost} is how others reach it (null: the bind host). */
     public static Node start(List<String> roles, InetSocketAddress bind, String publicHost) {
-        return new Node(ActorSystem.create(Behaviors.empty(), SYSTEM, config(roles, bind, publicHost)));
+        return new Node(ActorSystem.create(Behaviors.empty(), SYSTEM, config(roles, bind, publicHost, bind)), null);
     }
 
-    static Config config(List<String> roles, InetSocketAddress bind, String publicHost) {
-        String host = bind.getHostString();
+    /**
+     * A node whose port {@code bind} is a {@link ClusterPortGuard}: what is not Artery's framing is
+     * closed there with a WARN naming the peer; Artery listens on a loopback port behind it.
+     */
+    public static Node startGuarded(List<String> roles, InetSocketAddress bind, String publicHost) throws IOException {
+        ClusterPortGuard guard = ClusterPortGuard.listen(bind, ConfigFactory.defaultReference());
+        try {
+            InetSocketAddress artery;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                artery = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+            }
+            InetSocketAddress advertised = new InetSocketAddress(bind.getHostString(), guard.port());
+            Config cfg = config(roles, advertised, publicHost, artery);
+            guard.forwardTo(artery);
+            return new Node(ActorSystem.create(Behaviors.empty(), SYSTEM, cfg), guard);
+        } catch (RuntimeException | IOException e) {
+            guard.close();
+            throw e;
+        }
+    }
+
+    /** Artery's configuration: others reach it at {@code canonical} ({@code publicHost} if given), it listens on {@code listen}. */
+    static Config config(List<String> roles, InetSocketAddress canonical, String publicHost, InetSocketAddress listen) {
+        String host = canonical.getHostString();
         String hocon = """
                 pekko {
                   loglevel = WARNING
@@ -82,7 +109,7 @@ public final class Node implements AutoCloseable {
                     run-by-jvm-shutdown-hook = off
                   }
                 }
-                """.formatted(publicHost != null ? publicHost : host, bind.getPort(), host, bind.getPort(), String.join(", ", roles));
+                """.formatted(publicHost != null ? publicHost : host, canonical.getPort(), listen.getHostString(), listen.getPort(), String.join(", ", roles));
         return ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference());
     }
 
@@ -126,6 +153,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        if (guard != null) guard.close();
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
