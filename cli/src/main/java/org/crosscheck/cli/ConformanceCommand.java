@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -13,6 +16,8 @@ import java.util.stream.Stream;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
 import org.crosscheck.runtime.Runtime;
+import org.crosscheck.coordinator.findings.AtomicFiles;
+import org.crosscheck.runtime.conformance.Expectations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +28,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs bpf_conformance .data tests on a runtime: one line per test (PASS, FAIL or SKIP with",
             "the reason), then 'conformance: RUNTIME passed N failed M skipped K'. Exit code 0 only",
-            "when no test failed; a malformed test counts as failed and names its file and line."
+            "when no test failed; a malformed test counts as failed and names its file and line.",
+            "A test passes when it ends as it expects: its r0, or the error it names (a decode",
+            "rejection, a verifier/loader/JIT rejection or a trap; any of them when it does not say).",
+            "A runtime's known failures (built in: conformance/RUNTIME-expected.txt) are pinned to",
+            "each test's sha256 and exact outcome: XFAIL only when both are unchanged, else FAIL."
         },
-        footer = {"", "Example:", "  crosscheck conformance --runtime interp ../shared/bpf_conformance/tests"})
+        footer = {"", "Examples:", "  crosscheck conformance --runtime interp ../shared/bpf_conformance/tests",
+            "  crosscheck conformance --runtime kernel --write-expected kernel-expected.txt ../shared/bpf_conformance/tests"})
 final class ConformanceCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,6 +51,15 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Option(names = "--exclude-groups", paramLabel = "G,G", description = "Skip tests that use any of these groups.")
     String exclude;
+
+    @Option(names = "--expected", paramLabel = "FILE", description = "The list of known failures to judge by, instead of the built-in one.")
+    Path expectedFile;
+
+    @Option(names = "--write-expected", paramLabel = "FILE",
+            description = "Write the list of known failures as this run found them to FILE: the list judged by (--expected, "
+                    + "else built in) with every failing test pinned to its hash and outcome, passing ones taken off; "
+                    + "comments and tests not run stay. The run's exit code is then 0 unless a test is malformed.")
+    Path writeExpected;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only failures and the summary line.")
     boolean quiet;
@@ -62,8 +81,11 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         List<Path> files = collect(paths, ".data");
         try (Runtime runtime = runtimeOptions.open()) {
-            TestRunner runner = new TestRunner(runtime, runtimeOptions.limits(), groups, maxCpu);
-            int passed = 0, failed = 0, skipped = 0, xfailed = 0;
+            Expectations expectations = expectations(runtime.name());
+            TestRunner runner = new TestRunner(runtime, runtimeOptions.limits(), groups, maxCpu, expectations);
+            int passed = 0, failed = 0, skipped = 0, xfailed = 0, malformed = 0;
+            Set<String> ran = new HashSet<>();
+            Map<String, Expectations.Entry> failing = new LinkedHashMap<>();
             for (Path f : files) {
                 TestRunner.Verdict v = runner.run(f);
                 switch (v.status()) {
@@ -75,12 +97,35 @@ final class ConformanceCommand implements Callable<Integer> {
                         xfailed++;
                     }
                 }
+                if (v.outcome() != null) {
+                    String name = f.getFileName().toString();
+                    ran.add(name);
+                    if (v.status() != TestRunner.Status.PASS) failing.put(name, Expectations.entry(name, Files.readAllBytes(f), v.outcome()));
+                } else if (v.status() == TestRunner.Status.FAIL) {
+                    malformed++;
+                }
                 if (!quiet || v.status() == TestRunner.Status.FAIL) out.println(v.line());
                 out.flush();
             }
-            if (xfailed > 0) out.println("expected failures: " + xfailed + " (counted as skipped; listed in " + Expectations.of(runtime.name()).source() + ")");
+            if (xfailed > 0) out.println("expected failures: " + xfailed + " (counted as skipped; listed in " + expectations.source() + ")");
             out.println("conformance: " + runtime.name() + " passed " + passed + " failed " + failed + " skipped " + skipped);
+            if (writeExpected != null) {
+                AtomicFiles.write(writeExpected, expectations.rewritten(ran, failing));
+                out.println("wrote " + writeExpected + ": " + failing.size() + " known failures of " + runtime.name());
+                return malformed == 0 ? 0 : 1;
+            }
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    private Expectations expectations(String runtime) {
+        if (expectedFile == null) return Expectations.builtIn(runtime);
+        try {
+            return Expectations.read(expectedFile);
+        } catch (IOException e) {
+            throw new UserError("--expected " + expectedFile + ": cannot read it (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--expected: " + e.getMessage());
         }
     }
 

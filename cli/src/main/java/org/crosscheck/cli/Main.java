@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             AsmCommand.class,
             DisasmCommand.class,
             PluginCommand.class,
+            ProbeCommand.class,
             CampaignCommand.class,
             CoordinatorCommand.class,
             WorkerCommand.class,

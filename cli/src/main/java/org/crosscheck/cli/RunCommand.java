@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.conformance.Expected;
 import org.crosscheck.runtime.Runtime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,11 +54,10 @@ final class RunCommand implements Callable<Integer> {
             if (o instanceof Outcome.Rejected r && verbose && r.log() != null) out.println(r.log());
             if (o instanceof Outcome.Returned r) printMemoryDiff(out, memory, r.memory());
             if (loaded.data() != null) {
-                // judged as the conformance command judges it: the expected r0, or for an error test no normal return
-                Long expected = loaded.data().expectedResult();
-                boolean ok = TestRunner.meets(expected, o);
-                out.println((ok ? "matches the test's expectation: " : "DIFFERS from the test's expectation: ")
-                        + TestRunner.expectation(expected, loaded.data().expectedError()));
+                // judged as the conformance command judges it: the outcome the test expects (Expected)
+                Expected expected = Expected.of(loaded.data());
+                boolean ok = expected.meets(o);
+                out.println((ok ? "matches the test's expectation: " : "DIFFERS from the test's expectation: ") + expected.describe());
                 return ok ? 0 : 1;
             }
             return 0;

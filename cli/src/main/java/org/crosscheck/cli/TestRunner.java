@@ -1,5 +1,7 @@
 package org.crosscheck.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -12,38 +14,53 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
+import org.crosscheck.runtime.conformance.Expectations;
+import org.crosscheck.runtime.conformance.Expected;
+import org.crosscheck.runtime.dpdk.DpdkProbe;
 
-/** Runs one .data test on one runtime and judges it against the test's expectation. */
+/**
+ * Runs one .data test on one runtime and judges it against the outcome the test expects
+ * ({@link Expected}), then against the runtime's list of known failures ({@link Expectations}).
+ */
 final class TestRunner {
-    /** XFAIL: failed as the runtime's expectations file says it does (counted with the skipped). */
+    /** XFAIL: failed exactly as the runtime's list says it does (counted with the skipped). */
     enum Status { PASS, FAIL, SKIP, XFAIL }
 
-    record Verdict(Status status, String line) {}
+    /** A verdict; {@code outcome} is what the runtime did (null when it did not run: malformed, skipped, not decoded). */
+    record Verdict(Status status, String line, Outcome outcome) {}
 
     private final Runtime runtime;
     private final Limits limits;
     private final Set<Group> groups;
     private final CpuVersion maxCpu;
     private final Expectations expected;
+    /** What the runtime itself does with each test, when it has a probe list (DPDK): its skips are checked against it. */
+    private final Expectations probe;
 
-    TestRunner(Runtime runtime, Limits limits, Set<Group> groups, CpuVersion maxCpu) {
+    TestRunner(Runtime runtime, Limits limits, Set<Group> groups, CpuVersion maxCpu, Expectations expected) {
         this.runtime = runtime;
         this.limits = limits;
         this.groups = groups;
         this.maxCpu = maxCpu;
-        this.expected = Expectations.of(runtime.name());
+        this.expected = expected;
+        this.probe = DpdkProbe.listFor(runtime.name());
     }
 
-    /** Judges a test, then applies the runtime's list of known failures: listed and failing is
-     * XFAIL, listed but passing is a FAIL (the list must stay exact). */
+    /** Judges a test, then by the list: a listed test is XFAIL only when its content and outcome are the listed ones. */
     Verdict run(Path file) {
         Verdict v = judge(file);
-        String reason = expected.reason(file.getFileName().toString());
-        if (reason == null) return v;
-        return switch (v.status()) {
-            case FAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + reason + " [" + v.line().replaceFirst("^FAIL \\S+: ", "") + "]");
-            case PASS -> new Verdict(Status.FAIL, "FAIL " + file + ": passes but " + expected.source() + " lists it as failing (" + reason + ")");
-            default -> v;
+        if (v.outcome() == null || v.status() == Status.SKIP) return v;
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new Verdict(Status.FAIL, "FAIL " + file + ": cannot read it again (" + e.getMessage() + ")", null);
+        }
+        Expectations.Judgement j = expected.judge(file.getFileName().toString(), content, v.status() == Status.PASS, v.outcome());
+        return switch (j.status()) {
+            case PASS -> v;
+            case XFAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + j.why(), v.outcome());
+            case FAIL -> j.why().isEmpty() ? v : new Verdict(Status.FAIL, "FAIL " + file + ": " + j.why(), v.outcome());
         };
     }
 
@@ -51,14 +68,23 @@ final class TestRunner {
         DataFile data;
         Assembler.Assembled asm;
         byte[] memory;
-        Long expected;
+        Expected want;
         try {
             data = DataFile.read(file);
-            asm = data.program();
+            want = Expected.of(data);
             memory = data.memory();
-            expected = data.expectedResult();
         } catch (IsaException e) {
-            return new Verdict(Status.FAIL, "FAIL " + e.getMessage());
+            return new Verdict(Status.FAIL, "FAIL " + e.getMessage(), null);
+        }
+        try {
+            asm = data.program();
+        } catch (DataFile.Undecodable e) {
+            // the words are not a program: the one outcome that is judged before any runtime
+            return want.meetsDecodeRejection()
+                    ? new Verdict(Status.PASS, "PASS " + file + " (decode rejection: " + e.getMessage() + ")", null)
+                    : new Verdict(Status.FAIL, "FAIL " + e.getMessage() + " (the test expects " + want.describe() + ")", null);
+        } catch (IsaException e) {
+            return new Verdict(Status.FAIL, "FAIL " + e.getMessage(), null);
         }
         Program p = asm.program();
         Set<Group> missing = EnumSet.copyOf(p.groups());
@@ -68,30 +94,50 @@ final class TestRunner {
         Set<Group> lacking = EnumSet.copyOf(p.groups());
         lacking.removeAll(runtime.capabilities().groups());
         if (!lacking.isEmpty()) return skip(file, runtime.name() + " does not support " + lacking);
+        if (data.noJitReason() != null && runtime.compiles()) return skip(file, "the test says no jit (" + data.noJitReason() + ")");
         Outcome o = runtime.run(p, memory, limits);
+        Verdict probed = checkProbe(file, o);
+        if (probed != null) return probed;
         if (o instanceof Outcome.Unsupported u) return skip(file, u.what());
-        String where = file + ":" + data.expectationLine();
-        if (!meets(expected, o)) {
+        if (!want.meets(o)) {
             String got = o.describe();
             if (o instanceof Outcome.Trapped t) got += " [line " + asm.lineOfPc(t.pc()) + "]";
-            return new Verdict(Status.FAIL, "FAIL " + where + ": expected " + expectation(expected, data.expectedError()) + ", got " + got);
+            return new Verdict(Status.FAIL, "FAIL " + file + ":" + data.expectationLine() + ": expected " + want.describe() + ", got " + got, o);
         }
-        return new Verdict(Status.PASS, "PASS " + file + (expected != null ? "" : " (" + o.describe() + ")"));
+        return new Verdict(Status.PASS, "PASS " + file + (want.kind() == Expected.Kind.VALUE ? "" : " (" + o.describe() + ")"), o);
     }
 
-    /** Whether an outcome is what a test expects: its r0, or for a test without a result (an error test) any end but returning. */
-    static boolean meets(Long expected, Outcome o) {
-        if (expected != null) return o instanceof Outcome.Returned r && r.r0Is(expected);
-        return !(o instanceof Outcome.Returned);
-    }
-
-    /** A test's expectation in words: {@code r0 = 0x11}, {@code an error "Invalid"}. */
-    static String expectation(Long expected, String error) {
-        if (expected != null) return "r0 = 0x" + Long.toHexString(expected);
-        return "an error" + (error == null || error.isEmpty() ? "" : " \"" + error + "\"");
+    /**
+     * Against the probe list: our up-front skip (the runtime's own list of encodings it lacks) must be
+     * what the runtime itself does; null when the list has no say.
+     */
+    private Verdict checkProbe(Path file, Outcome o) {
+        Expectations.Entry e = probe.entries().get(file.getFileName().toString());
+        if (e == null) return null;
+        String hash;
+        try {
+            hash = Expectations.hash(Files.readAllBytes(file));
+        } catch (IOException x) {
+            return new Verdict(Status.FAIL, "FAIL " + file + ": cannot read it again (" + x.getMessage() + ")", null);
+        }
+        String where = probe.source() + ":" + e.line();
+        if (!hash.equals(e.hash())) {
+            return new Verdict(Status.FAIL, "FAIL " + file + ": its content changed since " + where + " probed it: run crosscheck probe --runtime "
+                    + runtime.name().replace("-instrumented", "") + " again", null);
+        }
+        boolean dpdkRefuses = e.outcome().startsWith(DpdkProbe.UNSUPPORTED);
+        if (dpdkRefuses && o instanceof Outcome.Unsupported u) return skip(file, u.what() + "; the probe agrees (" + e.outcome() + ")");
+        if (dpdkRefuses) {
+            return new Verdict(Status.FAIL, "FAIL " + file + ": " + where + " says " + e.outcome() + ", but " + runtime.name()
+                    + "'s own list of encodings it lacks lets the test through (" + o.describe() + ")", o);
+        }
+        if (o instanceof Outcome.Unsupported u) {
+            return new Verdict(Status.FAIL, "FAIL " + file + ": " + runtime.name() + " skips it (" + u.what() + "), but " + where + " says: " + e.outcome(), null);
+        }
+        return null;
     }
 
     private static Verdict skip(Path file, String why) {
-        return new Verdict(Status.SKIP, "SKIP " + file + ": " + why);
+        return new Verdict(Status.SKIP, "SKIP " + file + ": " + why, null);
     }
 }

@@ -23,6 +23,17 @@ public final class DataFile {
     private static final Set<String> KNOWN = Set.of("asm", "raw", "mem", "result", "error", "error pattern", "no jit",
             "description", "c", "no register offset", "reload", "unload", "pyelf");
 
+    /**
+     * The instruction words of a {@code raw} section are not a program (an unknown opcode, a reserved
+     * field set, half an lddw): a malformed file unless the test expects an error, for which it is the
+     * outcome "decode rejection".
+     */
+    public static final class Undecodable extends IsaException {
+        Undecodable(String file, int line, String problem) {
+            super(file, line, problem);
+        }
+    }
+
     /** One section: its name, the line of its header and its body lines (comments removed where they apply). */
     public record Section(String name, int line, List<String> body) {
         public String text() {
@@ -128,6 +139,13 @@ public final class DataFile {
         } else if (!sections.containsKey("result") && !sections.containsKey("error") && !sections.containsKey("error pattern")) {
             f.program(); // a broken line of the program comes before the end of the file
             throw new IsaException(name, rows.length, "no expectation: the file needs a 'result' or 'error' section (end of file)");
+        } else {
+            try {
+                f.program();
+            } catch (Undecodable e) {
+                // an error test may expect exactly that: program() says it again to the runner
+                if (!sections.containsKey("error") && !sections.containsKey("error pattern")) throw e;
+            }
         }
         // Parse eagerly so that every syntax error surfaces at read time.
         f.memory();
@@ -196,7 +214,7 @@ public final class DataFile {
             p = Program.decode(code);
         } catch (DecodeException e) {
             int lineNo = e.index() < slotLines.size() ? slotLines.get(e.index()) : raw.line();
-            throw new IsaException(name, lineNo, e.problem());
+            throw new Undecodable(name, lineNo, e.problem());
         }
         int[] lines = new int[p.insns().size()];
         for (int k = 0; k < lines.length; k++) lines[k] = slotLines.get(p.pcOf(k));
@@ -250,6 +268,25 @@ public final class DataFile {
     public String expectedError() {
         Section s = sections.get("error");
         return s == null ? null : s.text().strip();
+    }
+
+    /** uBPF's {@code error pattern}: a regular expression the error should match, or null. */
+    public java.util.regex.Pattern expectedErrorPattern() throws IsaException {
+        Section s = sections.get("error pattern");
+        if (s == null) return null;
+        try {
+            return java.util.regex.Pattern.compile(s.text().strip());
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IsaException(name, s.line(), "invalid error pattern: " + e.getDescription());
+        }
+    }
+
+    /** uBPF's {@code no jit}: why the test is not run on a JIT, or null. */
+    public String noJitReason() {
+        Section s = sections.get("no jit");
+        if (s == null) return null;
+        String t = s.text().strip();
+        return t.isEmpty() ? "no reason given" : t;
     }
 
     /** Line of the expectation (result or error section header), for failure reports. */

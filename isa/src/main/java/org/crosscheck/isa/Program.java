@@ -131,6 +131,46 @@ public final class Program {
         return pcOf[index];
     }
 
+    /** Where control may go after the instruction at slot {@code pc} within its function (a call returns to the next one). */
+    public int[] successors(int pc) {
+        Insn i = atSlot[pc];
+        int fall = pc + i.slots();
+        return switch (i.op().shape) {
+            case EXIT -> new int[0];
+            case JA, JA32 -> new int[] {pc + 1 + i.jumpOffset()};
+            case JMP_IMM, JMP_REG -> new int[] {fall, pc + 1 + i.jumpOffset()};
+            default -> new int[] {fall};
+        };
+    }
+
+    /** Whether some path from an instruction comes back to it (DPDK's validator refuses such a program; a backward jump alone is no loop). */
+    public boolean hasLoop() {
+        byte[] state = new byte[atSlot.length]; // 0 unseen, 1 on the current path, 2 done
+        for (int root = 0; root < atSlot.length; root++) {
+            if (atSlot[root] == null || state[root] != 0) continue;
+            java.util.ArrayDeque<int[]> stack = new java.util.ArrayDeque<>(); // {pc, next successor}
+            stack.push(new int[] {root, 0});
+            state[root] = 1;
+            while (!stack.isEmpty()) {
+                int[] top = stack.peek();
+                int[] succ = successors(top[0]);
+                if (top[1] == succ.length) {
+                    state[top[0]] = 2;
+                    stack.pop();
+                    continue;
+                }
+                int s = succ[top[1]++];
+                if (s < 0 || s >= atSlot.length || atSlot[s] == null) continue;
+                if (state[s] == 1) return true;
+                if (state[s] == 0) {
+                    state[s] = 1;
+                    stack.push(new int[] {s, 0});
+                }
+            }
+        }
+        return false;
+    }
+
     /** The conformance groups the program uses, computed from its instructions. */
     public Set<Group> groups() {
         return groups;

@@ -1,7 +1,9 @@
 package org.crosscheck.isa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -67,5 +69,18 @@ class DecoderTest {
         assertEquals(Op.LDDW_MAP_VALUE, p.at(0).op());
         assertEquals("lddw %r1, map_value 3, 8", p.at(0).toString());
         assertEquals("r1 = map_val(map_by_fd(3)) + 8 ll", Disassembler.llvm(p.at(0)));
+    }
+
+    @Test
+    void aLoopIsACycleOfJumpsNotABackwardJump() throws Exception {
+        Program back = Program.of(Insn.imm(Op.MOV64_IMM, 0, 3), Insn.of(Op.JA, 0, 0, 1, 0), Insn.of(Op.EXIT), Insn.of(Op.JA, 0, 0, -2, 0), Insn.of(Op.EXIT));
+        assertFalse(back.hasLoop());
+        Program loop = Program.of(Insn.imm(Op.MOV64_IMM, 0, 3), Insn.imm(Op.SUB64_IMM, 0, 1), Insn.of(Op.JNE_IMM, 0, 0, -2, 0), Insn.of(Op.EXIT));
+        assertTrue(loop.hasLoop());
+        Program self = Program.of(Insn.of(Op.JA, 0, 0, -1, 0), Insn.of(Op.EXIT));
+        assertTrue(self.hasLoop());
+        // an lddw's second slot is no instruction to land on
+        Program lddw = Program.of(Insn.imm(Op.LDDW, 0, 7), Insn.of(Op.EXIT));
+        assertFalse(lddw.hasLoop());
     }
 }

@@ -18,6 +18,11 @@ public interface Runtime extends AutoCloseable {
     /** What this runtime can load: a campaign's generator sends only that, so every program it sends can load. */
     Capabilities capabilities();
 
+    /** Whether it compiles programs to machine code (a JIT): a test marked {@code -- no jit} is skipped on it. */
+    default boolean compiles() {
+        return false;
+    }
+
     /** Empty when the runtime can run here, else why not (and what to install or change). */
     default Optional<String> unavailableReason() {
         return Optional.empty();

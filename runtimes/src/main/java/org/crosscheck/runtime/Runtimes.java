@@ -31,6 +31,7 @@ public final class Runtimes {
                 IN_EXECUTOR.put(DpdkRuntime.name(m, instrumented), () -> new DpdkRuntime(m, instrumented));
             }
         }
+        for (DpdkRuntime.Mode m : DpdkRuntime.Mode.values()) IN_EXECUTOR.put(DpdkRuntime.probeSpec(m).name(), () -> DpdkRuntime.unchecked(m));
     }
 
 

@@ -51,7 +51,7 @@ final class UnwrittenRegisters {
                     || i.op().shape == Shape.CALL_RUNTIME || i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND) {
                 out = (out & ~CALLER_SAVED) | R0;
             }
-            for (int succ : successors(i, k)) {
+            for (int succ : p.successors(k)) {
                 if (succ < entry || succ >= end) continue;
                 int merged = written[succ] == -1 ? out : written[succ] & out;
                 if (merged != written[succ]) {
@@ -73,16 +73,5 @@ final class UnwrittenRegisters {
             else if ((op & 1) != 0) w |= 1 << i.src(); // fetch forms and xchg: src = the old value
         }
         return w;
-    }
-
-    private static int[] successors(Insn i, int k) {
-        Shape s = i.op().shape;
-        int fall = k + i.slots();
-        return switch (s) {
-            case EXIT -> new int[0];
-            case JA, JA32 -> new int[] {k + 1 + i.jumpOffset()};
-            case JMP_IMM, JMP_REG -> new int[] {fall, k + 1 + i.jumpOffset()};
-            default -> new int[] {fall};
-        };
     }
 }

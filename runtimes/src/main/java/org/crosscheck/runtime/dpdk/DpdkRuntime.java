@@ -55,6 +55,7 @@ public final class DpdkRuntime implements Runtime {
 
     private final Mode mode;
     private final boolean instrumented;
+    private final boolean checked;
     private final int prologue;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment prm = arena.allocate(RteBpf.PRM_SIZE, 8);
@@ -68,8 +69,14 @@ public final class DpdkRuntime implements Runtime {
     }
 
     public DpdkRuntime(Mode mode, boolean instrumented) {
+        this(mode, instrumented, true);
+    }
+
+    /** {@code checked}: refuse up front what {@link #unsupported(Program)} names; unchecked, DPDK itself says (the probe). */
+    DpdkRuntime(Mode mode, boolean instrumented, boolean checked) {
         this.mode = mode;
         this.instrumented = instrumented;
+        this.checked = checked;
         this.prologue = instrumented ? INSTRUMENTED_PROLOGUE : 1;
     }
 
@@ -81,6 +88,11 @@ public final class DpdkRuntime implements Runtime {
     @Override
     public String name() {
         return name(mode, instrumented);
+    }
+
+    @Override
+    public boolean compiles() {
+        return mode == Mode.JIT;
     }
 
     /** DPDK supports parts of these (see {@link #UNSUPPORTED}); callx and packet loads not at all. */
@@ -105,15 +117,29 @@ public final class DpdkRuntime implements Runtime {
         int pc = 0;
         for (Insn i : program.insns()) {
             if (UNSUPPORTED.contains(i.op())) return "dpdk does not load " + i.op().mnemonic + " (pc " + pc + ")";
-            if (i.op().shape.isJump() && i.op() != Op.CALL_LOCAL && i.jumpOffset() < 0) return "dpdk refuses loops: backward jump at pc " + pc;
             pc += i.slots();
         }
-        return null;
+        return program.hasLoop() ? "dpdk refuses loops (its validator refuses any cycle of jumps)" : null;
     }
 
     /** What the parent of the executor knows of {@code mode} without loading DPDK. */
     public static ExecutorRuntime.Spec spec(Mode mode, boolean instrumented) {
-        return new ExecutorRuntime.Spec(name(mode, instrumented), CAPABILITIES, DpdkRuntime::poisons);
+        return new ExecutorRuntime.Spec(name(mode, instrumented), CAPABILITIES, DpdkRuntime::poisons, mode == Mode.JIT);
+    }
+
+    /**
+     * {@code mode} without the up-front check, in an executor: what DPDK itself does with any program
+     * ({@code crosscheck probe}). Not a runtime users name.
+     */
+    public static ExecutorRuntime.Spec probeSpec(Mode mode) {
+        return new ExecutorRuntime.Spec(name(mode, false) + PROBE, CAPABILITIES, DpdkRuntime::poisons, mode == Mode.JIT);
+    }
+
+    static final String PROBE = "-probe";
+
+    /** The in-executor side of {@link #probeSpec}. */
+    public static DpdkRuntime unchecked(Mode mode) {
+        return new DpdkRuntime(mode, false, false);
     }
 
     /** A program that does not end in exit corrupts DPDK's heap while it is loaded: the executor is not reused after it. */
@@ -126,7 +152,7 @@ public final class DpdkRuntime implements Runtime {
     public synchronized Outcome run(Program program, byte[] memory, Limits limits) {
         Optional<String> unavailable = unavailableReason();
         if (unavailable.isPresent()) return new Outcome.Unsupported("dpdk unavailable: " + unavailable.get());
-        String why = unsupported(program);
+        String why = checked ? unsupported(program) : null;
         if (why != null) return new Outcome.Unsupported(why);
         return loadAndRun(program, memory);
     }

@@ -30,7 +30,7 @@ import org.crosscheck.runtime.Runtime;
  */
 public final class ExecutorRuntime implements Runtime {
     /** What the parent knows without starting a child; {@code poisons}: programs after which a child is not reused. */
-    public record Spec(String name, Capabilities capabilities, Predicate<Program> poisons) {}
+    public record Spec(String name, Capabilities capabilities, Predicate<Program> poisons, boolean compiles) {}
 
     /** The JVM's fatal error banner: {@code #  SIGSEGV (0xb) at pc=0x..., pid=..., tid=...} and the problematic frame. */
     private static final java.util.regex.Pattern FATAL_SIGNAL = java.util.regex.Pattern.compile(
@@ -57,6 +57,11 @@ public final class ExecutorRuntime implements Runtime {
     @Override
     public Capabilities capabilities() {
         return spec.capabilities();
+    }
+
+    @Override
+    public boolean compiles() {
+        return spec.compiles();
     }
 
     /** Asks a child (started once for this, then kept): only it knows whether the runtime can run here. */

@@ -57,6 +57,11 @@ public final class Jit implements Runtime {
     }
 
     @Override
+    public boolean compiles() {
+        return true;
+    }
+
+    @Override
     public Capabilities capabilities() {
         return Capabilities.all();
     }

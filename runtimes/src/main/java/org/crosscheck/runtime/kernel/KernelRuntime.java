@@ -100,6 +100,12 @@ public class KernelRuntime implements Runtime {
         return mode.runtimeName;
     }
 
+    /** The host kernel's JIT is always on (CONFIG_BPF_JIT_ALWAYS_ON), as on most distributions. */
+    @Override
+    public boolean compiles() {
+        return true;
+    }
+
     /**
      * All groups: the kernel's own verifier decides what it accepts (callx, for one, it refuses).
      * Faithful, no helper calls: the kernel's helper 5 is bpf_ktime_get_ns, not the reference's unwind (a

@@ -63,7 +63,11 @@ class ExecutorRuntimeTest {
         assertEquals("unsupported: dpdk does not load sdiv (pc 0)", sdiv.describe());
         Outcome loop = jit.run(Program.of(Insn.imm(Op.MOV64_IMM, 0, 3), Insn.imm(Op.SUB64_IMM, 0, 1),
                 Insn.of(Op.JNE_IMM, 0, 0, -2, 0), Insn.of(Op.EXIT)), new byte[0], Limits.DEFAULT);
-        assertEquals("unsupported: dpdk refuses loops: backward jump at pc 2", loop.describe());
+        assertEquals("unsupported: dpdk refuses loops (its validator refuses any cycle of jumps)", loop.describe());
+        // a jump backwards to an exit is no loop: DPDK loads it (the probe found the old check skipped three shared tests so)
+        Outcome back = jit.run(Program.of(Insn.imm(Op.MOV64_IMM, 0, 3), Insn.of(Op.JEQ_IMM, 0, 0, 1, 3), Insn.of(Op.EXIT), Insn.of(Op.JEQ_IMM, 0, 0, -2, 3), Insn.of(Op.EXIT)),
+                new byte[0], Limits.DEFAULT);
+        assertEquals("r0 = 0x3 (3)", back.describe());
     }
 
     @Test

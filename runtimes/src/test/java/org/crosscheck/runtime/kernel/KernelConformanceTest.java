@@ -1,30 +1,27 @@
 package org.crosscheck.runtime.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
+import org.crosscheck.runtime.conformance.Expectations;
+import org.crosscheck.runtime.conformance.Expected;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every bpf_conformance test through the kernel: a test passes (r0 as expected) unless
- * conformance/kernel-expected.txt lists it, and then it must fail with the listed reason.
+ * Every bpf_conformance test through the kernel: a test ends as it expects unless
+ * conformance/kernel-expected.txt lists it, and then it must have the listed hash and end with the
+ * listed outcome.
  */
 class KernelConformanceTest {
     private static KernelRuntime kernel;
@@ -34,23 +31,10 @@ class KernelConformanceTest {
         kernel = KernelTests.kernel();
     }
 
-    static Map<String, String> expectedFailures() throws IOException {
-        Map<String, String> out = new HashMap<>();
-        try (var in = KernelConformanceTest.class.getClassLoader().getResourceAsStream("conformance/kernel-expected.txt")) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) continue;
-                String[] kv = line.strip().split("\\s+", 2);
-                out.put(kv[0], kv[1]);
-            }
-        }
-        return out;
-    }
-
     @TestFactory
     Stream<DynamicTest> conformance() throws IOException {
         Path dir = Path.of(System.getProperty("crosscheck.shared", "../../shared"), "bpf_conformance", "tests");
-        Map<String, String> expected = expectedFailures();
+        Expectations expected = Expectations.builtIn("kernel");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(f -> f.toString().endsWith(".data")).sorted().toList();
@@ -59,14 +43,10 @@ class KernelConformanceTest {
         return files.stream().map(f -> dynamicTest(f.getFileName().toString(), () -> {
             DataFile data = DataFile.read(f);
             Outcome o = kernel.run(data.program().program(), data.memory(), Limits.DEFAULT);
-            boolean passes = o instanceof Outcome.Returned r && r.r0Is(data.expectedResult());
-            String listed = expected.get(f.getFileName().toString());
-            if (listed == null) {
-                assertTrue(passes, "expected r0 = 0x" + Long.toHexString(data.expectedResult()) + ", got " + o.describe());
-            } else {
-                assertFalse(passes, "passes but kernel-expected.txt lists it: " + listed);
-                assertEquals(listed, "verifier: " + ((Outcome.Rejected) o).reason(), "the listed reason is no longer the kernel's");
-            }
+            Expected want = Expected.of(data);
+            Expectations.Judgement j = expected.judge(f.getFileName().toString(), Files.readAllBytes(f), want.meets(o), o);
+            assertNotEquals(Expectations.Status.FAIL, j.status(), () -> j.why().isEmpty() ? "expected " + want.describe()
+                    + ", got " + o.describe() : j.why());
         }));
     }
 }
