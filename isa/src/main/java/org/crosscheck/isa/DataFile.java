@@ -16,12 +16,14 @@ import java.util.Set;
  * A {@code .data} test: the sections of bpf_conformance ({@code asm raw mem result error}, ignoring
  * {@code c} and {@code no register offset}) plus uBPF's extensions ({@code error pattern},
  * {@code no jit}, {@code description}, {@code asm @ FILE}, {@code mem @ FILE}, {@code reload},
- * {@code unload}, {@code pyelf}). Any other section is an error naming its line.
+ * {@code unload}, {@code pyelf}, {@code test_jit}; a {@code mem} line may carry a hexdump's offset
+ * prefix ending in ':'; a test may give both a result and an error, and then wants the error). Any
+ * other section is an error naming its line.
  */
 public final class DataFile {
     /** Sections we read; the value says whether its body is kept. */
     private static final Set<String> KNOWN = Set.of("asm", "raw", "mem", "result", "error", "error pattern", "no jit",
-            "description", "c", "no register offset", "reload", "unload", "pyelf");
+            "description", "c", "no register offset", "reload", "unload", "pyelf", "test_jit");
 
     /**
      * The instruction words of a {@code raw} section are not a program (an unknown opcode, a reserved
@@ -103,7 +105,7 @@ public final class DataFile {
                 sectionName = sectionName.toLowerCase(Locale.ROOT);
                 if (!KNOWN.contains(sectionName)) {
                     throw new IsaException(name, lineNo, "unknown section '-- " + header + "' (known: asm, raw, mem, result, error, "
-                            + "error pattern, no jit, description, c, no register offset, reload, unload, pyelf)");
+                            + "error pattern, no jit, test_jit, description, c, no register offset, reload, unload, pyelf)");
                 }
                 if (sections.containsKey(sectionName)) throw new IsaException(name, lineNo, "section '" + sectionName + "' appears twice");
                 current = sectionName;
@@ -227,9 +229,15 @@ public final class DataFile {
         if (mem == null) return new byte[0];
         StringBuilder hex = new StringBuilder();
         for (int k = 0; k < mem.body().size(); k++) {
-            for (String tok : stripComment(mem.body().get(k)).trim().split("\\s+")) {
+            String line = stripComment(mem.body().get(k));
+            int colon = line.lastIndexOf(':');
+            if (colon >= 0) line = line.substring(colon + 1); // uBPF: a hexdump's offset prefix ("00000010:")
+            for (String tok : line.trim().split("\\s+")) {
                 if (tok.isEmpty()) continue;
-                if (!tok.matches("[0-9a-fA-F]{2}")) throw new IsaException(name, mem.line() + 1 + k, "invalid memory byte '" + tok + "' (two hex digits)");
+                // bytes, or runs of them as a hexdump groups them ("4455")
+                if (!tok.matches("([0-9a-fA-F]{2})+")) {
+                    throw new IsaException(name, mem.line() + 1 + k, "invalid memory byte '" + tok + "' (two hex digits, or an even run of them)");
+                }
                 hex.append(tok);
             }
         }

@@ -41,15 +41,39 @@ class DataFileTest {
     @Test
     void errorsNameTheLine() {
         assertEquals("x.data:3: unknown section '-- bogus' (known: asm, raw, mem, result, error, error pattern, no jit, "
-                        + "description, c, no register offset, reload, unload, pyelf)",
+                        + "test_jit, description, c, no register offset, reload, unload, pyelf)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- bogus\n", "x.data", null)).getMessage());
-        assertEquals("x.data:4: invalid memory byte 'zz' (two hex digits)",
+        assertEquals("x.data:4: invalid memory byte 'zz' (two hex digits, or an even run of them)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- mem\nzz\n-- result\n0", "x.data", null)).getMessage());
         assertEquals("x.data:5: invalid result 'abc'",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n\n-- result\nabc\n", "x.data", null)).getMessage());
         IsaException e = assertThrows(IsaException.class,
                 () -> DataFile.parse("-- raw\n07 00 01 00 01 00 00 00\n95 00 00 00 00 00 00 00\n-- error\n", "x.data", null).program());
         assertEquals("x.data:2: instruction 0: 0x07 add: reserved field offset must be 0, is 1", e.getMessage());
+    }
+
+    /**
+     * uBPF's dialect: a test_jit note, a hexdump-prefixed memory, a result beside an error (the error
+     * is what is expected), an error pattern (a bad one names its line), no jit with and without a
+     * reason, and instruction words that do not decode under an error (read; program() says why).
+     */
+    @Test
+    void uBpfsDialectReads() throws Exception {
+        DataFile t = DataFile.parse("-- asm\nldxdw %r0, [%r0+96]\nexit\n-- result\n0xffffffffffffffff\n-- error pattern\nuBPF error: out of bounds\n"
+                + "-- test_jit\nThe JIT catches it\n-- mem\n00000000: 00 11 22 33\n00000004: 4455\n", "u.data", null);
+        assertEquals("uBPF error: out of bounds", t.expectedErrorPattern().pattern());
+        assertEquals(-1L, t.expectedResult());
+        assertEquals("001122334455", java.util.HexFormat.of().formatHex(t.memory()));
+        assertEquals(null, t.noJitReason());
+        assertEquals("JIT and interpreter differ", DataFile.parse("-- asm\nexit\n-- result\n0\n-- no jit\nJIT and interpreter differ\n", "n.data", null).noJitReason());
+        assertEquals("no reason given", DataFile.parse("-- asm\nexit\n-- result\n0\n-- no jit\n", "n.data", null).noJitReason());
+        assertEquals("p.data:4: invalid error pattern: Unclosed group",
+                assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n\n-- error pattern\n(oops\n", "p.data", null).expectedErrorPattern()).getMessage());
+        DataFile undecodable = DataFile.parse("-- raw\n0x0000000000000018\n0x0000000000000100\n0x0000000000000095\n-- error\nFailed to load code: invalid lddw\n", "l.data", null);
+        IsaException why = assertThrows(DataFile.Undecodable.class, undecodable::program);
+        assertEquals("l.data:3: instruction 1: second slot of lddw must have opcode, registers and offset 0 (is opcode 0x00 regs 0x01 offset 0)", why.getMessage());
+        // with a result instead, the file is malformed at read time
+        assertThrows(DataFile.Undecodable.class, () -> DataFile.parse("-- raw\n0x0000000000000018\n0x0000000000000100\n0x0000000000000095\n-- result\n0\n", "l.data", null));
     }
 
     /**
