@@ -5,13 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.isa.Program;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "asm",
         description = {
@@ -19,10 +17,7 @@ import picocli.CommandLine.Spec;
             "prints the encoding, one instruction slot of 8 hex bytes per line; -o writes raw bytes."
         },
         footer = {"", "Example:", "  crosscheck asm prog.s -o prog.bin"})
-final class AsmCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class AsmCommand extends CliCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the raw program bytes here instead.")
     Path output;
 
@@ -37,10 +32,10 @@ final class AsmCommand implements Callable<Integer> {
             Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".asm", ".tmp");
             Files.write(tmp, code);
             Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            spec.commandLine().getOut().println("wrote " + code.length + " bytes (" + p.slotCount() + " slots) to " + output);
+            out().println("wrote " + code.length + " bytes (" + p.slotCount() + " slots) to " + output);
             return 0;
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         HexFormat hex = HexFormat.ofDelimiter(" ");
         for (int i = 0; i < code.length; i += 8) out.println(hex.formatHex(code, i, i + 8));
         return 0;

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -39,7 +38,6 @@ import org.crosscheck.runtime.kernel.KernelConcurrentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "bench",
         description = {
@@ -60,10 +58,7 @@ import picocli.CommandLine.Spec;
             "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
             "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class BenchCommand extends CliCommand {
     @Parameters(paramLabel = "RUNTIME", description = "The runtime to measure: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
     String runtimeName;
 
@@ -108,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
@@ -133,16 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Runtime runtime;
-        try {
-            runtime = Runtimes.create(runtimeName);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        try (runtime) {
-            runtime.unavailableReason().ifPresent(why -> {
-                throw new UserError("runtime " + runtimeName + " is not available here: " + why);
-            });
+        try (Runtime runtime = RuntimeOptions.available(runtimeName)) {
             Path cBinary = runtimeName.equals("kernel") && !noC && !generated ? buildC(out) : null;
             String what = runtimeName.equals("kernel") ? "load + run + read back + close"
                     : runtimeName.startsWith("dpdk-") ? "executor round trip + rte_bpf_load + run + destroy" : "run";

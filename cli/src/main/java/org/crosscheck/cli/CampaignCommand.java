@@ -6,7 +6,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.crosscheck.coordinator.campaign.Campaign;
@@ -20,7 +19,6 @@ import org.crosscheck.worker.LocalCampaign;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "campaign",
         description = {
@@ -35,15 +33,12 @@ import picocli.CommandLine.Spec;
             "  crosscheck campaign --runtimes interp,jit,kernel --duration 10m --workdir work",
             "  crosscheck campaign --runtimes interp,interp-mutant:sdiv-overflow --groups divmul64 --duration 60s",
             "  crosscheck campaign --list-mutants"})
-final class CampaignCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class CampaignCommand extends CliCommand {
     @Mixin
     CampaignOptions options;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: number of cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Prometheus endpoint and live view, 'off' to disable (default: "
             + AUTO_METRICS + ").")
@@ -54,7 +49,7 @@ final class CampaignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (listMutants) {
             Mutants.names().forEach(out::println);
             return 0;
@@ -62,7 +57,7 @@ final class CampaignCommand implements Callable<Integer> {
         options.pluginOptions.define();
         List<Runtime> rts = options.runtimes(true);
         // a litmus run keeps every CPU busy by itself: one test at a time unless asked otherwise
-        int nThreads = threads != null ? threads : options.litmus ? 1 : java.lang.Runtime.getRuntime().availableProcessors();
+        int nThreads = threads.resolve(options.litmus ? 1 : ThreadsOption.cores());
         CampaignConfig cfg = options.config(rts, nThreads);
         CampaignOptions.checkWorkdir(cfg.workdir());
         try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {

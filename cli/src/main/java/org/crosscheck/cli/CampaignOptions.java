@@ -126,12 +126,7 @@ final class CampaignOptions {
         }
         List<Runtime> out = new ArrayList<>();
         for (String n : names) {
-            Runtime r;
-            try {
-                r = Runtimes.create(n);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
+            Runtime r = RuntimeOptions.create(n);
             var why = r.unavailableReason();
             if (why.isPresent() && (mustRun || list == null)) {
                 if (list != null) throw new UserError("runtime " + n + " is not available here: " + why.get());

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "conformance",
         description = {
@@ -36,10 +34,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:", "  crosscheck conformance --runtime interp ../shared/bpf_conformance/tests",
             "  crosscheck conformance --runtime kernel --write-expected kernel-expected.txt ../shared/bpf_conformance/tests"})
-final class ConformanceCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ConformanceCommand extends CliCommand {
     @Mixin
     RuntimeOptions runtimeOptions;
 
@@ -69,7 +64,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Set<Group> groups;
         CpuVersion maxCpu;
         try {

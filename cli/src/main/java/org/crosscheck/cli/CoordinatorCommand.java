@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.crosscheck.coordinator.campaign.Campaign;
 import org.crosscheck.coordinator.campaign.CampaignConfig;
@@ -18,7 +17,6 @@ import org.crosscheck.runtime.Runtime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "coordinator",
         description = {
@@ -32,10 +30,7 @@ import picocli.CommandLine.Spec;
             "  crosscheck coordinator --bind 127.0.0.1:25520 --workdir work --http 127.0.0.1:9464 --runtimes interp,kernel --duration 1h",
             "  CROSSCHECK_SECRET=$(cat work/secret) crosscheck worker --join 127.0.0.1:25520",
             "  CROSSCHECK_SECRET=$(cat work/secret) crosscheck worker --join 127.0.0.1:25520 --runtimes interp,kernel --threads 2"})
-final class CoordinatorCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class CoordinatorCommand extends CliCommand {
     @Mixin
     CampaignOptions options;
 
@@ -54,7 +49,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         InetSocketAddress at = ClusterOptions.address("--bind", bind);
         Duration leaseTime;
         try {

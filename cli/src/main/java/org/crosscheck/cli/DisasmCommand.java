@@ -1,14 +1,12 @@
 package org.crosscheck.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.crosscheck.isa.Disassembler;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.isa.Program;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "disasm",
         description = {
@@ -16,10 +14,7 @@ import picocli.CommandLine.Spec;
             "dialect with labels, or with --llvm into the LLVM/kernel dialect (r0 = 1, if r1 s> 5 goto +2)."
         },
         footer = {"", "Examples:", "  crosscheck disasm prog.bin", "  crosscheck disasm test.data --llvm"})
-final class DisasmCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class DisasmCommand extends CliCommand {
     @Option(names = "--llvm", description = "Print the LLVM dialect.")
     boolean llvm;
 
@@ -29,7 +24,7 @@ final class DisasmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IsaException {
         Program p = ProgramFiles.program(file);
-        spec.commandLine().getOut().print(llvm ? Disassembler.llvm(p) : Disassembler.conformance(p, true));
+        out().print(llvm ? Disassembler.llvm(p) : Disassembler.conformance(p, true));
         return 0;
     }
 }

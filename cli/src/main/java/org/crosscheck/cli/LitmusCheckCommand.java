@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.crosscheck.memmodel.Checker;
 import org.crosscheck.memmodel.Litmus;
 import org.crosscheck.memmodel.LitmusException;
@@ -17,7 +16,6 @@ import org.crosscheck.memmodel.Result;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "check",
         mixinStandardHelpOptions = true,
@@ -30,10 +28,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  crosscheck litmus check ../shared/litmus/bpf",
             "  crosscheck litmus check --verbose ../shared/litmus/bpf/MP+poonceonces.litmus",
             "  crosscheck litmus check --kinds ../shared/litmus/bpf/kinds.txt ../shared/litmus/bpf"})
-final class LitmusCheckCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class LitmusCheckCommand extends CliCommand {
     @Option(names = {"-v", "--verbose"}, description = "Print herd-like output: the allowed final states, Positive/Negative counts, the verdict.")
     boolean verbose;
 
@@ -48,8 +43,8 @@ final class LitmusCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (unroll < 0) throw new UserError("--unroll must be at least 0, not " + unroll);
         Map<String, String> expected = kinds == null ? Map.of() : readKinds(kinds);
         int unreadable = 0, agree = 0, disagree = 0;

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import org.crosscheck.isa.Group;
 import org.crosscheck.memmodel.Checker;
@@ -21,7 +20,6 @@ import org.crosscheck.memmodel.LitmusPrinter;
 import org.crosscheck.memmodel.Result.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "gen",
         mixinStandardHelpOptions = true,
@@ -38,10 +36,7 @@ import picocli.CommandLine.Spec;
             "  crosscheck litmus gen --count 20 --groups acqrel --threads 2",
             "  crosscheck litmus gen --cycle 'W po W.rel rfe R.acq po R fre'",
             "  crosscheck litmus gen --families --threads 4 --max-cycle 8"})
-final class LitmusGenCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class LitmusGenCommand extends CliCommand {
     @Option(names = "--count", paramLabel = "N", description = "How many tests (default: ${DEFAULT-VALUE}).")
     int count = 100;
 
@@ -71,7 +66,7 @@ final class LitmusGenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter pw = out();
         Config config = config();
         if (families) {
             pw.println(String.join(" ", LitmusGenerator.families(config)));

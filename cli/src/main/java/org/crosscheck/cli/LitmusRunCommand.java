@@ -3,7 +3,6 @@ package org.crosscheck.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.memmodel.Litmus;
@@ -17,7 +16,6 @@ import org.crosscheck.runtime.concurrent.ConcurrentRunners;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run",
         mixinStandardHelpOptions = true,
@@ -39,10 +37,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  crosscheck litmus run ../shared/litmus/bpf/SB+fencembonceonces.litmus --runtime interp,jit",
             "  crosscheck litmus run --runtime jit,kernel --iterations 1000000 ../shared/litmus/bpf",
             "  crosscheck litmus run --runtime jit-mutant:unordered-fetch --workdir work corpus/litmus/SB+fetch.litmus"})
-final class LitmusRunCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class LitmusRunCommand extends CliCommand {
     @Option(names = {"-r", "--runtime"}, split = ",", paramLabel = "NAME", description = "Runtimes to run on (default: interp,jit).")
     List<String> runtimes = List.of("interp", "jit");
 
@@ -63,8 +58,8 @@ final class LitmusRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (iterations < 1) throw new UserError("--iterations must be at least 1, not " + iterations);
         List<ConcurrentRunner> runners;
         try {

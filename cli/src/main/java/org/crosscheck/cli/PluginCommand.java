@@ -3,7 +3,6 @@ package org.crosscheck.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import org.crosscheck.isa.DecodeException;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Outcome;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "plugin",
         description = {
@@ -23,10 +21,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example (what bpf_conformance_runner does):",
             "  echo 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00' | crosscheck plugin --runtime interp",
             "  bpf_conformance_runner --test_file_directory tests --plugin_path ./crosscheck --plugin_options 'plugin --runtime interp'"})
-final class PluginCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class PluginCommand extends CliCommand {
     @Mixin
     RuntimeOptions runtimeOptions;
 
@@ -38,7 +33,7 @@ final class PluginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         String text = program != null ? program : new String(System.in.readAllBytes(), StandardCharsets.US_ASCII);
         String hex = text.replaceAll("\\s+", "");
         if (hex.isEmpty() || !hex.matches("([0-9a-fA-F]{2})+")) {

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.findings.AtomicFiles;
 import org.crosscheck.runtime.dpdk.DpdkProbe;
 import org.crosscheck.runtime.dpdk.DpdkRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "probe",
         description = {
@@ -23,10 +21,7 @@ import picocli.CommandLine.Spec;
             "are this output: conformance skips what they call unsupported, and ProbeTest compares them."
         },
         footer = {"", "Example:", "  crosscheck probe --runtime dpdk-interp --output dpdk-interp-probe.txt ../shared/bpf_conformance/tests"})
-final class ProbeCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ProbeCommand extends CliCommand {
     @Option(names = "--runtime", paramLabel = "dpdk-interp|dpdk-jit", defaultValue = "dpdk-interp", description = "Which DPDK engine (default: ${DEFAULT-VALUE}).")
     String runtime;
 
@@ -43,8 +38,8 @@ final class ProbeCommand implements Callable<Integer> {
             case "dpdk-jit" -> DpdkRuntime.Mode.JIT;
             default -> throw new UserError("--runtime: the probe knows dpdk-interp and dpdk-jit, not '" + runtime + "'");
         };
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<Path> files = ConformanceCommand.collect(paths, ".data");
         String list;
         try {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.isa.Disassembler;
@@ -24,7 +23,6 @@ import org.crosscheck.runtime.repro.Releases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "replay",
         description = {"Re-runs a finding's reproducer (or any .data file) on every runtime and shows the outcomes side",
@@ -32,10 +30,7 @@ import picocli.CommandLine.Spec;
             "Exit code 1 when the runtimes still disagree."},
         footer = {"", "Examples:", "  crosscheck replay crosscheck-work/findings/3f2a9c0d1e2b4a5c",
             "  crosscheck replay repro.data --runtimes interp,jit,kernel"})
-final class ReplayCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ReplayCommand extends CliCommand {
     @Parameters(paramLabel = "FINDING_DIR|FILE", description = "A finding directory (uses its repro.data) or a .data file.")
     Path target;
 
@@ -111,19 +106,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (emitC != null && names.stream().allMatch(n -> CRepro.Target.of(n) == null)) {
             throw new UserError("--emit-c: none of " + String.join(", ", names) + " is a kernel or DPDK runtime");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println("# " + file);
         out.print(Disassembler.llvm(p));
         if (mem.length > 0) out.println("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(mem));
         List<Outcome> outcomes = new ArrayList<>();
         int width = names.stream().mapToInt(String::length).max().orElse(6);
         for (String n : names) {
-            Runtime r;
-            try {
-                r = Runtimes.create(n);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
+            Runtime r = RuntimeOptions.create(n);
             try (r) {
                 var why = r.unavailableReason();
                 if (why.isPresent()) {

@@ -3,7 +3,6 @@ package org.crosscheck.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 import org.crosscheck.isa.IsaException;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.conformance.Expected;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run",
         description = {
@@ -22,10 +20,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:", "  crosscheck run ../shared/bpf_conformance/tests/lock_fetch_add.data",
             "  crosscheck run prog.s --mem '01 02 03 04' --runtime interp"})
-final class RunCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class RunCommand extends CliCommand {
     @Mixin
     RuntimeOptions runtimeOptions;
 
@@ -40,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IsaException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         ProgramFiles.Loaded loaded = ProgramFiles.load(file);
         byte[] memory = loaded.memory();
         if (mem != null) {

@@ -34,15 +34,26 @@ final class RuntimeOptions {
     /** The runtime, checked to be available here; its unavailability is a user error. */
     Runtime open() {
         pluginOptions.define();
-        Runtime r;
+        return available(runtime);
+    }
+
+    /** The runtime of this name; an unknown name is a user error listing the known ones. */
+    static Runtime create(String name) {
         try {
-            r = Runtimes.create(runtime);
+            return Runtimes.create(name);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        r.unavailableReason().ifPresent(why -> {
-            throw new UserError("runtime " + runtime + " is not available here: " + why);
-        });
+    }
+
+    /** The runtime of this name, checked to be available here (else closed, and a user error saying why). */
+    static Runtime available(String name) {
+        Runtime r = create(name);
+        var why = r.unavailableReason();
+        if (why.isPresent()) {
+            r.close();
+            throw new UserError("runtime " + name + " is not available here: " + why.get());
+        }
         return r;
     }
 }

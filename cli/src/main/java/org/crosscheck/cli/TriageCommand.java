@@ -7,22 +7,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.findings.FindingStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "triage",
         description = {"Lists the findings of a workdir grouped by title: count, runtimes, first and last seen, minimization.",
             "'triage export FINDING' writes one finding out for filing upstream."},
         subcommands = TriageExportCommand.class,
         footer = {"", "Examples:", "  crosscheck triage crosscheck-work", "  crosscheck triage crosscheck-work --runtime kernel --json"})
-final class TriageCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class TriageCommand extends CliCommand {
     @Parameters(paramLabel = "WORKDIR", arity = "0..1", description = "A campaign's workdir (or its findings directory).")
     Path dir;
 
@@ -51,7 +46,7 @@ final class TriageCommand implements Callable<Integer> {
             if (s.lastSeen().isBefore(from)) continue;
             list.add(s);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             for (FindingStore.Summary s : list) {
                 out.printf("{\"id\":\"%s\",\"title\":%s,\"kind\":%s,\"runtimes\":[%s],\"group\":%s,\"count\":%d,\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"minimized\":%b,\"dir\":%s}%n",

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.findings.AtomicFiles;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.isa.Disassembler;
@@ -16,7 +15,6 @@ import org.crosscheck.isa.Program;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "export",
         description = {"Exports one finding for filing upstream: its reproducer as a bpf_conformance .data test, as JSON",
@@ -24,10 +22,7 @@ import picocli.CommandLine.Spec;
             "finding, as the herd litmus test."},
         footer = {"", "Examples:", "  crosscheck triage export work/findings/3f2a9c0d1e2b4a5c --format data -o sdiv.data",
             "  crosscheck triage export work/findings/3f2a9c0d1e2b4a5c --format json"})
-final class TriageExportCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class TriageExportCommand extends CliCommand {
     @Parameters(paramLabel = "FINDING", description = "A finding directory (WORKDIR/findings/<id>).")
     Path finding;
 
@@ -52,9 +47,9 @@ final class TriageExportCommand implements Callable<Integer> {
         };
         if (output != null) {
             AtomicFiles.write(output, text);
-            spec.commandLine().getOut().println("wrote " + output);
+            out().println("wrote " + output);
         } else {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.print(text);
             out.flush();
         }

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.crosscheck.coordinator.cluster.Node;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.coordinator.metrics.MetricsServer;
@@ -13,7 +12,6 @@ import org.crosscheck.worker.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "worker",
         description = {
@@ -25,10 +23,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Example:",
             "  CROSSCHECK_SECRET=$(cat work/secret) crosscheck worker --join 127.0.0.1:25520 --runtimes interp,kernel --threads 2"})
-final class WorkerCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class WorkerCommand extends CliCommand {
     @Mixin
     ClusterOptions cluster;
 
@@ -41,8 +36,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes this worker offers (default: every available built-in runtime).")
     String runtimes;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Batches run at once (default: number of cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--metrics", defaultValue = "off", paramLabel = "HOST:PORT", description = "This node's Prometheus endpoint, or 'off' (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
@@ -61,8 +56,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        var out = out();
+        var err = err();
         String secret = cluster.given();
         if (secret == null) {
             throw new UserError("no cluster secret: pass --secret or set " + ClusterOptions.SECRET_ENV
@@ -81,8 +76,7 @@ final class WorkerCommand implements Callable<Integer> {
         for (String j : join) seeds.add(ClusterOptions.address("--join", j));
         InetSocketAddress at = ClusterOptions.address("--bind", bind);
         List<Runtime> rts = CampaignOptions.open(runtimes, true, 1);
-        int n = threads != null ? threads : java.lang.Runtime.getRuntime().availableProcessors();
-        if (n < 1) throw new UserError("--threads must be at least 1");
+        int n = threads.resolve(ThreadsOption.cores());
         Metrics metrics = new Metrics();
         MetricsServer server = CampaignCommand.metricsServer(metricsAddress, metrics, "--metrics");
         try {

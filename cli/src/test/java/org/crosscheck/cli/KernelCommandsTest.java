@@ -58,7 +58,8 @@ class KernelCommandsTest {
     void conformanceShowsTheKernelsReasonForAnExpectedFailure() {
         Result r = crosscheck("conformance", "--runtime", "kernel", TESTS.resolve("callx.data").toString());
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("XFAIL " + TESTS.resolve("callx.data") + ": rejected by verifier: unknown opcode 8d [EINVAL] [as conformance/kernel-expected.txt:20 lists]"), r.out());
+        assertTrue(r.out().matches("(?s).*XFAIL " + java.util.regex.Pattern.quote(TESTS.resolve("callx.data") + ": rejected by verifier: unknown opcode 8d [EINVAL] [as conformance/kernel-expected.txt:")
+                + "\\d+ lists\\].*"), r.out());
     }
 
     @Test
