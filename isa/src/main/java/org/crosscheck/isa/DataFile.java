@@ -23,7 +23,7 @@ import java.util.Set;
 public final class DataFile {
     /** Sections we read; the value says whether its body is kept. */
     private static final Set<String> KNOWN = Set.of("asm", "raw", "mem", "result", "error", "error pattern", "no jit",
-            "description", "c", "no register offset", "reload", "unload", "pyelf", "test_jit");
+            "description", "c", "no register offset", "reload", "unload", "pyelf", "test_jit", "jit");
 
     /**
      * The instruction words of a {@code raw} section are not a program (an unknown opcode, a reserved
@@ -94,7 +94,7 @@ public final class DataFile {
             String stripped = row.strip();
             if (stripped.startsWith("--")) {
                 if (current != null) sections.put(current, new Section(current, currentLine, List.copyOf(body)));
-                String header = stripped.substring(2).strip();
+                String header = stripComment(stripped.substring(2)).strip(); // uBPF drops a comment on the header line too
                 String sectionName = header;
                 String at = null;
                 int atSign = header.indexOf('@');
@@ -105,7 +105,7 @@ public final class DataFile {
                 sectionName = sectionName.toLowerCase(Locale.ROOT);
                 if (!KNOWN.contains(sectionName)) {
                     throw new IsaException(name, lineNo, "unknown section '-- " + header + "' (known: asm, raw, mem, result, error, "
-                            + "error pattern, no jit, test_jit, description, c, no register offset, reload, unload, pyelf)");
+                            + "error pattern, no jit, test_jit, jit, description, c, no register offset, reload, unload, pyelf)");
                 }
                 if (sections.containsKey(sectionName)) throw new IsaException(name, lineNo, "section '" + sectionName + "' appears twice");
                 current = sectionName;
@@ -134,6 +134,7 @@ public final class DataFile {
         if (current != null) sections.put(current, new Section(current, currentLine, List.copyOf(body)));
         DataFile f = new DataFile(name, sections);
         if (!sections.containsKey("asm") && !sections.containsKey("raw")) {
+            if (test && f.elfTest()) return f; // uBPF's ELF loader tests: the program is an ELF file its Python builds
             throw new IsaException(name, rows.length, "no program: the file needs an 'asm' or 'raw' section (end of file)");
         }
         if (!test) {
@@ -174,6 +175,7 @@ public final class DataFile {
 
     /** The program: {@code raw} wins over {@code asm}, as in bpf_conformance. */
     public Assembler.Assembled program() throws IsaException {
+        if (!has("asm") && !has("raw")) throw new IsaException(name, 0, "an ELF loader test (pyelf) has no asm or raw program");
         Section raw = sections.get("raw");
         if (raw != null) return raw(raw);
         Section asm = sections.get("asm");
@@ -287,6 +289,11 @@ public final class DataFile {
         } catch (java.util.regex.PatternSyntaxException e) {
             throw new IsaException(name, s.line(), "invalid error pattern: " + e.getDescription());
         }
+    }
+
+    /** A uBPF ELF loader test: a {@code pyelf} section (Python that builds an ELF file) and no asm or raw program. */
+    public boolean elfTest() {
+        return has("pyelf") && !has("asm") && !has("raw");
     }
 
     /** uBPF's {@code no jit}: why the test is not run on a JIT, or null. */

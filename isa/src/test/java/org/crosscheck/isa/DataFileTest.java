@@ -2,6 +2,8 @@ package org.crosscheck.isa;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class DataFileTest {
     @Test
     void errorsNameTheLine() {
         assertEquals("x.data:3: unknown section '-- bogus' (known: asm, raw, mem, result, error, error pattern, no jit, "
-                        + "test_jit, description, c, no register offset, reload, unload, pyelf)",
+                        + "test_jit, jit, description, c, no register offset, reload, unload, pyelf)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- bogus\n", "x.data", null)).getMessage());
         assertEquals("x.data:4: invalid memory byte 'zz' (two hex digits, or an even run of them)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- mem\nzz\n-- result\n0", "x.data", null)).getMessage());
@@ -72,6 +74,13 @@ class DataFileTest {
         DataFile undecodable = DataFile.parse("-- raw\n0x0000000000000018\n0x0000000000000100\n0x0000000000000095\n-- error\nFailed to load code: invalid lddw\n", "l.data", null);
         IsaException why = assertThrows(DataFile.Undecodable.class, undecodable::program);
         assertEquals("l.data:3: instruction 1: second slot of lddw must have opcode, registers and offset 0 (is opcode 0x00 regs 0x01 offset 0)", why.getMessage());
+        // an ELF loader test has no program of ours; a comment on a section's header line is a comment; an empty 'jit' section
+        DataFile elf = DataFile.parse("-- pyelf\nimport elf\n-- error\nFailed to load code: bad relocation type\n", "e.data", null);
+        assertTrue(elf.elfTest());
+        assertEquals("e.data: an ELF loader test (pyelf) has no asm or raw program", assertThrows(IsaException.class, elf::program).getMessage());
+        DataFile commented = DataFile.parse("-- asm   # the program\nexit\n-- jit\n-- result # r0\n0\n", "c.data", null);
+        assertEquals(0L, commented.expectedResult());
+        assertFalse(commented.elfTest());
         // with a result instead, the file is malformed at read time
         assertThrows(DataFile.Undecodable.class, () -> DataFile.parse("-- raw\n0x0000000000000018\n0x0000000000000100\n0x0000000000000095\n-- result\n0\n", "l.data", null));
     }
