@@ -95,7 +95,7 @@ final class ConformanceCommand extends CliCommand {
                 if (v.outcome() != null) {
                     String name = f.getFileName().toString();
                     ran.add(name);
-                    if (v.status() != TestRunner.Status.PASS) failing.put(name, Expectations.entry(name, Files.readAllBytes(f), v.outcome()));
+                    if (v.status() != TestRunner.Status.PASS) failing.put(name, Expectations.entry(name, v.content(), v.outcome()));
                 } else if (v.status() == TestRunner.Status.FAIL) {
                     malformed++;
                 }

@@ -27,7 +27,11 @@ final class TestRunner {
     enum Status { PASS, FAIL, SKIP, XFAIL }
 
     /** A verdict; {@code outcome} is what the runtime did (null when it did not run: malformed, skipped, not decoded). */
-    record Verdict(Status status, String line, Outcome outcome) {}
+    record Verdict(Status status, String line, Outcome outcome, byte[] content) {
+        Verdict(Status status, String line, Outcome outcome) {
+            this(status, line, outcome, null);
+        }
+    }
 
     private final Runtime runtime;
     private final Limits limits;
@@ -48,23 +52,23 @@ final class TestRunner {
 
     /** Judges a test, then by the list: a listed test is XFAIL only when its content and outcome are the listed ones. */
     Verdict run(Path file) {
-        Verdict v = judge(file);
-        if (v.outcome() == null || v.status() == Status.SKIP) return v;
-        byte[] content;
+        byte[] content; // read once: the lists pin its hash (the parse below reads the file for itself)
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            return new Verdict(Status.FAIL, "FAIL " + file + ": cannot read it again (" + e.getMessage() + ")", null);
+            return new Verdict(Status.FAIL, "FAIL " + file + ": cannot read: " + e.getMessage(), null);
         }
+        Verdict v = judge(file, content);
+        if (v.outcome() == null || v.status() == Status.SKIP) return v;
         Expectations.Judgement j = expected.judge(file.getFileName().toString(), content, v.status() == Status.PASS, v.outcome());
         return switch (j.status()) {
-            case PASS -> v;
-            case XFAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + j.why(), v.outcome());
-            case FAIL -> j.why().isEmpty() ? v : new Verdict(Status.FAIL, "FAIL " + file + ": " + j.why(), v.outcome());
+            case PASS -> new Verdict(v.status(), v.line(), v.outcome(), content);
+            case XFAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + j.why(), v.outcome(), content);
+            case FAIL -> new Verdict(Status.FAIL, j.why().isEmpty() ? v.line() : "FAIL " + file + ": " + j.why(), v.outcome(), content);
         };
     }
 
-    private Verdict judge(Path file) {
+    private Verdict judge(Path file, byte[] content) {
         DataFile data;
         Assembler.Assembled asm;
         byte[] memory;
@@ -97,7 +101,7 @@ final class TestRunner {
         if (!lacking.isEmpty()) return skip(file, runtime.name() + " does not support " + lacking);
         if (data.noJitReason() != null && runtime.compiles()) return skip(file, "the test says no jit (" + data.noJitReason() + ")");
         Outcome o = runtime.run(p, memory, limits);
-        Verdict probed = checkProbe(file, o);
+        Verdict probed = checkProbe(file, content, o);
         if (probed != null) return probed;
         if (o instanceof Outcome.Unsupported u) return skip(file, u.what());
         if (!want.meets(o)) {
@@ -112,15 +116,10 @@ final class TestRunner {
      * Against the probe list: our up-front skip (the runtime's own list of encodings it lacks) must be
      * what the runtime itself does; null when the list has no say.
      */
-    private Verdict checkProbe(Path file, Outcome o) {
+    private Verdict checkProbe(Path file, byte[] content, Outcome o) {
         Expectations.Entry e = probe.entries().get(file.getFileName().toString());
         if (e == null) return null;
-        String hash;
-        try {
-            hash = Expectations.hash(Files.readAllBytes(file));
-        } catch (IOException x) {
-            return new Verdict(Status.FAIL, "FAIL " + file + ": cannot read it again (" + x.getMessage() + ")", null);
-        }
+        String hash = Expectations.hash(content);
         String where = probe.source() + ":" + e.line();
         if (!hash.equals(e.hash())) {
             return new Verdict(Status.FAIL, "FAIL " + file + ": its content changed since " + where + " probed it: run crosscheck probe --runtime "
