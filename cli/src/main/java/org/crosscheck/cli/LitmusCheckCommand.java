@@ -8,14 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.crosscheck.memmodel.Checker;
-import org.crosscheck.memmodel.Litmus;
-import org.crosscheck.memmodel.LitmusException;
-import org.crosscheck.memmodel.LitmusParser;
 import org.crosscheck.memmodel.LitmusPrinter;
-import org.crosscheck.memmodel.Result;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "check",
         mixinStandardHelpOptions = true,
@@ -38,27 +34,18 @@ final class LitmusCheckCommand extends CliCommand {
     @Option(names = "--kinds", paramLabel = "FILE", description = "Compare the verdicts with a kinds file ('<name> <verdict>' lines); exit code 1 on any disagreement.")
     Path kinds;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".litmus files, or directories searched for them.")
-    List<Path> paths;
+    @Mixin
+    LitmusFiles litmusFiles;
+
+    /** Tests whose verdict the kinds file gives, and those it gives another (or none) for. */
+    private int agree, disagree;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = out();
-        PrintWriter err = err();
         if (unroll < 0) throw new UserError("--unroll must be at least 0, not " + unroll);
         Map<String, String> expected = kinds == null ? Map.of() : readKinds(kinds);
-        int unreadable = 0, agree = 0, disagree = 0;
-        for (Path f : ConformanceCommand.collect(paths, ".litmus")) {
-            Litmus test;
-            Result r;
-            try {
-                test = LitmusParser.parse(f);
-                r = Checker.check(test, unroll);
-            } catch (LitmusException e) {
-                LitmusCheckCommand.unreadable(err, f, e);
-                unreadable++;
-                continue;
-            }
+        int unreadable = litmusFiles.each(test -> Checker.check(test, unroll), (f, test, r) -> {
             String verdict = r.verdict().text;
             if (verbose) {
                 out.print(r.format(LitmusPrinter.condition(test.condition())));
@@ -76,15 +63,9 @@ final class LitmusCheckCommand extends CliCommand {
                 }
             }
             out.flush();
-        }
+        });
         if (kinds != null) out.println("kinds: agree " + agree + " disagree " + disagree + " unreadable " + unreadable);
         return unreadable > 0 ? 2 : disagree > 0 ? 1 : 0;
-    }
-
-    /** The one line a litmus file that cannot be read or run gets: FILE:LINE: problem. */
-    static void unreadable(PrintWriter err, Path f, LitmusException e) {
-        err.println("crosscheck: " + org.crosscheck.isa.Printable.escape(f.toString()) + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.problem());
-        err.flush();
     }
 
     private static Map<String, String> readKinds(Path file) throws IOException {

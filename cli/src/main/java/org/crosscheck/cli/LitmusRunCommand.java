@@ -5,17 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.coordinator.findings.FindingStore;
-import org.crosscheck.memmodel.Litmus;
 import org.crosscheck.memmodel.LitmusCompiler;
-import org.crosscheck.memmodel.LitmusException;
-import org.crosscheck.memmodel.LitmusParser;
 import org.crosscheck.memmodel.LitmusPrinter;
 import org.crosscheck.memmodel.LitmusRun;
 import org.crosscheck.runtime.concurrent.ConcurrentRunner;
 import org.crosscheck.runtime.concurrent.ConcurrentRunners;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "run",
         mixinStandardHelpOptions = true,
@@ -53,13 +50,15 @@ final class LitmusRunCommand extends CliCommand {
     @Option(names = "--workdir", paramLabel = "DIR", description = "Store what a runtime does wrong (a state the model forbids, a test it cannot run) as findings in DIR/findings/<id>/ (test.litmus, outcomes, description), as litmus campaigns do.")
     Path workdir;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".litmus files, or directories searched for them.")
-    List<Path> paths;
+    @Mixin
+    LitmusFiles litmusFiles;
+
+    /** Forbidden states shown, runs that could not run their test, new findings stored. */
+    private int violations, failed, stored;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
-        PrintWriter err = err();
         if (iterations < 1) throw new UserError("--iterations must be at least 1, not " + iterations);
         List<ConcurrentRunner> runners;
         try {
@@ -67,28 +66,15 @@ final class LitmusRunCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        FindingStore store = null;
-        if (workdir != null) {
-            try {
-                store = new FindingStore(workdir);
-            } catch (java.io.IOException e) {
-                throw new UserError("--workdir " + workdir + ": " + e.getMessage());
-            }
+        FindingStore store;
+        try {
+            store = workdir == null ? null : new FindingStore(workdir);
+        } catch (java.io.IOException e) {
+            throw new UserError("--workdir " + workdir + ": " + e.getMessage());
         }
         for (ConcurrentRunner r : runners)
             if (r.unavailableReason() != null) throw new UserError("runtime " + r.name() + " is not available here: " + r.unavailableReason());
-        int unreadable = 0, violations = 0, failed = 0, stored = 0;
-        for (Path f : ConformanceCommand.collect(paths, ".litmus")) {
-            Litmus test;
-            LitmusRun.Report report;
-            try {
-                test = LitmusParser.parse(f);
-                report = LitmusRun.run(test, runners, iterations, seed);
-            } catch (LitmusException e) {
-                LitmusCheckCommand.unreadable(err, f, e);
-                unreadable++;
-                continue;
-            }
+        int unreadable = litmusFiles.each(test -> LitmusRun.run(test, runners, iterations, seed), (f, test, report) -> {
             if (quiet) {
                 for (LitmusRun.Observed o : report.runs()) {
                     out.println(o.error() != null ? "Error " + test.name() + " " + o.runtime() + ": " + o.error()
@@ -108,7 +94,7 @@ final class LitmusRunCommand extends CliCommand {
                 }
                 store.flush();
             }
-        }
+        });
 
         if (violations > 0) out.println("litmus: " + violations + " run(s) showed states the BPF memory model forbids");
         if (failed > 0) out.println("litmus: " + failed + " run(s) could not run their test (see the Error lines)");
