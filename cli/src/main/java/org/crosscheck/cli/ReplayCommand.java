@@ -95,8 +95,7 @@ final class ReplayCommand extends CliCommand {
             for (String n : runtimes.split(",")) if (!n.isBlank()) names.add(n.strip());
         } else if (Files.isDirectory(target) && Files.isRegularFile(target.resolve("meta.properties"))) {
             FindingStore.Summary s = FindingStore.summary(target);
-            java.util.Properties meta = new java.util.Properties();
-            meta.load(new java.io.StringReader(Files.readString(target.resolve("meta.properties"))));
+            java.util.Properties meta = FindingStore.readMeta(target);
             names.add(meta.getProperty("reference", "interp"));
             names.addAll(s.runtimes());
         } else {

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
 import org.crosscheck.coordinator.findings.AtomicFiles;
+import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.isa.DataFile;
 import org.crosscheck.isa.Disassembler;
 import org.crosscheck.isa.IsaException;
@@ -57,8 +58,7 @@ final class TriageExportCommand extends CliCommand {
     }
 
     private String json() throws IOException, IsaException {
-        Properties m = new Properties();
-        m.load(new java.io.StringReader(Files.readString(finding.resolve("meta.properties"))));
+        Properties m = FindingStore.readMeta(finding);
         DataFile repro = DataFile.read(finding.resolve("repro.data"));
         Program p = repro.program().program();
         StringBuilder sb = new StringBuilder("{\n");

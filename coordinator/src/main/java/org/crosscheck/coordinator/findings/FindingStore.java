@@ -292,7 +292,8 @@ public final class FindingStore {
                 Instant.parse(m.getProperty("last_seen", Instant.EPOCH.toString())), Boolean.parseBoolean(m.getProperty("minimized")), dir);
     }
 
-    static Properties readMeta(Path dir) throws IOException {
+    /** A finding directory's meta.properties; an IOException when it has none. */
+    public static Properties readMeta(Path dir) throws IOException {
         Properties p = new Properties();
         Path f = dir.resolve("meta.properties");
         if (!Files.isRegularFile(f)) throw new IOException(dir + ": not a finding (no meta.properties)");
