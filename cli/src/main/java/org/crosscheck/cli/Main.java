@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             BenchCommand.class,
             LitmusCommand.class,
+            VmCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
