@@ -52,7 +52,10 @@ public final class Guest implements AutoCloseable {
     private final Hello hello;
     private final long bootNanos;
     private volatile long deadline; // System.nanoTime() past which QEMU is killed; 0: none
-    private volatile boolean expired, closed;
+    private volatile boolean expired, closed, silent, booting = true;
+    private Integer exitedAlone; // QEMU's exit code when it ended by itself while booting
+    /** A booting kernel that has printed nothing on its console after this long is taken for a bad image (a good one prints within a second). */
+    static final long SILENT_MILLIS = 30_000;
 
     private Guest(VmCache.Prepared image, boolean jit, long bootMillis) throws IOException {
         this.image = image;
@@ -83,10 +86,10 @@ public final class Guest implements AutoCloseable {
             try {
                 h = frame();
             } catch (GuestFailure e) {
-                throw new VmException(what() + ": " + (expired ? "the guest did not boot within " + bootMillis / 1000 + " s (corrupt or truncated kernel image?)" : "the guest died while booting")
-                        + "; console ends: " + lastLine(console, qemuLog));
+                throw new VmException(what() + ": " + bootFailure(bootMillis));
             }
             deadline = 0;
+            booting = false;
             if (h.get() != 'H') throw new VmException(what() + ": the guest's first frame is not a hello");
             hello = new Hello(string(h), string(h), string(h));
             bootNanos = System.nanoTime() - start;
@@ -194,6 +197,14 @@ public final class Guest implements AutoCloseable {
 
     private GuestFailure failure(String why) {
         boolean t = expired;
+        if (booting) {
+            try {
+                qemu.waitFor(1, TimeUnit.SECONDS); // its port closed: QEMU is likely exiting by itself
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!qemu.isAlive()) exitedAlone = qemu.exitValue();
+        }
         kill();
         return new GuestFailure(t ? "no answer within the deadline; QEMU killed" : why + "; console ends: " + lastLine(console, qemuLog), t);
     }
@@ -210,8 +221,32 @@ public final class Guest implements AutoCloseable {
         return s;
     }
 
+    /** Why the boot failed, for one line: no console output, a deadline passed, or QEMU exited. */
+    private String bootFailure(long bootMillis) {
+        boolean printed = size(console) > 0;
+        if (silent) return "the kernel printed nothing on its console within " + SILENT_MILLIS / 1000 + " s (corrupt or truncated kernel image?)";
+        if (expired) return "the guest did not answer within " + bootMillis / 1000 + " s; console ends: " + lastLine(console, qemuLog);
+        String exit = exitedAlone == null ? "the guest closed its port" : image.arch().qemu + " exited with code " + exitedAlone;
+        return exit + " before the guest answered" + (printed ? "; console ends: " + lastLine(console, qemuLog)
+                : ", the kernel having printed nothing (corrupt or truncated kernel image?)" + (size(qemuLog) > 0 ? "; QEMU said: " + lastLine(qemuLog) : ""));
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private void watch() {
+        long started = System.nanoTime();
         while (!closed) {
+            if (booting && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(SILENT_MILLIS) && size(console) == 0) {
+                silent = expired = true;
+                qemu.destroyForcibly();
+                return;
+            }
             long d = deadline;
             if (d != 0 && System.nanoTime() - d > 0) {
                 expired = true;
