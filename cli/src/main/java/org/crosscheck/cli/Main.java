@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DisasmCommand.class,
             PluginCommand.class,
             ProbeCommand.class,
+            GroupsCommand.class,
             CampaignCommand.class,
             CoordinatorCommand.class,
             WorkerCommand.class,

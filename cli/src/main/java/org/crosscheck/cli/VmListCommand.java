@@ -2,21 +2,17 @@ package org.crosscheck.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.crosscheck.runtime.vm.VmCache;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 
 @Command(name = "list",
+        mixinStandardHelpOptions = true,
         description = {"The prepared guests: ARCH-VERSION, the kernel release, the Debian package and the directory."},
         footer = {"", "Example:", "  crosscheck vm list"})
-final class VmListCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class VmListCommand extends CliCommand {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<VmCache.Prepared> l = VmCache.list();
         if (l.isEmpty()) {
             out.println("no guests prepared in " + VmCache.root() + " (crosscheck vm prepare --arch amd64 --version 6.1)");

@@ -2,16 +2,15 @@ package org.crosscheck.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.crosscheck.runtime.vm.VmArch;
 import org.crosscheck.runtime.vm.VmCache;
 import org.crosscheck.runtime.vm.VmException;
 import org.crosscheck.runtime.vm.VmPrepare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "prepare",
+        mixinStandardHelpOptions = true,
         description = {
             "Fetches Debian's kernel image package for ARCH and VERSION (apt-get download; a foreign architecture",
             "is added to dpkg first), extracts its vmlinuz, compiles the guest executor static with Debian's",
@@ -21,10 +20,7 @@ import picocli.CommandLine.Spec;
             "works (PROG_LOAD + TEST_RUN of r0 = 42). Needs root (apt-get) and QEMU."
         },
         footer = {"", "Example:", "  crosscheck vm prepare --arch arm64 --version 6.1"})
-final class VmPrepareCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class VmPrepareCommand extends CliCommand {
     @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64 or arm64.")
     String arch;
 
@@ -33,7 +29,7 @@ final class VmPrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try {
             VmArch a = VmArch.of(arch);
             long t = System.nanoTime();

@@ -1,13 +1,20 @@
 package org.crosscheck.runtime.kernel;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.crosscheck.isa.Group;
+import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Capabilities;
 import org.crosscheck.runtime.Limits;
+import org.crosscheck.runtime.OpProbe;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.vm.Guest;
@@ -35,6 +42,7 @@ public final class VmRuntime implements Runtime {
     private final Set<Guest> all = ConcurrentHashMap.newKeySet();
     private volatile VmCache.Prepared image;
     private Optional<String> unavailable; // guarded by this
+    private Capabilities capabilities; // guarded by this
 
     /** The runtime called {@code name} ({@code vm:...}); a malformed name is an IllegalArgumentException. */
     public VmRuntime(String name) {
@@ -47,9 +55,45 @@ public final class VmRuntime implements Runtime {
         return name;
     }
 
+    /**
+     * The host kernel's capabilities narrowed by what this guest refuses, asked of it by {@link OpProbe}
+     * once per prepared guest and mode (cached beside its kernel as {@code probe-jit.txt} or
+     * {@code probe-interp.txt}): a 6.1 kernel is sent no cpu v4 instruction, the arm64 JIT no ja32.
+     * Unavailable, it claims the host's (its runs say why they cannot run).
+     */
     @Override
-    public Capabilities capabilities() {
-        return KernelRuntime.FAITHFUL_CAPABILITIES;
+    public synchronized Capabilities capabilities() {
+        if (capabilities == null) {
+            if (unavailableReason().isPresent()) return KernelRuntime.FAITHFUL_CAPABILITIES;
+            capabilities = OpProbe.narrow(KernelRuntime.FAITHFUL_CAPABILITIES, probe());
+        }
+        return capabilities;
+    }
+
+    /** This guest's probe, from the cache when it was made by this probe version on this kernel, else run now and cached. */
+    public synchronized Map<Op, OpProbe.Result> probe() {
+        unavailableReason().ifPresent(why -> {
+            throw new VmException(name + " unavailable: " + why);
+        });
+        Path cache = image.dir().resolve("probe-" + (vm.jit() ? "jit" : "interp") + ".txt");
+        String header = "# crosscheck op probe v" + OpProbe.VERSION + " of " + name + " on " + image.release() + "\n";
+        try {
+            if (Files.isRegularFile(cache)) {
+                String text = Files.readString(cache);
+                if (text.startsWith(header)) return OpProbe.parse(text.substring(header.length()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // an unreadable cache is redone below
+        }
+        Map<Op, OpProbe.Result> r = OpProbe.probe(this);
+        try {
+            Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
+            Files.writeString(tmp, header + OpProbe.format(r));
+            Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // not cached: the next start probes again
+        }
+        return r;
     }
 
     @Override
