@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DisasmCommand.class,
             PluginCommand.class,
             ProbeCommand.class,
+            GroupsCommand.class,
             CampaignCommand.class,
             CoordinatorCommand.class,
             WorkerCommand.class,
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             BenchCommand.class,
             LitmusCommand.class,
+            VmCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

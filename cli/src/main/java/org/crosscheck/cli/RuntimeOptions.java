@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs programs: which runtime, and its bounds. */
 final class RuntimeOptions {
     @Option(names = {"-r", "--runtime"}, defaultValue = "interp", paramLabel = "NAME",
-            description = "Runtime to run on (default: ${DEFAULT-VALUE}); one of: interp, jit, kernel, dpdk-interp, dpdk-jit, plugin:NAME, interp-mutant:NAME.")
+            description = "Runtime to run on (default: ${DEFAULT-VALUE}); one of: interp, jit, kernel, dpdk-interp, dpdk-jit, vm:ARCH[-VERSION]:jit|interp (see crosscheck vm), plugin:NAME, interp-mutant:NAME.")
     String runtime;
 
     @Mixin

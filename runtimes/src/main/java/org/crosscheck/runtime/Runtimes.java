@@ -92,10 +92,12 @@ public final class Runtimes {
             }
             return new PluginRuntime(p, cmd);
         }
+        if (name.startsWith(org.crosscheck.runtime.vm.VmName.PREFIX)) return new org.crosscheck.runtime.kernel.VmRuntime(name);
         if (name.equals(JIT_UNORDERED_FETCH)) return new Jit(name, org.crosscheck.runtime.jit.MemoryMode.UNORDERED_FETCH);
         Supplier<Runtime> s = KNOWN.get(name);
         if (s == null) throw new IllegalArgumentException("unknown runtime '" + name + "' (known: " + String.join(", ", KNOWN.keySet())
-                + ", interp-mutant:<name> from 'crosscheck campaign --list-mutants', " + JIT_UNORDERED_FETCH + ")");
+                + ", interp-mutant:<name> from 'crosscheck campaign --list-mutants', " + JIT_UNORDERED_FETCH
+                + ", vm:<arch>[-<version>]:<jit|interp> from 'crosscheck vm prepare')");
         return s.get();
     }
 }

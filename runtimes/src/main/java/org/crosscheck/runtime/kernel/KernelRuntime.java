@@ -113,8 +113,11 @@ public class KernelRuntime implements Runtime {
      */
     @Override
     public Capabilities capabilities() {
-        return mode == Mode.FAITHFUL ? Capabilities.all().withUnsupported(EnumSet.of(Op.CALL)) : Capabilities.all();
+        return mode == Mode.FAITHFUL ? FAITHFUL_CAPABILITIES : Capabilities.all();
     }
+
+    /** What a faithful kernel (this one or a guest's) is given: everything but helper calls. */
+    static final Capabilities FAITHFUL_CAPABILITIES = Capabilities.all().withUnsupported(EnumSet.of(Op.CALL));
 
     @Override
     public Optional<String> unavailableReason() {
@@ -138,10 +141,8 @@ public class KernelRuntime implements Runtime {
         Optional<String> unavailable = unavailableReason();
         if (unavailable.isPresent()) return Loaded.always(new Outcome.Unsupported("kernel runtime unavailable: " + unavailable.get()));
         boolean packet = program.groups().contains(Group.PACKET);
-        if (packet && memoryLength > MAX_PACKET_MEMORY) {
-            return Loaded.always(new Outcome.Unsupported("packet program with " + memoryLength + " bytes of memory (a socket-filter test run takes at most "
-                    + MAX_PACKET_MEMORY + ")"));
-        }
+        Outcome tooLarge = packetTooLarge(program, memoryLength);
+        if (tooLarge != null) return Loaded.always(tooLarge);
         Session s = borrow();
         boolean faithful = mode == Mode.FAITHFUL;
         Session.ValueMap r0Map = faithful ? null : s.r0Map();
@@ -192,7 +193,7 @@ public class KernelRuntime implements Runtime {
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
             if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
             long r = s.testRun(fd, data, ETH_HLEN + (packet ? memory.length : 0), 1);
-            if (r < 0) return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe((int) -r));
+            if (r < 0) return testRunFailed((int) -r);
             int retval = s.attr.get(ValueLayout.JAVA_INT, Bpf.TR_RETVAL);
             byte[] after = memMap == null ? new byte[0] : memMap.value().toArray(ValueLayout.JAVA_BYTE);
             if (r0Map == null) return new Outcome.Returned(Integer.toUnsignedLong(retval), after, 32);
@@ -310,9 +311,24 @@ public class KernelRuntime implements Runtime {
     }
 
     private static Outcome mapFailure(Session s, String what) {
-        Errno e = Errno.of(s.lastError);
+        return mapFailure(s.lastFailure, s.lastError, what);
+    }
+
+    /** {@code call} (BPF_MAP_CREATE, mmap) failed with {@code errno} while making {@code what}. */
+    static Outcome mapFailure(String call, int errno, String what) {
+        Errno e = Errno.of(errno);
         RejectKind kind = e == Errno.EINVAL ? RejectKind.INVALID : e.kind;
-        return new Outcome.Rejected(Stage.LOADER, kind, "cannot create " + what + ": " + s.lastFailure + " failed with " + Errno.describe(s.lastError), null);
+        return new Outcome.Rejected(Stage.LOADER, kind, "cannot create " + what + ": " + call + " failed with " + Errno.describe(errno), null);
+    }
+
+    static Outcome testRunFailed(int errno) {
+        return new Outcome.Crashed("BPF_PROG_TEST_RUN failed: " + Errno.describe(errno));
+    }
+
+    /** Unsupported when a packet program's memory exceeds what a socket-filter test run takes; else null. */
+    static Outcome packetTooLarge(Program program, int memoryLength) {
+        if (!program.groups().contains(Group.PACKET) || memoryLength <= MAX_PACKET_MEMORY) return null;
+        return new Outcome.Unsupported("packet program with " + memoryLength + " bytes of memory (a socket-filter test run takes at most " + MAX_PACKET_MEMORY + ")");
     }
 
     /** Closes every session's maps and buffers. Runs still going on other threads must have ended. */

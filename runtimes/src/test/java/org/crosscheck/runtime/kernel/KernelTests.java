@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Optional;
 
 /** Kernel tests run only where bpf() works, and say why not otherwise. */
-final class KernelTests {
+public final class KernelTests {
     private KernelTests() {}
 
     private static KernelRuntime shared;
     private static KernelRuntime sharedInstrumented;
 
-    static void assumeKernel() {
+    public static void assumeKernel() {
         Optional<String> why = Availability.reason();
         assumeTrue(why.isEmpty(), () -> "kernel runtime unavailable: " + why.orElse(""));
     }

@@ -1,0 +1,87 @@
+package org.crosscheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.crosscheck.runtime.vm.VmArch;
+import org.crosscheck.runtime.vm.VmCache;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's amd64 6.1 kernel under QEMU as a runtime, end to end: prepared (apt-get download, the guest
+ * executor compiled, the initramfs written) when this machine has not prepared it yet, then booted for
+ * conformance, the op probe and a campaign. The x86-64 guest boots in about 3 s under TCG.
+ */
+class VmGuestIT {
+    private static final String JIT = "vm:amd64-6.1:jit";
+
+    @BeforeAll
+    static void prepared() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "vm prepare needs root (apt-get)");
+        if (VmCache.find(VmArch.AMD64, "6.1").isEmpty()) {
+            Cli c = Cli.run("vm", "prepare", "--arch", "amd64", "--version", "6.1");
+            assertEquals(0, c.exit(), c.out() + c.err());
+        }
+        Cli list = Cli.run("vm", "list");
+        assertTrue(list.out().contains("amd64-6.1 ") && list.out().contains("cloud-amd64"), list.out());
+    }
+
+    /** Every conformance test passes or fails exactly as the pinned list says, on the JIT and the interpreter. */
+    @Test
+    void conformanceAsPinned() {
+        for (String r : new String[] {JIT, "vm:amd64-6.1:interp"}) {
+            Cli c = Cli.run("conformance", "-q", "--runtime", r, Cli.shared().resolve("bpf_conformance/tests").toString());
+            assertEquals(0, c.exit(), c.out() + c.err());
+            assertTrue(c.lastLine().matches("conformance: " + Pattern.quote(r) + " passed 243 failed 0 skipped 70"), c.lastLine());
+        }
+    }
+
+    /** 6.1 predates cpu v4: the probe says so, and a campaign sent only what it runs finds nothing to report. */
+    @Test
+    void probedGroupsKeepTheCampaignInsideThem(@TempDir Path dir) {
+        Cli g = Cli.run("groups", "--runtimes", "interp," + JIT);
+        assertEquals(0, g.exit(), g.out() + g.err());
+        assertTrue(g.out().lines().anyMatch(l -> l.matches("interp +(all +){7}- +all +v4")), g.out());
+        assertTrue(g.out().lines().anyMatch(l -> l.matches(Pattern.quote(JIT) + " +58/62 +47/54 +all +all +6/10 +6/10 +all +- +none +v3")), g.out());
+        assertTrue(g.out().contains("bswap16 (base32, v4): unknown opcode d7 [EINVAL]"), g.out());
+
+        Cli c = Cli.run("campaign", "--runtimes", "interp," + JIT, "--duration", "10s", "--seed", "1", "--workdir", dir.resolve("w").toString());
+        assertEquals(0, c.exit(), c.out() + c.err());
+        Matcher m = Pattern.compile("campaign: ([0-9,]+) programs in .*, (\\d+) divergences, (\\d+) findings").matcher(c.out());
+        assertTrue(m.find(), c.out());
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 500, c.out());
+        assertEquals("0", m.group(2), c.out());
+        assertEquals("0", m.group(3), c.out());
+    }
+
+    /** A truncated kernel image is one line naming it, not a hang or a stack trace (the real jar, its own cache dir). */
+    @Test
+    void aTruncatedKernelSaysSo(@TempDir Path cache) throws Exception {
+        VmCache.Prepared p = VmCache.find(VmArch.AMD64, "6.1").orElseThrow();
+        Path copy = Files.createDirectories(cache.resolve("crosscheck/vm/amd64-6.1"));
+        try (var s = Files.list(p.dir())) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        byte[] k = Files.readAllBytes(p.kernel());
+        Files.write(copy.resolve(p.kernel().getFileName()), java.util.Arrays.copyOf(k, k.length / 3));
+        Path prog = Files.writeString(cache.resolve("p.s"), "mov %r0, 1\nexit\n");
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-jar", System.getProperty("crosscheck.jar"), "run", prog.toString(), "--runtime", JIT).redirectErrorStream(true);
+        b.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process proc = b.start();
+        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "crosscheck did not finish");
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, proc.exitValue(), out);
+        assertEquals(1, out.strip().lines().count(), out);
+        assertTrue(out.startsWith("crosscheck: runtime " + JIT + " is not available here: ") && out.contains("corrupt or truncated kernel image?"), out);
+    }
+}

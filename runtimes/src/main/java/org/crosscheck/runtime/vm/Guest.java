@@ -1,0 +1,320 @@
+package org.crosscheck.runtime.vm;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One booted guest: QEMU (TCG) running a prepared kernel with the guest executor as /init, which
+ * answers on a virtio serial port (a unix socket here). The frames are those of the guest's
+ * {@code guest.c} (its header comment is the protocol): little-endian, a u32 length then a payload
+ * whose first byte is its type. Not thread-safe: one caller at a time.
+ */
+public final class Guest implements AutoCloseable {
+    /** How long a guest may take from QEMU's start to its hello (TCG boots of arm64 take about 7 s here). */
+    public static final long BOOT_MILLIS = 120_000;
+
+    /** What the guest said when it came up. */
+    public record Hello(String release, String machine, String jitEnable) {}
+
+    /** The answer to one program: status 0 ran, 1 load refused, 2 a system call failed (text names it). */
+    public record Result(int status, int errno, int retval, byte[] memory, String text) {
+        public static final int RAN = 0, REFUSED = 1, FAILED = 2;
+    }
+
+    /** The guest stopped answering (it died, or missed its deadline); the message has the console's end. */
+    public static final class GuestFailure extends IOException {
+        public final boolean timedOut;
+
+        GuestFailure(String message, boolean timedOut) {
+            super(message, null);
+            this.timedOut = timedOut;
+        }
+    }
+
+    private final VmCache.Prepared image;
+    private final Path tmp, console, qemuLog;
+    private final Process qemu;
+    private final SocketChannel channel;
+    private final Hello hello;
+    private final long bootNanos;
+    private volatile long deadline; // System.nanoTime() past which QEMU is killed; 0: none
+    private volatile boolean expired, closed, silent, booting = true;
+    private Integer exitedAlone; // QEMU's exit code when it ended by itself while booting
+    /** A booting kernel that has printed nothing on its console after this long is taken for a bad image (a good one prints within a second). */
+    static final long SILENT_MILLIS = 30_000;
+
+    private Guest(VmCache.Prepared image, boolean jit, long bootMillis) throws IOException {
+        this.image = image;
+        long start = System.nanoTime();
+        tmp = Files.createTempDirectory("crosscheck-vm-");
+        console = tmp.resolve("console.log");
+        qemuLog = tmp.resolve("qemu.log");
+        Path sock = tmp.resolve("port.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Process p = null;
+        SocketChannel ch = null;
+        try {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            server.configureBlocking(false);
+            p = new ProcessBuilder(command(image, jit, sock, console)).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
+            long until = start + TimeUnit.MILLISECONDS.toNanos(bootMillis);
+            while ((ch = server.accept()) == null) {
+                if (!p.isAlive()) throw new VmException(what() + ": " + image.arch().qemu + " exited with code " + p.exitValue() + " before the guest answered: " + lastLine(qemuLog, console));
+                if (System.nanoTime() - until > 0) throw new VmException(what() + ": QEMU did not connect within " + bootMillis / 1000 + " s");
+                LockSupport.parkNanos(10_000_000);
+            }
+            ch.configureBlocking(true);
+            qemu = p;
+            channel = ch;
+            deadline = until;
+            Thread.ofPlatform().daemon().name("crosscheck-vm-watchdog").start(this::watch);
+            ByteBuffer h;
+            try {
+                h = frame();
+            } catch (GuestFailure e) {
+                throw new VmException(what() + ": " + bootFailure(bootMillis));
+            }
+            deadline = 0;
+            booting = false;
+            if (h.get() != 'H') throw new VmException(what() + ": the guest's first frame is not a hello");
+            hello = new Hello(string(h), string(h), string(h));
+            bootNanos = System.nanoTime() - start;
+        } catch (IOException | RuntimeException e) {
+            if (p != null) p.destroyForcibly();
+            if (ch != null) ch.close();
+            closed = true;
+            deleteTmp();
+            throw e;
+        } finally {
+            server.close();
+        }
+    }
+
+    /** Boots {@code image}, the JIT on or off; a guest that does not come up is a {@link VmException} saying why. */
+    public static Guest boot(VmCache.Prepared image, boolean jit) {
+        return boot(image, jit, BOOT_MILLIS);
+    }
+
+    public static Guest boot(VmCache.Prepared image, boolean jit, long bootMillis) {
+        try {
+            return new Guest(image, jit, bootMillis);
+        } catch (IOException e) {
+            throw new VmException("guest " + image.label() + ": " + e.getMessage());
+        }
+    }
+
+    static List<String> command(VmCache.Prepared image, boolean jit, Path sock, Path console) {
+        VmArch a = image.arch();
+        List<String> c = new ArrayList<>(List.of(a.qemu));
+        c.addAll(a.machineArgs);
+        c.addAll(List.of("-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256",
+                "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
+                "-append", "console=" + a.console + " panic=-1 loglevel=4 ccjit=" + (jit ? 1 : 0),
+                "-nodefaults", "-no-reboot", "-display", "none", "-nic", "none",
+                "-serial", "file:" + console,
+                "-chardev", "socket,id=cc,path=" + sock,
+                "-device", "virtio-serial-pci", "-device", "virtserialport,chardev=cc,name=crosscheck"));
+        return c;
+    }
+
+    private String what() {
+        return "guest " + image.label();
+    }
+
+    public Hello hello() {
+        return hello;
+    }
+
+    public VmCache.Prepared image() {
+        return image;
+    }
+
+    /** From QEMU's start to the guest's hello. */
+    public long bootMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(bootNanos);
+    }
+
+    /**
+     * Runs one program: {@code code} (the mapSlot-th instruction's imm becomes the memory map's fd; -1:
+     * none) on a copy of {@code memory}, within {@code timeoutMillis}. A guest that dies or misses the
+     * deadline is killed, and this guest is of no further use.
+     */
+    public Result run(byte[] code, int mapSlot, boolean packet, byte[] memory, long timeoutMillis) throws GuestFailure {
+        ByteBuffer b = ByteBuffer.allocate(4 + 12 + code.length + memory.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(12 + code.length + memory.length).put((byte) 'R').put((byte) (packet ? 1 : 0)).putShort((short) (mapSlot < 0 ? 0xffff : mapSlot))
+                .putInt(memory.length).putInt(code.length).put(code).put(memory).flip();
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            write(b);
+            ByteBuffer r = frame();
+            if (r.get() != 'r') throw failure("the guest answered with a frame of another type");
+            int status = r.get() & 0xff, errno = r.getInt(), retval = r.getInt();
+            byte[] mem = blob(r);
+            return new Result(status, errno, retval, mem, new String(blob(r), StandardCharsets.UTF_8));
+        } finally {
+            deadline = 0;
+        }
+    }
+
+    private void write(ByteBuffer b) throws GuestFailure {
+        try {
+            while (b.hasRemaining()) channel.write(b);
+        } catch (IOException e) {
+            throw failure("writing to the guest: " + e.getMessage());
+        }
+    }
+
+    private ByteBuffer frame() throws GuestFailure {
+        ByteBuffer len = read(4);
+        int n = len.getInt();
+        if (n <= 0 || n > 64 << 20) throw failure("the guest sent a frame of " + Integer.toUnsignedString(n) + " bytes");
+        return read(n);
+    }
+
+    private ByteBuffer read(int n) throws GuestFailure {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (b.hasRemaining()) if (channel.read(b) < 0) throw new EOFException("the guest closed its port");
+        } catch (IOException e) {
+            throw failure(e.getMessage());
+        }
+        return b.flip();
+    }
+
+    private GuestFailure failure(String why) {
+        boolean t = expired;
+        if (booting) {
+            try {
+                qemu.waitFor(1, TimeUnit.SECONDS); // its port closed: QEMU is likely exiting by itself
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!qemu.isAlive()) exitedAlone = qemu.exitValue();
+        }
+        kill();
+        return new GuestFailure(t ? "no answer within the deadline; QEMU killed" : why + "; console ends: " + lastLine(console, qemuLog), t);
+    }
+
+    private static String string(ByteBuffer b) {
+        byte[] s = new byte[b.getShort() & 0xffff];
+        b.get(s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] blob(ByteBuffer b) {
+        byte[] s = new byte[b.getInt()];
+        b.get(s);
+        return s;
+    }
+
+    /** Why the boot failed, for one line: no console output, a deadline passed, or QEMU exited. */
+    private String bootFailure(long bootMillis) {
+        boolean printed = size(console) > 0;
+        if (silent) return "the kernel printed nothing on its console within " + SILENT_MILLIS / 1000 + " s (corrupt or truncated kernel image?)";
+        if (expired) return "the guest did not answer within " + bootMillis / 1000 + " s; console ends: " + lastLine(console, qemuLog);
+        String exit = exitedAlone == null ? "the guest closed its port" : image.arch().qemu + " exited with code " + exitedAlone;
+        return exit + " before the guest answered" + (printed ? "; console ends: " + lastLine(console, qemuLog)
+                : ", the kernel having printed nothing (corrupt or truncated kernel image?)" + (size(qemuLog) > 0 ? "; QEMU said: " + lastLine(qemuLog) : ""));
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void watch() {
+        long started = System.nanoTime();
+        while (!closed) {
+            if (booting && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(SILENT_MILLIS) && size(console) == 0) {
+                silent = expired = true;
+                qemu.destroyForcibly();
+                return;
+            }
+            long d = deadline;
+            if (d != 0 && System.nanoTime() - d > 0) {
+                expired = true;
+                qemu.destroyForcibly();
+                return;
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+    }
+
+    /** The last non-blank line of the first of {@code files} that has one (at most its last 4 KiB are read). */
+    static String lastLine(Path... files) {
+        for (Path f : files) {
+            try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "r")) {
+                long len = r.length();
+                int n = (int) Math.min(len, 4096);
+                byte[] tail = new byte[n];
+                r.seek(len - n);
+                r.readFully(tail);
+                String[] lines = new String(tail, StandardCharsets.UTF_8).split("\r?\n");
+                for (int i = lines.length - 1; i >= 0; i--) if (!lines[i].isBlank()) return lines[i].strip();
+            } catch (IOException e) {
+                // no such file yet: try the next
+            }
+        }
+        return "(nothing)";
+    }
+
+    private void kill() {
+        if (qemu != null) qemu.destroyForcibly();
+    }
+
+    /** Asks the guest to power off (killing QEMU if it has not within 2 s). */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (qemu.isAlive()) {
+                ByteBuffer q = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).putInt(1).put((byte) 'Q').flip();
+                while (q.hasRemaining()) channel.write(q);
+                if (!qemu.waitFor(2, TimeUnit.SECONDS)) qemu.destroyForcibly();
+            }
+        } catch (IOException e) {
+            qemu.destroyForcibly();
+        } catch (InterruptedException e) {
+            qemu.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            try {
+                qemu.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTmp();
+        }
+    }
+
+    private void deleteTmp() {
+        try (var s = Files.walk(tmp)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp dir left behind
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.crosscheck.runtime.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where prepared guests live: {@code $XDG_CACHE_HOME/crosscheck/vm/<arch>-<version>/} (default
+ * {@code ~/.cache}), each with {@code vmlinuz}, {@code initramfs.gz}, {@code release} (the kernel's
+ * release string) and {@code package} (the Debian package it came from). {@code release} is written
+ * last, so a directory without it is a preparation that did not finish.
+ */
+public final class VmCache {
+    private VmCache() {}
+
+    /** A guest ready to boot. */
+    public record Prepared(VmArch arch, String version, String release, String debianPackage, Path dir) {
+        public Path kernel() {
+            return dir.resolve(KERNEL);
+        }
+
+        public Path initramfs() {
+            return dir.resolve(INITRAMFS);
+        }
+
+        /** {@code <arch>-<version>}, as in runtime names. */
+        public String label() {
+            return arch.debian + "-" + version;
+        }
+    }
+
+    static final String KERNEL = "vmlinuz", INITRAMFS = "initramfs.gz", RELEASE = "release", PACKAGE = "package";
+
+    /** The cache's root directory (not created). */
+    public static Path root() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("crosscheck").resolve("vm");
+    }
+
+    /** The directory of {@code arch} and {@code version}. */
+    public static Path dir(VmArch arch, String version) {
+        return root().resolve(arch.debian + "-" + version);
+    }
+
+    /** Every prepared guest, by architecture then version. */
+    public static List<Prepared> list() {
+        List<Prepared> out = new ArrayList<>();
+        Path root = root();
+        if (!Files.isDirectory(root)) return out;
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.sorted().toList()) {
+                String n = d.getFileName().toString();
+                int dash = n.lastIndexOf('-');
+                if (dash <= 0) continue;
+                VmArch arch;
+                try {
+                    arch = VmArch.of(n.substring(0, dash));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                read(arch, n.substring(dash + 1), d).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort(Comparator.comparing((Prepared p) -> p.arch()).thenComparing(Prepared::version, VmCache::compareVersions));
+        return out;
+    }
+
+    /** The prepared guest of {@code arch} and {@code version} (null: the newest prepared). */
+    public static Optional<Prepared> find(VmArch arch, String version) {
+        Prepared best = null;
+        for (Prepared p : list()) {
+            if (p.arch() != arch || version != null && !p.version().equals(version)) continue;
+            if (best == null || compareVersions(p.version(), best.version()) > 0) best = p;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    static Optional<Prepared> read(VmArch arch, String version, Path d) {
+        try {
+            if (!Files.isRegularFile(d.resolve(RELEASE)) || !Files.isRegularFile(d.resolve(KERNEL)) || !Files.isRegularFile(d.resolve(INITRAMFS))) return Optional.empty();
+            String release = Files.readString(d.resolve(RELEASE), StandardCharsets.UTF_8).strip();
+            Path pkg = d.resolve(PACKAGE);
+            String p = Files.isRegularFile(pkg) ? Files.readString(pkg, StandardCharsets.UTF_8).strip() : "";
+            return Optional.of(new Prepared(arch, version, release, p, d));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Compares dotted numeric versions ({@code 6.1} before {@code 6.12}). */
+    public static int compareVersions(String a, String b) {
+        String[] x = a.split("[.-]"), y = b.split("[.-]");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            long p = i < x.length ? number(x[i]) : -1, q = i < y.length ? number(y[i]) : -1;
+            if (p != q) return Long.compare(p, q);
+        }
+        return 0;
+    }
+
+    private static long number(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

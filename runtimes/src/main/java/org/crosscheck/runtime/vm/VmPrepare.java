@@ -1,0 +1,317 @@
+package org.crosscheck.runtime.vm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code crosscheck vm prepare}: Debian's kernel image package for an architecture and version
+ * (multiarch {@code apt-get download}), its vmlinuz, and an initramfs of the guest executor
+ * ({@code vm/guest.c}, compiled static with Debian's cross gcc) and the virtio modules its port
+ * needs, all in {@link VmCache}. Every step prints one progress line; a step that fails is a
+ * {@link VmException} of one line.
+ */
+public final class VmPrepare {
+    /** Modules the guest's port needs (virtio-serial over PCI); their dependencies come first. */
+    static final List<String> MODULES = List.of("virtio_pci", "virtio_console");
+    private static final long COMMAND_MINUTES = 10;
+
+    private final VmArch arch;
+    private final String version;
+    private final Consumer<String> progress;
+    private final long start = System.nanoTime();
+
+    public VmPrepare(VmArch arch, String version, Consumer<String> progress) {
+        if (!VmName.VERSION.matcher(version).matches()) throw new VmException("--version: expected a kernel version such as 6.1, got '" + version + "'");
+        this.arch = arch;
+        this.version = version;
+        this.progress = progress;
+    }
+
+    private void say(String line) {
+        progress.accept(String.format("[%5.1f s] %s", (System.nanoTime() - start) / 1e9, line));
+    }
+
+    /** Prepares (or re-prepares) the guest and returns it; the check boot is the caller's. */
+    public VmCache.Prepared prepare() throws IOException {
+        Path dir = VmCache.dir(arch, version);
+        Files.createDirectories(dir);
+        String pkg = kernelPackage();
+        Path work = Files.createTempDirectory(dir, "prepare-");
+        try {
+            Path deb = download(pkg, work);
+            Path root = work.resolve("root");
+            run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), null, "dpkg-deb -x " + deb.getFileName());
+            Path vmlinuz = only(root.resolve("boot"), "vmlinuz-", pkg);
+            String release = vmlinuz.getFileName().toString().substring("vmlinuz-".length());
+            Path modules = root.resolve("lib/modules").resolve(release);
+            say("extracted " + vmlinuz.getFileName() + " (" + Files.size(vmlinuz) / 1024 + " KiB), release " + release);
+            byte[] init = compileGuest(work);
+            Cpio cpio = initramfs(init, modules);
+            Path initramfs = work.resolve(VmCache.INITRAMFS);
+            try (OutputStream o = Files.newOutputStream(initramfs)) {
+                cpio.writeGzip(o);
+            }
+            say("wrote the initramfs (" + Files.size(initramfs) / 1024 + " KiB: /init and the modules " + String.join(", ", MODULES) + " with their dependencies)");
+            Files.deleteIfExists(dir.resolve(VmCache.RELEASE)); // unprepared until every file is in place
+            Files.move(vmlinuz, dir.resolve(VmCache.KERNEL), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(initramfs, dir.resolve(VmCache.INITRAMFS), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve(VmCache.PACKAGE), pkg + "\n");
+            Files.writeString(dir.resolve(VmCache.RELEASE), release + "\n");
+            return VmCache.read(arch, version, dir).orElseThrow();
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** What booting a prepared guest showed: its hello, the boot's time, and the r0 of a tiny program. */
+    public record Check(Guest.Hello hello, long bootMillis, long runMicros, int r0) {}
+
+    /**
+     * Boots {@code image} with the JIT on and runs {@code r0 = 42; exit} (BPF_PROG_LOAD, BPF_PROG_TEST_RUN);
+     * a guest that does not boot, or whose bpf() does not give 42, is a VmException.
+     */
+    public static Check check(VmCache.Prepared image) {
+        byte[] code = java.util.HexFormat.of().parseHex("b70000002a000000" + "9500000000000000");
+        try (Guest g = Guest.boot(image, true)) {
+            long t = System.nanoTime();
+            Guest.Result r = g.run(code, -1, false, new byte[0], 30_000);
+            long micros = (System.nanoTime() - t) / 1000;
+            if (r.status() != Guest.Result.RAN || r.retval() != 42) {
+                throw new VmException("guest " + image.label() + ": bpf() does not work: r0 = 42; exit gave status " + r.status() + ", errno " + r.errno() + ", r0 " + r.retval()
+                        + (r.text().isBlank() ? "" : ": " + r.text().strip().lines().reduce((a, b) -> b).orElse("")));
+            }
+            return new Check(g.hello(), g.bootMillis(), micros, r.retval());
+        } catch (Guest.GuestFailure e) {
+            throw new VmException("guest " + image.label() + ": " + e.getMessage());
+        }
+    }
+
+    /** The newest Debian kernel image package of this version and architecture, cloud flavour first. */
+    String kernelPackage() throws IOException {
+        ensureArchitecture();
+        String found = newestPackage(search());
+        if (found == null) {
+            say("no package found; apt-get update");
+            run(List.of("apt-get", "update", "-q"), "apt-get update");
+            found = newestPackage(search());
+        }
+        if (found == null) {
+            throw new VmException("no Debian kernel image package of Linux " + version + " for " + arch.debian + " (apt-cache search found no linux-image-"
+                    + version + ".*-" + arch.debian + "; the apt sources here have " + versionsAvailable() + ")");
+        }
+        say("package " + found);
+        return found;
+    }
+
+    private List<String> search() throws IOException {
+        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-" + version.replace(".", "\\.") + "\\.[0-9]+-[0-9]+-"), "apt-cache search");
+        List<String> names = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) names.add(line.substring(0, sp));
+        }
+        return names;
+    }
+
+    private static final Pattern IMAGE = Pattern.compile("linux-image-([0-9]+\\.[0-9]+)\\.([0-9]+)-([0-9]+)-(cloud-)?([a-z0-9]+)(-unsigned)?");
+
+    /** Of {@code names}, the image package of our version and architecture with the highest ABI: cloud before generic, unsigned before signed. */
+    String newestPackage(List<String> names) {
+        String best = null;
+        long bestKey = -1;
+        for (String n : names) {
+            Matcher m = IMAGE.matcher(n);
+            if (!m.matches() || !m.group(1).equals(version) || !m.group(5).equals(arch.debian)) continue;
+            long key = (Long.parseLong(m.group(2)) * 100_000 + Long.parseLong(m.group(3))) * 4 + (m.group(4) != null ? 2 : 0) + (m.group(6) != null ? 1 : 0);
+            if (key > bestKey) {
+                bestKey = key;
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    private String versionsAvailable() throws IOException {
+        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-[0-9]+\\.[0-9]+\\.[0-9]+-[0-9]+-.*" + arch.debian), "apt-cache search");
+        Set<String> versions = new java.util.TreeSet<>(VmCache::compareVersions);
+        for (String line : out.split("\n")) {
+            int sp = line.indexOf(' ');
+            Matcher m = sp > 0 ? IMAGE.matcher(line.substring(0, sp)) : null;
+            if (m != null && m.matches() && m.group(5).equals(arch.debian)) versions.add(m.group(1));
+        }
+        return versions.isEmpty() ? "none" : String.join(", ", versions);
+    }
+
+    /** Adds {@link #arch} to dpkg's architectures (and updates apt's lists) when it is foreign and missing. */
+    private void ensureArchitecture() throws IOException {
+        String nativeArch = run(List.of("dpkg", "--print-architecture"), "dpkg --print-architecture").strip();
+        if (nativeArch.equals(arch.debian)) return;
+        List<String> foreign = List.of(run(List.of("dpkg", "--print-foreign-architectures"), "dpkg --print-foreign-architectures").strip().split("\\s+"));
+        if (foreign.contains(arch.debian)) return;
+        say("dpkg --add-architecture " + arch.debian + " && apt-get update");
+        run(List.of("dpkg", "--add-architecture", arch.debian), "dpkg --add-architecture " + arch.debian);
+        run(List.of("apt-get", "update", "-q"), "apt-get update");
+    }
+
+    private Path download(String pkg, Path work) throws IOException {
+        Path d = Files.createDirectories(work.resolve("deb"));
+        run(List.of("apt-get", "download", pkg + ":" + arch.debian), d, "apt-get download " + pkg);
+        Path deb = only(d, pkg, pkg);
+        say("downloaded " + deb.getFileName() + " (" + Files.size(deb) / (1024 * 1024) + " MiB)");
+        return deb;
+    }
+
+    /** The one file in {@code dir} whose name starts with {@code prefix}. */
+    private static Path only(Path dir, String prefix, String pkg) throws IOException {
+        if (!Files.isDirectory(dir)) throw new VmException(pkg + " has no " + dir.getFileName() + "/ directory");
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> l = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+            if (l.size() != 1) throw new VmException(pkg + ": expected one " + prefix + "* in " + dir.getFileName() + "/, found " + l.size());
+            return l.getFirst();
+        }
+    }
+
+    /** vm/guest.c compiled static for the guest (the compiler installed with apt-get when missing). */
+    private byte[] compileGuest(Path work) throws IOException {
+        String cc = arch.compilerHere();
+        if (!onPath(cc)) {
+            say(cc + " missing: apt-get install " + arch.compilerPackageHere());
+            run(List.of("apt-get", "install", "-y", "-q", arch.compilerPackageHere()), "apt-get install " + arch.compilerPackageHere());
+        }
+        Path src = work.resolve("guest.c");
+        try (InputStream in = VmPrepare.class.getResourceAsStream("/vm/guest.c")) {
+            if (in == null) throw new IllegalStateException("resource /vm/guest.c missing from the jar");
+            Files.copy(in, src);
+        }
+        Path out = work.resolve("init");
+        run(List.of(cc, "-static", "-O2", "-Wall", "-o", out.toString(), src.toString()), cc + " -static guest.c");
+        byte[] init = Files.readAllBytes(out);
+        say("compiled the guest executor with " + cc + " (" + init.length / 1024 + " KiB, static)");
+        return init;
+    }
+
+    /** /init, /dev/console, /proc, /modules/ (each .ko and their load order). */
+    static Cpio initramfs(byte[] init, Path modules) throws IOException {
+        Cpio c = new Cpio().add(Cpio.Entry.dir("dev")).add(Cpio.Entry.charDevice("dev/console", 5, 1)).add(Cpio.Entry.dir("proc"))
+                .add(Cpio.Entry.file("init", 0755, init)).add(Cpio.Entry.dir("modules"));
+        List<Path> order = moduleOrder(modules, MODULES);
+        StringBuilder names = new StringBuilder();
+        for (Path ko : order) {
+            String name = moduleName(ko);
+            c.add(Cpio.Entry.file("modules/" + name + ".ko", 0644, Files.readAllBytes(ko)));
+            names.append(name).append('\n');
+        }
+        c.add(Cpio.Entry.file("modules/order", 0644, names.toString().getBytes(StandardCharsets.US_ASCII)));
+        return c;
+    }
+
+    /** {@code wanted} and the modules they depend on (each module's .modinfo "depends="), dependencies first. */
+    static List<Path> moduleOrder(Path modules, List<String> wanted) throws IOException {
+        Map<String, Path> byName = new HashMap<>();
+        if (Files.isDirectory(modules)) {
+            try (Stream<Path> s = Files.walk(modules)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".ko")).forEach(p -> byName.put(moduleName(p), p));
+            }
+        }
+        Set<String> done = new LinkedHashSet<>();
+        for (String w : wanted) visit(w, byName, done, new LinkedHashSet<>());
+        List<Path> out = new ArrayList<>();
+        for (String n : done) out.add(byName.get(n));
+        return out;
+    }
+
+    private static void visit(String name, Map<String, Path> byName, Set<String> done, Set<String> path) throws IOException {
+        if (done.contains(name)) return;
+        if (!path.add(name)) throw new VmException("kernel modules depend on each other in a cycle: " + String.join(" -> ", path) + " -> " + name);
+        Path ko = byName.get(name);
+        if (ko == null) throw new VmException("the kernel package has no module " + name + " (the guest's virtio serial port needs it)");
+        for (String d : depends(Files.readAllBytes(ko))) visit(d, byName, done, path);
+        done.add(name);
+    }
+
+    /** The module names in a .ko's "depends=a,b" string of .modinfo (the kernel's own modpost writes it). */
+    static List<String> depends(byte[] ko) {
+        byte[] key = "depends=".getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + key.length <= ko.length; i++) {
+            if (i > 0 && ko[i - 1] != 0) continue;
+            for (int j = 0; j < key.length; j++) if (ko[i + j] != key[j]) continue outer;
+            int end = i + key.length;
+            while (end < ko.length && ko[end] != 0) end++;
+            String v = new String(ko, i + key.length, end - i - key.length, StandardCharsets.US_ASCII);
+            List<String> out = new ArrayList<>();
+            for (String d : v.split(",")) if (!d.isBlank()) out.add(d.strip().replace('-', '_'));
+            return out;
+        }
+        return List.of();
+    }
+
+    static String moduleName(Path ko) {
+        String f = ko.getFileName().toString();
+        return f.substring(0, f.length() - ".ko".length()).replace('-', '_');
+    }
+
+    static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String d : path.split(":")) if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) return true;
+        return false;
+    }
+
+    private static String run(List<String> command, String what) throws IOException {
+        return run(command, null, what);
+    }
+
+    /** Runs {@code command}; its standard output, or a VmException with the last line it printed. */
+    static String run(List<String> command, Path dir, String what) throws IOException {
+        if (!onPath(command.getFirst())) throw new VmException(what + ": " + command.getFirst() + " not found (is this Debian?)");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (dir != null) pb.directory(dir.toFile());
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        try {
+            if (!p.waitFor(COMMAND_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new VmException(what + ": no end within " + COMMAND_MINUTES + " minutes");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new VmException(what + ": interrupted");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            String last = "";
+            for (String l : text.split("\n")) if (!l.isBlank() && !l.startsWith("W: ")) last = l.strip();
+            throw new VmException(what + " failed (exit code " + p.exitValue() + ")" + (last.isEmpty() ? "" : ": " + last));
+        }
+        return text;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary directory left in the cache
+        }
+    }
+}

@@ -1,0 +1,362 @@
+/*
+ * crosscheck's guest executor: /init of the initramfs `crosscheck vm prepare` builds, compiled
+ * static for the guest's architecture. It runs programs through the guest kernel's bpf() exactly
+ * as crosscheck's host `kernel` runtime does (KernelRuntime, faithful mode): a socket filter whose
+ * code the host builds (the context prologue, then the program unchanged), the input memory the
+ * value of a one-element BPF_F_MMAPABLE array map, one BPF_PROG_TEST_RUN on 14 zero bytes (an
+ * Ethernet header; packet programs get the memory behind it), r0's low 32 bits, the map's value
+ * read back. A refused load is loaded again with the verifier's log (level 1, 1 MiB), except E2BIG.
+ *
+ * Start: mounts proc and devtmpfs, loads the kernel modules named in /modules/order (virtio,
+ * virtio_pci, virtio_console...), writes net.core.bpf_jit_enable from the kernel command line's
+ * ccjit=0|1 (the kernel hands unknown parameters to init as environment variables), opens the
+ * virtio serial port /dev/vport*p1 and says hello.
+ *
+ * Protocol (one protocol, both directions, all integers little-endian): a frame is a u32 payload
+ * length N then N bytes; the payload's first byte is its type.
+ *   guest -> host 'H' hello:   str release, str machine, str jit   (str = u16 length, bytes)
+ *   host -> guest 'R' run:     u8 flags (1 = packet), u16 map slot (the instruction whose imm is the
+ *                              memory map's fd, 0xffff none), u32 memory length, u32 code length,
+ *                              code, memory
+ *   guest -> host 'r' result:  u8 status (0 ran, 1 load refused, 2 system call failed), i32 errno,
+ *                              u32 retval, u32 memory length, memory, u32 text length, text (the
+ *                              verifier log when refused, the failing call when status 2)
+ *   host -> guest 'Q' quit:    the guest powers off.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define ETH_HLEN 14
+#define LOG_SIZE (1 << 20)
+#define LOAD_ATTEMPTS 8
+#define MAX_FRAME (64 << 20)
+#define MAX_MAPS 64
+
+static int port = -1;
+static char *logbuf;
+
+static void die(const char *what) {
+    fprintf(stderr, "crosscheck guest: %s: %s\n", what, strerror(errno));
+    sync();
+    reboot(RB_POWER_OFF);
+    _exit(1);
+}
+
+static long bpf(int cmd, union bpf_attr *attr) {
+    return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static void read_full(void *buf, size_t n) {
+    char *p = buf;
+    while (n > 0) {
+        ssize_t r = read(port, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (r == 0) { /* the host closed its end: nothing more to do */
+                reboot(RB_POWER_OFF);
+                _exit(0);
+            }
+            die("read from the port");
+        }
+        p += r;
+        n -= (size_t) r;
+    }
+}
+
+static void write_full(const void *buf, size_t n) {
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(port, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) die("write to the port");
+        p += w;
+        n -= (size_t) w;
+    }
+}
+
+/* The reply being built. */
+static char *out;
+static size_t out_len, out_cap;
+
+static void put(const void *p, size_t n) {
+    if (out_len + n > out_cap) {
+        out_cap = (out_len + n) * 2;
+        out = realloc(out, out_cap);
+        if (!out) die("realloc");
+    }
+    memcpy(out + out_len, p, n);
+    out_len += n;
+}
+static void put_u8(uint8_t v) { put(&v, 1); }
+static void put_u16(uint16_t v) { uint8_t b[2] = {v, v >> 8}; put(b, 2); }
+static void put_u32(uint32_t v) { uint8_t b[4] = {v, v >> 8, v >> 16, v >> 24}; put(b, 4); }
+static void put_str(const char *s) { size_t n = strlen(s); put_u16((uint16_t) n); put(s, n); }
+static void put_blob(const void *p, uint32_t n) { put_u32(n); put(p, n); }
+static uint16_t get_u16(const uint8_t *p) { return (uint16_t) (p[0] | p[1] << 8); }
+static uint32_t get_u32(const uint8_t *p) { return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24; }
+
+static void begin(char type) {
+    out_len = 0;
+    put_u32(0); /* patched by send() */
+    put_u8((uint8_t) type);
+}
+
+static void send(void) {
+    uint32_t n = (uint32_t) (out_len - 4);
+    uint8_t b[4] = {n, n >> 8, n >> 16, n >> 24};
+    memcpy(out, b, 4);
+    write_full(out, out_len);
+}
+
+static void reply(uint8_t status, int err, uint32_t retval, const void *mem, uint32_t mem_len, const char *text, uint32_t text_len) {
+    begin('r');
+    put_u8(status);
+    put_u32((uint32_t) err);
+    put_u32(retval);
+    put_blob(mem, mem_len);
+    put_blob(text, text_len);
+    send();
+}
+
+static void fail(const char *call, int err) {
+    reply(2, err, 0, NULL, 0, call, (uint32_t) strlen(call));
+}
+
+/* Memory maps by value size, kept across programs (as the host's Session keeps them). */
+static struct { uint32_t size; int fd; uint8_t *value; } maps[MAX_MAPS];
+static int nmaps;
+
+static int memory_map(uint32_t size, uint8_t **value) {
+    for (int i = 0; i < nmaps; i++) {
+        if (maps[i].size == size) {
+            *value = maps[i].value;
+            return maps[i].fd;
+        }
+    }
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.map_type = BPF_MAP_TYPE_ARRAY;
+    a.key_size = 4;
+    a.value_size = size;
+    a.max_entries = 1;
+    a.map_flags = BPF_F_MMAPABLE;
+    memcpy(a.map_name, "crosscheck", 10);
+    int fd = (int) bpf(BPF_MAP_CREATE, &a);
+    if (fd < 0) return -1;
+    long page = sysconf(_SC_PAGESIZE);
+    size_t len = ((size + 7) / 8 * 8 + page - 1) / page * page;
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+        close(fd);
+        return -1;
+    }
+    if (nmaps == MAX_MAPS) { /* forget the oldest */
+        close(maps[0].fd);
+        memmove(maps, maps + 1, sizeof(maps[0]) * (MAX_MAPS - 1));
+        nmaps--;
+    }
+    maps[nmaps].size = size;
+    maps[nmaps].fd = fd;
+    maps[nmaps].value = m;
+    nmaps++;
+    *value = m;
+    return fd;
+}
+
+static int load(const uint8_t *code, uint32_t code_len, int log_level) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    a.insn_cnt = code_len / 8;
+    a.insns = (uint64_t) (uintptr_t) code;
+    a.license = (uint64_t) (uintptr_t) "GPL";
+    memcpy(a.prog_name, "crosscheck", 10);
+    if (log_level > 0) {
+        logbuf[0] = 0;
+        a.log_level = (uint32_t) log_level;
+        a.log_size = LOG_SIZE;
+        a.log_buf = (uint64_t) (uintptr_t) logbuf;
+    }
+    int fd = -1;
+    errno = EAGAIN;
+    /* The verifier gives up with EAGAIN when a signal is pending: load again. */
+    for (int i = 0; i < LOAD_ATTEMPTS && fd < 0 && errno == EAGAIN; i++) fd = (int) bpf(BPF_PROG_LOAD, &a);
+    return fd;
+}
+
+static void run(const uint8_t *req, uint32_t n) {
+    if (n < 11) {
+        errno = EINVAL;
+        die("short run request");
+    }
+    int packet = req[0] & 1;
+    uint16_t slot = get_u16(req + 1);
+    uint32_t mem_len = get_u32(req + 3), code_len = get_u32(req + 7);
+    if (11 + (uint64_t) code_len + mem_len != n || code_len % 8 != 0 || (slot != 0xffff && (uint32_t) slot * 8 + 16 > code_len)) {
+        errno = EINVAL;
+        die("malformed run request");
+    }
+    uint8_t *code = (uint8_t *) req + 11;
+    const uint8_t *mem = code + code_len;
+    uint8_t *value = NULL;
+    if (mem_len > 0) {
+        int mfd = memory_map(mem_len, &value);
+        if (mfd < 0) {
+            fail("BPF_MAP_CREATE", errno);
+            return;
+        }
+        memcpy(value, mem, mem_len);
+        if (slot != 0xffff) {
+            uint32_t fd = (uint32_t) mfd;
+            uint8_t b[4] = {fd, fd >> 8, fd >> 16, fd >> 24};
+            memcpy(code + slot * 8 + 4, b, 4);
+        }
+    }
+    int fd = load(code, code_len, 0);
+    if (fd < 0) {
+        int err = errno;
+        if (err == E2BIG) {
+            reply(1, err, 0, NULL, 0, "", 0);
+            return;
+        }
+        int again = load(code, code_len, 1);
+        if (again >= 0) close(again);
+        reply(1, err, 0, NULL, 0, logbuf, (uint32_t) strnlen(logbuf, LOG_SIZE));
+        return;
+    }
+    static uint8_t data[ETH_HLEN + 65536];
+    uint32_t size = ETH_HLEN + (packet ? mem_len : 0);
+    if (size > sizeof(data)) size = sizeof(data);
+    memset(data, 0, ETH_HLEN);
+    if (packet) memcpy(data + ETH_HLEN, mem, size - ETH_HLEN);
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.test.prog_fd = (uint32_t) fd;
+    a.test.data_size_in = size;
+    a.test.data_in = (uint64_t) (uintptr_t) data;
+    a.test.repeat = 1;
+    long r = bpf(BPF_PROG_TEST_RUN, &a);
+    int err = errno;
+    close(fd);
+    if (r < 0) {
+        fail("BPF_PROG_TEST_RUN", err);
+        return;
+    }
+    reply(0, 0, a.test.retval, value, mem_len, "", 0);
+}
+
+static void write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0 || write(fd, text, strlen(text)) < 0) die(path);
+    close(fd);
+}
+
+static void read_file(const char *path, char *buf, size_t n) {
+    int fd = open(path, O_RDONLY);
+    ssize_t r = fd < 0 ? -1 : read(fd, buf, n - 1);
+    if (r < 0) die(path);
+    close(fd);
+    while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' ')) r--;
+    buf[r] = 0;
+}
+
+static void load_modules(void) {
+    FILE *order = fopen("/modules/order", "r");
+    if (!order) return;
+    char name[256], path[300];
+    while (fgets(name, sizeof(name), order)) {
+        name[strcspn(name, "\n")] = 0;
+        if (!name[0]) continue;
+        snprintf(path, sizeof(path), "/modules/%s.ko", name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) die(path);
+        if (syscall(__NR_finit_module, fd, "", 0) < 0 && errno != EEXIST) die(path);
+        close(fd);
+    }
+    fclose(order);
+}
+
+/* The first /dev/vport*p1, waiting for the driver to create it. */
+static int open_port(void) {
+    for (int tries = 0; tries < 1000; tries++) {
+        DIR *d = opendir("/dev");
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (strncmp(e->d_name, "vport", 5) == 0 && strstr(e->d_name, "p1")) {
+                char path[300];
+                snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+                closedir(d);
+                int fd = open(path, O_RDWR);
+                if (fd >= 0) return fd;
+                if (errno != ENXIO && errno != ENODEV) die(path);
+                d = NULL; /* the port is not ready yet: try again */
+                break;
+            }
+        }
+        if (d) closedir(d);
+        usleep(10000);
+    }
+    errno = ENODEV;
+    die("no virtio serial port /dev/vport*p1 after 10 s");
+    return -1;
+}
+
+int main(void) {
+    mkdir("/proc", 0755);
+    mkdir("/dev", 0755);
+    if (mount("proc", "/proc", "proc", 0, NULL) < 0 && errno != EBUSY) die("mount /proc");
+    if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0 && errno != EBUSY) die("mount /dev");
+    const char *jit = getenv("ccjit");
+    if (jit) write_file("/proc/sys/net/core/bpf_jit_enable", strcmp(jit, "0") == 0 ? "0" : "1");
+    load_modules();
+    logbuf = malloc(LOG_SIZE);
+    if (!logbuf) die("malloc");
+    port = open_port();
+
+    struct utsname u;
+    uname(&u);
+    char jit_now[16];
+    read_file("/proc/sys/net/core/bpf_jit_enable", jit_now, sizeof(jit_now));
+    begin('H');
+    put_str(u.release);
+    put_str(u.machine);
+    put_str(jit_now);
+    send();
+
+    uint8_t *req = NULL;
+    size_t req_cap = 0;
+    for (;;) {
+        uint8_t h[4];
+        read_full(h, 4);
+        uint32_t n = get_u32(h);
+        if (n == 0 || n > MAX_FRAME) {
+            errno = EINVAL;
+            die("bad frame length");
+        }
+        if (n > req_cap) {
+            req_cap = n;
+            req = realloc(req, req_cap);
+            if (!req) die("realloc");
+        }
+        read_full(req, n);
+        switch (req[0]) {
+            case 'R': run(req + 1, n - 1); break;
+            case 'Q': sync(); reboot(RB_POWER_OFF); _exit(0);
+            default: errno = EINVAL; die("unknown request type");
+        }
+    }
+}
