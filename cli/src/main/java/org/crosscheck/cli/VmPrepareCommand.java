@@ -9,8 +9,9 @@ import org.crosscheck.runtime.vm.VmPrepare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+// Not mixinStandardHelpOptions: its --version (the kernel's) would clash with the standard --version, and
+// picocli then drops the inherited --help with it; --help is declared here instead.
 @Command(name = "prepare",
-        mixinStandardHelpOptions = true,
         description = {
             "Fetches Debian's kernel image package for ARCH and VERSION (apt-get download; a foreign architecture",
             "is added to dpkg first), extracts its vmlinuz, compiles the guest executor static with Debian's",
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
         },
         footer = {"", "Example:", "  crosscheck vm prepare --arch arm64 --version 6.1"})
 final class VmPrepareCommand extends CliCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64 or arm64.")
     String arch;
 
