@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crosscheck.coordinator.campaign.Campaign;
+import org.crosscheck.coordinator.campaign.CampaignConfig;
 import org.crosscheck.coordinator.campaign.CaseRunner;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
@@ -47,6 +48,8 @@ import picocli.CommandLine.Parameters;
             "With --generated a runtime runs the programs a default campaign generates for it instead, with --corpus a campaign's "
                     + "case mix: the kernel-only reference a campaign's rate is measured against. Measure it over as long a window as "
                     + "the campaign (e.g. --seconds 60 --rounds 1): the kernel frees closed programs later, and short rounds read high.",
+            "`bench campaign` runs the same campaign (seed 1) back to back on one input a program and on K (--inputs), --rounds "
+                    + "times: programs/s and executions/s of each and their ratios (--seconds each, 2 threads).",
             "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results absorbed from no-op "
                     + "workers on a second node, in programs per second.",
             "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner (store buffering on two "
@@ -56,7 +59,7 @@ import picocli.CommandLine.Parameters;
         },
         footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2",
             "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
-            "  crosscheck bench coordinator --seconds 5", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
+            "  crosscheck bench coordinator --seconds 5", "  crosscheck bench campaign --runtimes interp,kernel --seconds 30 --rounds 2", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand extends CliCommand {
     @Parameters(paramLabel = "RUNTIME", description = "The runtime to measure: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
@@ -88,6 +91,17 @@ final class BenchCommand extends CliCommand {
             + "of the cases mutants of these directories' .data programs (as `campaign --corpus`; mutants run with the campaign's budget for them).")
     List<Path> corpus;
 
+    @Option(names = "--runtimes", defaultValue = "interp,jit", paramLabel = "R,R", description = "campaign: the runtimes, the reference first (default: ${DEFAULT-VALUE}).")
+    String campaignRuntimes;
+
+    @Option(names = "--inputs", paramLabel = "K", description = "campaign: inputs a program on the second run of each pair (default: as campaign's auto, 32 with a kernel runtime, else 8).")
+    Long inputs;
+
+    /** The largest of --threads, or {@code otherwise} when they were not given. */
+    private int most(int otherwise) {
+        return threads.equals(List.of(1, 2)) ? otherwise : threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
     /** Cases each thread cycles through with --generated: generated before timing, so that only the runtime is measured. */
     static final int GENERATED_POOL = 50_000;
     static final long GENERATED_SEED = 1;
@@ -96,6 +110,7 @@ final class BenchCommand extends CliCommand {
         Names() {
             super(Runtimes.names());
             add("coordinator");
+            add("campaign");
             add("kernel-litmus");
             add("litmus");
         }
@@ -108,8 +123,21 @@ final class BenchCommand extends CliCommand {
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
         if (corpus != null && !generated) throw new UserError("--corpus needs --generated");
-        if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
+        if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("campaign") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
             throw new UserError("--generated applies to a runtime, not to bench " + runtimeName);
+        }
+        if (runtimeName.equals("campaign")) {
+            List<Runtime> rts = new ArrayList<>();
+            try {
+                for (String n : campaignRuntimes.split(",")) rts.add(RuntimeOptions.available(n.trim()));
+                if (rts.size() < 2) throw new UserError("--runtimes: a campaign compares at least two runtimes, got '" + campaignRuntimes + "'");
+                int k = inputs != null ? (int) CampaignOptions.within("--inputs", inputs, 2, 1024)
+                        : CampaignConfig.defaultInputs(rts.stream().anyMatch(Runtime::loadsOnce));
+                CampaignBench.run(out, rts, k, seconds, rounds, most(2));
+            } finally {
+                for (Runtime r : rts) r.close();
+            }
+            return 0;
         }
         if (runtimeName.equals("coordinator")) {
             // the coordinator alone, with 16 no-op worker threads (as 8 two-core workers would ask)

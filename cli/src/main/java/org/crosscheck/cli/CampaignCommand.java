@@ -103,6 +103,11 @@ final class CampaignCommand extends CliCommand {
         out.printf(Locale.ROOT, "%s: %,d %s in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
                 who, s.programs(), cfg.litmus() != null ? "litmus tests" : "programs", s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
                 cfg.workdir().resolve("findings"));
+        if (cfg.litmus() == null && cfg.inputs() > 1) {
+            out.printf(Locale.ROOT, "%s: %,d executions (%,.0f/s) on up to %d inputs a program; %.2f distinct paths a program, %.1f%% of programs took more than one%n",
+                    who, s.executions(), s.executions() / Math.max(s.seconds(), 1e-9), cfg.inputs(), s.programs() == 0 ? 0.0 : s.paths() / (double) s.programs(),
+                    s.programs() == 0 ? 0.0 : 100.0 * s.multiPath() / s.programs());
+        }
         if (!s.verifierAcceptance().isEmpty()) out.println(who + ": " + s.verifierAcceptance());
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }

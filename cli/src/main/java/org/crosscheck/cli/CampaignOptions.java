@@ -78,6 +78,22 @@ final class CampaignOptions {
             + DEFAULT_ORACLE_EVERY + " when a kernel runtime takes part).")
     String verifierOracle;
 
+    @Option(names = "--inputs", defaultValue = "auto", paramLabel = "K|auto", description = "Inputs each program runs on, loaded once per"
+            + " runtime and executed up to K times: the generated input, then inputs made to matter (boundary values at the offsets the program"
+            + " reads, mutations of inputs that reached a new path in the reference); 1 to 1024; auto (the default): 32 with a kernel runtime,"
+            + " whose load costs far more than a run, else 8.")
+    String inputs;
+
+    /** {@code --inputs} as K. */
+    private int inputs(List<Runtime> rts) {
+        if (inputs.equals("auto")) return CampaignConfig.defaultInputs(rts.stream().anyMatch(Runtime::loadsOnce));
+        try {
+            return (int) within("--inputs", Long.parseLong(inputs), 1, 1024);
+        } catch (NumberFormatException e) {
+            throw new UserError("--inputs: expected a number of inputs (1 to 1024) or auto, got '" + inputs + "'");
+        }
+    }
+
     @Option(names = "--profile", defaultValue = "default", paramLabel = "default|verifier", description = "What generated programs stress:"
             + " default (every instruction of the groups, edge values, control flow, memory, calls) or verifier (half the units are"
             + " range-tracking chains for the verifier oracle: a loaded value bounded, operated on, branched on, spilled, used as an offset)"
@@ -158,7 +174,7 @@ final class CampaignOptions {
                     maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
                     corpus != null ? directories("--corpus", corpus) : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
                     allowMissingExit, timeoutMillis, lo, oracleEvery(verifierOracle, rts.stream().map(Runtime::name).toList()),
-                    org.crosscheck.coordinator.generate.Generator.Profile.parse(profile));
+                    org.crosscheck.coordinator.generate.Generator.Profile.parse(profile), inputs(rts));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -44,6 +44,9 @@ class OptionValidationTest {
             coordinator | --lease     | -5s          | --lease: expected 1s to 36500d, got '-5s'
             campaign    | --programs  | -3           | --programs: expected at least 0, got -3
             coordinator | --programs  | -3           | --programs: expected at least 0, got -3
+            campaign    | --inputs    | 0            | --inputs: expected 1 to 1024, got 0
+            coordinator | --inputs    | 5000         | --inputs: expected 1 to 1024, got 5000
+            campaign    | --inputs    | many         | --inputs: expected a number of inputs (1 to 1024) or auto, got 'many'
             """)
     void outOfRangeValuesAreRefused(String command, String option, String value, String line) {
         refused(campaign(command, option, value), line);

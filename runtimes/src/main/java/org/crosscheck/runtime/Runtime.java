@@ -40,6 +40,14 @@ public interface Runtime extends AutoCloseable {
         return (memory, limits) -> run(program, memory, limits);
     }
 
+    /**
+     * Whether {@link #load} does real work once (verifies, compiles) that each run then saves: campaigns give
+     * such runtimes' programs more inputs by default.
+     */
+    default boolean loadsOnce() {
+        return false;
+    }
+
     /** A loaded program (see {@link #load}). Not thread-safe: one thread runs it. */
     @FunctionalInterface
     interface Loaded extends AutoCloseable {

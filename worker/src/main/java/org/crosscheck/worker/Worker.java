@@ -158,7 +158,7 @@ public final class Worker {
                             : new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
                                     Wire.corpus(spec.getCorpusList()), metrics, coverage,
                                     spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis(),
-                                    spec.getVerifierOracleEvery());
+                                    spec.getVerifierOracleEvery(), Math.max(1, spec.getInputs()));
                 }
                 workerId = w.getWorkerId();
                 return true;
@@ -203,6 +203,7 @@ public final class Worker {
     private static Tally noopTally(Batch b) {
         Tally t = new Tally();
         t.countPrograms(b.getEnd() - b.getStart());
+        t.countInputs(t.programs(), t.programs(), 0);
         for (String rt : b.getRuntimesList()) t.countExecuted(rt, t.programs());
         return t;
     }

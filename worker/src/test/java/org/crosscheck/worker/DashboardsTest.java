@@ -75,7 +75,7 @@ class DashboardsTest {
             queries.put("alert " + a.group(1) + " signal", a.group(3).replace("\\\"", "\""));
             alertCount++;
         }
-        assertTrue(queries.size() >= 21 + 2 * 4, "parsed " + queries.keySet());
+        assertTrue(queries.size() >= 23 + 2 * 4, "parsed " + queries.keySet());
         assertEquals(4, alertCount);
 
         // a live campaign with every kind of series: two real runtimes, an injected bug, mutated corpus programs
@@ -95,7 +95,7 @@ class DashboardsTest {
         List<Runtime> litmusRts = List.of(Runtimes.create("interp"), Runtimes.create("jit"));
         var litmusCfg = new CampaignConfig(List.of("interp", "jit"), Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, litmusWork, 1, 2, 24,
                 List.of(), false, 10_000, new LitmusCaseRunner.Options(LitmusGenerator.Config.defaults(), 2000), 0,
-                org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT);
+                org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT, 1);
         Campaign litmus = new Campaign(litmusCfg, litmusRts, new FindingStore(litmusWork), litmusMetrics);
         int promPort = freePort();
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics);

@@ -18,6 +18,7 @@ import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.mutant.Mutants;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -28,16 +29,21 @@ class MutantDetectionTest {
     @TempDir
     Path work;
 
-    static Stream<String> mutants() {
-        return Mutants.names().stream();
+    /** The mutant that only some inputs show (found on many inputs, see ManyInputsTest; not on one). */
+    static final String INPUT_ONLY = "ldxw-input-31";
+
+    /** Each mutant on one input a program and on the default of in-process runtimes (8), same seed. */
+    static Stream<Arguments> mutants() {
+        return Mutants.names().stream().flatMap(m -> Stream.of(1, CampaignConfig.defaultInputs(false))
+                .filter(k -> k > 1 || !m.equals(INPUT_ONLY)).map(k -> Arguments.of(m, k)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} on {1} inputs")
     @MethodSource("mutants")
-    void campaignFindsTheInjectedBug(String mutant) throws Exception {
+    void campaignFindsTheInjectedBug(String mutant, int inputs) throws Exception {
         String name = Mutants.PREFIX + mutant;
         var cfg = new CampaignConfig(List.of("interp", name), Group.rfc(), CpuVersion.V4, 1, Duration.ofSeconds(60), 0,
-                work, 2, 64, 24, List.of());
+                work, 2, 64, 24, List.of()).withInputs(inputs);
         var store = new FindingStore(work);
         var runtimes = List.of(Runtimes.create("interp"), Runtimes.create(name));
         var campaign = new Campaign(cfg, runtimes, store, new Metrics());
@@ -62,7 +68,7 @@ class MutantDetectionTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         campaign.stop();
         runner.join();
-        System.out.printf("mutant %-18s detected in %5.1f s: %s%n", mutant, seconds, found);
+        System.out.printf("mutant %-18s on %d inputs detected in %5.1f s after %,d programs: %s%n", mutant, inputs, seconds, campaign.totalPrograms(), found);
         assertTrue(found != null, mutant + ": no finding naming " + mnemonics + " within 60 s; findings: "
                 + store.list().stream().map(FindingStore.Summary::title).toList());
     }

@@ -54,7 +54,9 @@ class WebViewBrowserTest {
                 String findings = browser.eval("document.querySelector('#findings').innerText");
                 assertTrue(findings.contains("r0 mismatch: interp-mutant:add32-zext vs interp [base32 add32"), findings);
                 String summary = browser.eval("document.querySelector('#summary').innerText");
-                assertTrue(summary.matches("(?s)[\\d,]+ programs · \\d+ findings · up \\d+ s.*"), summary);
+                assertTrue(summary.matches("(?s)[\\d,]+ programs · [\\d,]+ executions · \\d+\\.\\d\\d paths a program · \\d+ findings · up \\d+ s.*"), summary);
+                String runtimeTable = browser.eval("document.querySelector('#runtimes').innerText");
+                assertTrue(runtimeTable.contains("executions"), runtimeTable);
                 browser.eval("[...document.querySelectorAll('tr.finding')].find(r => r.innerText.includes('[base32 add32')).click()");
                 browser.waitFor("!document.querySelector('#detail').hidden && document.querySelector('#detail-llvm').innerText.length > 0", 10);
                 String outcomes = browser.eval("document.querySelector('#detail-outcomes').innerText");

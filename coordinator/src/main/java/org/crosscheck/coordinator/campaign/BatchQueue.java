@@ -28,7 +28,7 @@ public final class BatchQueue {
         final long start, end;
         final Set<String> remaining;
         final List<Lease> leases = new ArrayList<>();
-        long programs = -1, divergences;
+        long programs = -1, executions, divergences;
 
         Open(long start, long end, List<String> others) {
             this.start = start;
@@ -116,6 +116,11 @@ public final class BatchQueue {
 
     /** A worker's result for part (start, end, runtimes) with its counts. */
     public synchronized Result complete(long start, long end, List<String> runtimes, long programs, long divergences) {
+        return complete(start, end, runtimes, programs, programs, divergences);
+    }
+
+    /** As above, with the (program, input) pairs its programs ran ({@code executions}: counted once per batch, as programs). */
+    public synchronized Result complete(long start, long end, List<String> runtimes, long programs, long executions, long divergences) {
         Open o = open.get(start);
         Set<String> part = part(runtimes);
         if (o != null && state.isDone(start)) open.remove(start); // cannot happen: done batches are never issued
@@ -123,11 +128,14 @@ public final class BatchQueue {
         o.remaining.removeAll(part);
         o.leases.removeIf(l -> l.runtimes().stream().anyMatch(part::contains));
         boolean first = o.programs < 0;
-        if (first) o.programs = programs; // every part runs the same cases: programs count once per batch
+        if (first) { // every part runs the same cases (and inputs): programs count once per batch
+            o.programs = programs;
+            o.executions = executions;
+        }
         o.divergences += divergences;
         if (o.remaining.isEmpty()) {
             open.remove(start);
-            state.done(o.start, o.end, o.programs, o.divergences);
+            state.done(o.start, o.end, o.programs, o.executions, o.divergences);
         }
         gauges();
         return first ? Result.COUNTED : Result.PART;

@@ -34,7 +34,9 @@ import org.crosscheck.runtime.Runtime;
 public final class Campaign {
     /** What happened, for the caller's summary. */
     /** {@code verifierAcceptance} as in the progress line, empty without a kernel runtime. */
-    public record Summary(long programs, long divergences, int findings, int newFindings, double seconds, String verifierAcceptance) {}
+    /** {@code executions}: (program, input) pairs; {@code paths}: distinct reference paths summed over programs; {@code multiPath}: programs with more than one. */
+    public record Summary(long programs, long executions, long paths, long multiPath, long divergences, int findings, int newFindings, double seconds,
+            String verifierAcceptance) {}
 
     private final CampaignConfig config;
     private final Generator generator;
@@ -44,6 +46,7 @@ public final class Campaign {
     private final BatchQueue queue;
     private final LongAdder programs = new LongAdder();
     private final LongAdder divergences = new LongAdder();
+    private final LongAdder executions = new LongAdder(), paths = new LongAdder(), multiPath = new LongAdder();
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
     /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link Tally#verifierRuns}). */
@@ -174,15 +177,19 @@ public final class Campaign {
                 metrics.newFinding();
             }
         }
-        BatchQueue.Result counted = queue.complete(start, end, runtimes, t.programs(), divs);
+        BatchQueue.Result counted = queue.complete(start, end, runtimes, t.programs(), t.executions(), divs);
         if (counted == BatchQueue.Result.DUPLICATE) return false;
         if (counted == BatchQueue.Result.COUNTED) {
             programs.add(t.programs());
             metrics.generated(t.programs());
+            executions.add(t.executions());
+            paths.add(t.paths());
+            multiPath.add(t.multiPathPrograms());
+            metrics.inputs(t.executions(), t.paths());
         }
         divergences.add(divs);
         t.executed().forEach((rt, n) -> {
-            metrics.executed(rt, n);
+            metrics.executed(rt, n, t.executions());
             perRuntime.computeIfAbsent(rt, k -> new LongAdder()).add(n);
         });
         t.divergences().forEach(metrics::divergence);
@@ -211,7 +218,7 @@ public final class Campaign {
     public Summary finish() throws IOException {
         checkpoint();
         AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
-        return new Summary(programs.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
+        return new Summary(programs.sum(), executions.sum(), paths.sum(), multiPath.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
                 verifierAcceptance().replaceFirst("^ \\| ", ""));
     }
 
@@ -224,9 +231,9 @@ public final class Campaign {
     static final long RATE_WINDOW_NANOS = 60_000_000_000L;
 
     /** Counts at a progress line (programs, then per runtime), for rates over {@link #RATE_WINDOW_NANOS}. */
-    private record Sample(long nanos, long programs, Map<String, Long> perRuntime) {}
+    private record Sample(long nanos, long programs, long executions, Map<String, Long> perRuntime) {}
 
-    private final ArrayDeque<Sample> samples = new ArrayDeque<>(List.of(new Sample(started, 0, Map.of())));
+    private final ArrayDeque<Sample> samples = new ArrayDeque<>(List.of(new Sample(started, 0, 0, Map.of())));
 
     /**
      * The progress line: programs, rates per runtime (averaged over the last minute, or since the
@@ -249,10 +256,14 @@ public final class Campaign {
             sb.append(String.format(" %s %,.0f%s/s", e.getKey(), (v - since.perRuntime().getOrDefault(e.getKey(), 0L)) / dt, litmus ? " it" : ""));
             per.put(e.getKey(), v);
         }
+        long e = executions.sum();
+        if (!litmus && config.inputs() > 1) {
+            sb.append(String.format(" | executions %,d (%,.0f/s), %.2f paths a program", e, (e - since.executions()) / dt, p == 0 ? 0.0 : paths.sum() / (double) p));
+        }
         sb.append(String.format(" | divergences %,d | findings %d (new %d)", divergences.sum(), store.list().size(), newFindings.get()));
         sb.append(verifierAcceptance());
         if (extra != null) sb.append(extra);
-        samples.addLast(new Sample(now, p, per));
+        samples.addLast(new Sample(now, p, e, per));
         return sb.toString();
     }
 

@@ -13,16 +13,27 @@ import org.crosscheck.isa.Group;
  * {@code allowMissingExit} lets the generator drop the final exit of some programs (loader crash hunting);
  * {@code timeoutMillis} is the wall-clock limit of one run on an external runtime; {@code litmus}, when not
  * null, makes it a litmus campaign (cases are generated litmus tests judged by the memory model);
- * {@code profile} is what the generated programs stress; {@code verifierOracleEvery} N has the verifier oracle check one case in N on each kernel runtime (0: off).
+ * {@code profile} is what the generated programs stress; {@code verifierOracleEvery} N has the verifier oracle check one case in N on each kernel runtime (0: off);
+ * {@code inputs} is how many inputs each program, loaded once per runtime, runs on.
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
         long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
-        LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile) {
+        LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile, int inputs) {
+
+    /**
+     * Inputs per program unless told otherwise, chosen by measurement (README, "Measured"): 8 where every
+     * runtime runs in this JVM (each more input costs about a program's run: interp+jit did 2.9-3.0 times the
+     * executions at 51% of the programs/s), 32 where a runtime loads once ({@code Runtime.loadsOnce}: the
+     * kernel's verifier and JIT cost far more than a BPF_PROG_TEST_RUN).
+     */
+    public static int defaultInputs(boolean someRuntimeLoadsOnce) {
+        return someRuntimeLoadsOnce ? 32 : 8;
+    }
 
     /** A campaign of programs (no litmus options). */
     public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
             long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis) {
-        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null, 0, org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT);
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, null, 0, org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT, 1);
     }
 
     /** Without programs that lack their final exit, default wall-clock limit (the usual campaign). */
@@ -38,10 +49,17 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
         if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+        if (inputs < 1) throw new IllegalArgumentException("inputs must be at least 1, is " + inputs);
         if (verifierOracleEvery < 0) throw new IllegalArgumentException("verifier oracle rate must be 1/N with N at least 1, or off");
         runtimes = List.copyOf(runtimes);
         groups = Set.copyOf(groups);
         corpus = List.copyOf(corpus);
+    }
+
+    /** The same campaign with each program on up to {@code k} inputs. */
+    public CampaignConfig withInputs(int k) {
+        return new CampaignConfig(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit,
+                timeoutMillis, litmus, verifierOracleEvery, profile, k);
     }
 
     /** Where corpus programs to mutate live: the given directories plus this workdir's findings. */

@@ -19,12 +19,14 @@ public final class CampaignState {
     private final Path file;
     private final long seed;
     private long watermark;
-    private final TreeMap<Long, long[]> doneAbove = new TreeMap<>(); // batch start -> {end, programs, divergences}
+    private final TreeMap<Long, long[]> doneAbove = new TreeMap<>(); // batch start -> {end, programs, divergences, executions}
     private long programs;
+    private long executions;
     private long divergences;
     private long nextIssue;
 
-    private CampaignState(Path file, long seed, long watermark, long programs, long divergences) {
+    private CampaignState(Path file, long seed, long watermark, long programs, long executions, long divergences) {
+        this.executions = executions;
         this.file = file;
         this.seed = seed;
         this.watermark = watermark;
@@ -49,7 +51,7 @@ public final class CampaignState {
         Path f = workdir.resolve("campaign.properties");
         if (!Files.isRegularFile(f)) {
             long s = seed != null ? seed : System.nanoTime();
-            CampaignState st = new CampaignState(f, s, 0, 0, 0);
+            CampaignState st = new CampaignState(f, s, 0, 0, 0, 0);
             st.kind = kind;
             st.save();
             return st;
@@ -68,12 +70,15 @@ public final class CampaignState {
                         + (kind.equals(LITMUS) ? "litmus" : "program") + " campaign needs another --workdir");
             }
             CampaignState st = new CampaignState(f, s, Long.parseLong(p.getProperty("watermark", "0")),
-                    Long.parseLong(p.getProperty("programs", "0")), Long.parseLong(p.getProperty("divergences", "0")));
+                    Long.parseLong(p.getProperty("programs", "0")), Long.parseLong(p.getProperty("executions", p.getProperty("programs", "0"))),
+                    Long.parseLong(p.getProperty("divergences", "0")));
             st.kind = kind;
             for (String b : p.getProperty("done_above", "").split(",")) {
                 if (b.isBlank()) continue;
                 String[] v = b.split(":");
-                st.doneAbove.put(Long.parseLong(v[0]), new long[] {Long.parseLong(v[1]), Long.parseLong(v[2]), Long.parseLong(v[3])});
+                // start:end:programs:divergences[:executions] (states written before inputs have no executions: one per program)
+                st.doneAbove.put(Long.parseLong(v[0]), new long[] {Long.parseLong(v[1]), Long.parseLong(v[2]), Long.parseLong(v[3]),
+                        Long.parseLong(v.length > 4 ? v[4] : v[2])});
             }
             return st;
         } catch (NumberFormatException | NullPointerException | ArrayIndexOutOfBoundsException e) {
@@ -113,13 +118,14 @@ public final class CampaignState {
     }
 
     /** Marks a batch done with its counts; advances the watermark over every finished prefix. */
-    public synchronized void done(long start, long end, long batchPrograms, long batchDivergences) {
-        doneAbove.put(start, new long[] {end, batchPrograms, batchDivergences});
+    public synchronized void done(long start, long end, long batchPrograms, long batchExecutions, long batchDivergences) {
+        doneAbove.put(start, new long[] {end, batchPrograms, batchDivergences, batchExecutions});
         while (!doneAbove.isEmpty() && doneAbove.firstKey() == watermark) {
             long[] b = doneAbove.pollFirstEntry().getValue();
             watermark = b[0];
             programs += b[1];
             divergences += b[2];
+            executions += b[3];
         }
     }
 
@@ -139,6 +145,13 @@ public final class CampaignState {
         return n;
     }
 
+    /** (program, input) pairs of every batch done (the durable count). */
+    public synchronized long executions() {
+        long n = executions;
+        for (long[] b : doneAbove.values()) n += b[3];
+        return n;
+    }
+
     public synchronized long divergences() {
         long n = divergences;
         for (long[] b : doneAbove.values()) n += b[2];
@@ -151,11 +164,12 @@ public final class CampaignState {
         sb.append("kind=").append(kind).append('\n');
         sb.append("watermark=").append(watermark).append('\n');
         sb.append("programs=").append(programs).append('\n');
+        sb.append("executions=").append(executions).append('\n');
         sb.append("divergences=").append(divergences).append('\n');
         StringBuilder above = new StringBuilder();
         doneAbove.forEach((s, b) -> above.append(above.isEmpty() ? "" : ",").append(s).append(':').append(b[0]).append(':')
-                .append(b[1]).append(':').append(b[2]));
-        sb.append("# batches done above the watermark: start:end:programs:divergences\n");
+                .append(b[1]).append(':').append(b[2]).append(':').append(b[3]));
+        sb.append("# batches done above the watermark: start:end:programs:divergences:executions\n");
         sb.append("done_above=").append(above).append('\n');
         AtomicFiles.write(file, sb.toString());
     }

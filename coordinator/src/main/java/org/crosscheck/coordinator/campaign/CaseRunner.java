@@ -1,6 +1,9 @@
 package org.crosscheck.coordinator.campaign;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,7 @@ import org.crosscheck.coordinator.compare.Divergence;
 import org.crosscheck.coordinator.coverage.IsaCoverage;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.coordinator.generate.Inputs;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.coordinator.oracle.VerifierOracle;
 import org.crosscheck.coordinator.reference.Reference;
@@ -49,6 +53,7 @@ public final class CaseRunner implements BatchRunner {
     private final Judge judge;
     private final FindingMaker findings;
     private final int oracleEvery;
+    private final int inputs;
 
     /**
      * {@code reference} names the runtime the others are compared with; {@code metrics} gets this node's
@@ -58,6 +63,14 @@ public final class CaseRunner implements BatchRunner {
      */
     public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
             IsaCoverage coverage, long timeoutMillis, int oracleEvery) {
+        this(seed, reference, runtimes, config, corpus, metrics, coverage, timeoutMillis, oracleEvery, 1);
+    }
+
+    /** As above, each program loaded once per runtime and run on up to {@code inputs} inputs ({@link #runInputs}). */
+    public CaseRunner(long seed, String reference, List<Runtime> runtimes, Generator.Config config, Corpus corpus, Metrics metrics,
+            IsaCoverage coverage, long timeoutMillis, int oracleEvery, int inputs) {
+        if (inputs < 1) throw new IllegalArgumentException("inputs must be at least 1, is " + inputs);
+        this.inputs = inputs;
         this.oracleEvery = oracleEvery;
         this.timeoutMillis = timeoutMillis;
         this.seed = seed;
@@ -117,12 +130,56 @@ public final class CaseRunner implements BatchRunner {
 
     /** Runs one case everywhere and reports what no deviation explains; returns the number of divergences. */
     int runCase(Generator.Case c, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
-        Limits limits = limits(c, timeoutMillis);
-        Map<String, Outcome> outcomes = judge.runAll(c.input(), which, tally, limits);
-        countVerdicts(c, outcomes, tally);
+        if (inputs > 1 && c.memory().length > 0) return runInputs(c, which, tally, titles);
+        Map<String, Outcome> outcomes = judge.runAll(c.input(), which, tally, limits(c, timeoutMillis));
         tally.countPrograms(1);
-        ReferenceTrace trace = Reference.trace(c.input(), limits, outcomes.get(judge.reference()));
-        if (coverage != null && c.index() % COVERAGE_SAMPLE == 0) {
+        tally.countInputs(1, 1, 0);
+        return judge(c, c, which, outcomes, tally, titles);
+    }
+
+    /**
+     * The case's program loaded once on each runtime and run on its own input, then on inputs made to matter
+     * ({@link Inputs}) until {@link #inputs} ran, no input the program read can change anything, or one
+     * diverged (the finding has that input; the next inputs would mostly show the same). The reference's path
+     * on each input is hashed; the distinct paths are counted.
+     */
+    private int runInputs(Generator.Case c, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
+        Limits limits = limits(c, timeoutMillis);
+        List<Runtime.Loaded> loaded = new ArrayList<>(which.size());
+        Set<Long> paths = new HashSet<>();
+        int ran = 0, divergences = 0;
+        try {
+            for (Runtime r : which) loaded.add(r.name().equals(Reference.NAME) ? null : r.load(c.program(), c.memory().length));
+            Inputs next = new Inputs(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + c.index()));
+            Reference.PathProbe probe = new Reference.PathProbe(c.program());
+            for (int i = 0; i < inputs && divergences == 0; i++) {
+                if (i > 0 && !next.worthMore()) break;
+                Generator.Case ci = i == 0 ? c : c.withMemory(next.next());
+                Reference.Path path = probe.run(ci.memory(), limits);
+                next.observed(ci.memory(), path.reads(), paths.add(path.hash()));
+                Map<String, Outcome> outcomes = judge.runLoaded(ci.memory(), which, loaded, limits, path.outcome());
+                ran++;
+                divergences = judge(c, ci, which, outcomes, tally, titles);
+            }
+        } finally {
+            for (Runtime.Loaded l : loaded) if (l != null) l.close();
+        }
+        for (Runtime r : which) tally.countExecuted(r.name(), 1);
+        tally.countPrograms(1);
+        tally.countInputs(ran, paths.size(), paths.size() > 1 ? 1 : 0);
+        return divergences;
+    }
+
+    /**
+     * Judges the outcomes of case {@code c} on input {@code ci} (c itself, or c on another input): verdicts,
+     * coverage and the verifier oracle on c's own input only, divergences reported with ci's input.
+     */
+    private int judge(Generator.Case c, Generator.Case ci, List<Runtime> which, Map<String, Outcome> outcomes, Tally tally,
+            FindingMaker.BatchTitles titles) {
+        boolean first = ci == c;
+        if (first) countVerdicts(c, outcomes, tally);
+        ReferenceTrace trace = Reference.trace(ci.input(), limits(c, timeoutMillis), outcomes.get(judge.reference()));
+        if (first && coverage != null && c.index() % COVERAGE_SAMPLE == 0) {
             IsaCoverage.Run run = coverage.tracer(c.program());
             trace.forEach(run);
             run.commit();
@@ -130,9 +187,9 @@ public final class CaseRunner implements BatchRunner {
         List<Divergence> ds = judge.unexplained(trace, c.mutated(), outcomes, tally);
         for (Divergence d : ds) {
             tally.countDivergences(d.kind().name().toLowerCase(), 1);
-            findings.report(c, d, which, tally, titles);
+            findings.report(ci, d, which, tally, titles);
         }
-        if (oracleEvery > 0 && c.index() % oracleEvery == 0) checkClaims(c, which, outcomes, trace, tally, titles);
+        if (first && oracleEvery > 0 && c.index() % oracleEvery == 0) checkClaims(c, which, outcomes, trace, tally, titles);
         return ds.size();
     }
 

@@ -46,6 +46,26 @@ final class Judge {
     }
 
     /**
+     * Outcomes by runtime of programs loaded once ({@code loaded}, in the order of {@code which}) on one more
+     * input; not counted as programs. A null in {@code loaded} is the reference interpreter, whose outcome
+     * ({@code reference}) its path's run gave.
+     */
+    Map<String, Outcome> runLoaded(byte[] memory, List<Runtime> which, List<Runtime.Loaded> loaded, Limits limits, Outcome reference) {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (int i = 0; i < which.size(); i++) {
+            if (loaded.get(i) == null) {
+                outcomes.put(which.get(i).name(), reference);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            Outcome o = loaded.get(i).run(memory, limits);
+            metrics.ran(which.get(i).name(), o, System.nanoTime() - t0);
+            outcomes.put(which.get(i).name(), o);
+        }
+        return outcomes;
+    }
+
+    /**
      * The divergences of {@code outcomes} no documented deviation explains (those it does are counted in
      * {@code tally} when not null); {@code trace} is the reference's for the same (program, input).
      */

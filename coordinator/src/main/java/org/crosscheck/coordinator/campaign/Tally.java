@@ -12,7 +12,7 @@ import org.crosscheck.coordinator.findings.FindingStore;
  * through its methods; read as unmodifiable views.
  */
 public final class Tally {
-    private long programs;
+    private long programs, executions, paths, multiPath;
     private final Map<String, Long> executed = new TreeMap<>(), divergences = new TreeMap<>(), deviations = new TreeMap<>();
     private final Map<String, Long> verifierRuns = new TreeMap<>(), verifierAccepts = new TreeMap<>();
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
@@ -21,6 +21,28 @@ public final class Tally {
 
     public void countPrograms(long n) {
         programs += n;
+    }
+
+    /**
+     * What running programs on several inputs found: {@code executions} (program, input) pairs, the sum over
+     * programs of the distinct paths the reference took, and the programs that took more than one.
+     */
+    public void countInputs(long executions, long paths, long multiPathPrograms) {
+        this.executions += executions;
+        this.paths += paths;
+        this.multiPath += multiPathPrograms;
+    }
+
+    public long executions() {
+        return executions;
+    }
+
+    public long paths() {
+        return paths;
+    }
+
+    public long multiPathPrograms() {
+        return multiPath;
     }
 
     public void countExecuted(String runtime, long n) {

@@ -117,6 +117,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
                 .setGenerator(Wire.generator(campaign.generator().config())).setTimeoutMillis(campaign.config().timeoutMillis()).addAllCorpus(Wire.corpus(campaign.corpus()));
         if (campaign.config().litmus() != null) spec.setLitmus(Wire.litmus(campaign.config().litmus()));
         spec.setVerifierOracleEvery(campaign.config().verifierOracleEvery());
+        spec.setInputs(campaign.config().inputs());
         this.spec = spec.build();
         timers.startTimerWithFixedDelay(Tick.TICK, Duration.ofMillis(250));
         setup.cluster().subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));

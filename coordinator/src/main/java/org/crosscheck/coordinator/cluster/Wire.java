@@ -136,7 +136,8 @@ public final class Wire {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
                 .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
-                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle());
+                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle())
+                .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         return b.build();
     }
@@ -144,6 +145,7 @@ public final class Wire {
     public static Tally tally(BatchResult r) {
         Tally t = new Tally();
         t.countPrograms(r.getPrograms());
+        t.countInputs(r.getExecutions(), r.getPaths(), r.getMultiPathPrograms());
         r.getExecutedMap().forEach(t::countExecuted);
         r.getDivergencesMap().forEach(t::countDivergences);
         r.getDeviationsMap().forEach(t::countDeviations);

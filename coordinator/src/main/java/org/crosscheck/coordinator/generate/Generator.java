@@ -116,6 +116,11 @@ public final class Generator {
             return input.program();
         }
 
+        /** The same case (program, origin, id) on another input. */
+        public Case withMemory(byte[] memory) {
+            return new Case(seed, index, new ProgramInput(input.program(), memory), origin);
+        }
+
         public byte[] memory() {
             return input.memory();
         }

@@ -26,7 +26,8 @@ import org.crosscheck.runtime.Outcome;
 public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter generated;
-    private final Map<String, Counter> executed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> executed = new ConcurrentHashMap<>(), executions = new ConcurrentHashMap<>();
+    private final Counter executionsTotal, pathsTotal;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
@@ -42,6 +43,8 @@ public final class Metrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         generated = Counter.builder("crosscheck_programs_generated").description("Programs generated or mutated").register(registry);
+        executionsTotal = Counter.builder("crosscheck_inputs_executed").description("(program, input) pairs run: each program on each of its inputs").register(registry);
+        pathsTotal = Counter.builder("crosscheck_paths").description("Distinct paths the reference took, summed over programs").register(registry);
         newFindings = Counter.builder("crosscheck_findings_new").description("Findings seen for the first time").register(registry);
     }
 
@@ -57,10 +60,22 @@ public final class Metrics {
         generated.increment(n);
     }
 
-    /** Campaign totals: {@code n} programs run on a runtime (counted by the coordinator from batch results). */
-    public void executed(String runtime, long n) {
+    /**
+     * Campaign totals: {@code n} programs run on a runtime, on {@code inputs} (program, input) pairs in all
+     * (counted by the coordinator from batch results).
+     */
+    public void executed(String runtime, long n, long inputs) {
         executed.computeIfAbsent(runtime, r -> Counter.builder("crosscheck_programs_executed")
                 .description("Programs run, per runtime").tag("runtime", r).register(registry)).increment(n);
+        executions.computeIfAbsent(runtime, r -> Counter.builder("crosscheck_executions")
+                .description("Executions, per runtime: each program loaded once and run on each of its inputs").tag("runtime", r).register(registry))
+                .increment(inputs);
+    }
+
+    /** Campaign totals: (program, input) pairs run, and the distinct reference paths they took (summed over programs). */
+    public void inputs(long executions, long paths) {
+        executionsTotal.increment(executions);
+        pathsTotal.increment(paths);
     }
 
     /** One run of one program on one runtime on this node, with its outcome and time (per-node detail). */

@@ -72,21 +72,27 @@ public final class WebView {
 
     /** Totals read from the metrics registry, so the page shows exactly what Prometheus scrapes. */
     String status() throws IOException {
-        Map<String, Double> executed = new TreeMap<>(), coverage = new TreeMap<>();
-        double generated = 0, workers = -1;
+        Map<String, Double> executed = new TreeMap<>(), executions = new TreeMap<>(), coverage = new TreeMap<>();
+        double generated = 0, workers = -1, inputs = 0, paths = 0;
         for (Meter m : metrics.registry().getMeters()) {
             String name = m.getId().getName();
             if (m instanceof Counter c && name.equals("crosscheck_programs_executed")) executed.merge(m.getId().getTag("runtime"), c.count(), Double::sum);
+            if (m instanceof Counter c && name.equals("crosscheck_executions")) executions.merge(m.getId().getTag("runtime"), c.count(), Double::sum);
             if (m instanceof Counter c && name.equals("crosscheck_programs_generated")) generated += c.count();
+            if (m instanceof Counter c && name.equals("crosscheck_inputs_executed")) inputs += c.count();
+            if (m instanceof Counter c && name.equals("crosscheck_paths")) paths += c.count();
             if (m instanceof Gauge g && name.equals("crosscheck_isa_coverage_ratio")) coverage.put(m.getId().getTag("group"), g.value());
             if (m instanceof Gauge g && name.equals("crosscheck_cluster_workers_up")) workers = g.value();
         }
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"uptime_seconds\":").append((System.currentTimeMillis() - started) / 1000.0);
         sb.append(",\"generated\":").append((long) generated);
+        sb.append(",\"executions_total\":").append((long) inputs);
+        sb.append(",\"paths\":").append((long) paths);
         sb.append(",\"workers\":").append((long) workers);
         sb.append(",\"findings\":").append(store.list().size());
         sb.append(",\"executed\":").append(object(executed));
+        sb.append(",\"executions\":").append(object(executions));
         sb.append(",\"coverage\":").append(object(coverage));
         return sb.append('}').toString();
     }

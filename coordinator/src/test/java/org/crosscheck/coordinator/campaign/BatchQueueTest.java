@@ -106,4 +106,22 @@ class BatchQueueTest {
         assertEquals(4, again.divergences());
         assertTrue(q2.finished());
     }
+
+    /** Executions count once per batch, as programs, survive a restart, and a state written before them reads as one per program. */
+    @Test
+    void executionsAreDurableAndOldStatesRead() throws Exception {
+        CampaignState st = CampaignState.open(work, 3L);
+        BatchQueue q = queue(st, 20);
+        BatchQueue.Lease a = q.next("w", ALL, 0), b = q.next("w", ALL, 0);
+        q.complete(a.start(), a.end(), a.runtimes(), 10, 73, 0);
+        q.complete(b.start(), b.end(), b.runtimes(), 10, 41, 1);
+        st.save();
+        assertEquals(114, CampaignState.open(work, 3L).executions());
+        assertTrue(java.nio.file.Files.readString(work.resolve("campaign.properties")).contains("executions=114"));
+        java.nio.file.Files.writeString(work.resolve("campaign.properties"),
+                "seed=3\nkind=programs\nwatermark=10\nprograms=10\ndivergences=0\ndone_above=20:30:10:2\n");
+        CampaignState old = CampaignState.open(work, 3L);
+        assertEquals(20, old.programs());
+        assertEquals(20, old.executions());
+    }
 }

@@ -170,9 +170,23 @@ public final class Interpreter implements Runtime {
 
     /** Runs with a tracer called before each instruction (slower; for sampled coverage runs). */
     public Result trace(Program program, byte[] memory, Limits limits, Tracer tracer) {
-        Machine m = new Machine(Decoded.of(program), MachineState.initial(memory, limits.instructionBudget()), limits.instructionBudget(), kfuncs);
-        m.tracer = tracer;
-        return m.run();
+        return traceable(program).trace(memory, limits, tracer);
+    }
+
+    /** A program decoded once and traced on many inputs. */
+    @FunctionalInterface
+    public interface Traceable {
+        Result trace(byte[] memory, Limits limits, Tracer tracer);
+    }
+
+    /** {@code program} decoded once, for {@link Traceable#trace} on each of many inputs. */
+    public Traceable traceable(Program program) {
+        Decoded d = Decoded.of(program);
+        return (memory, limits, tracer) -> {
+            Machine m = new Machine(d, MachineState.initial(memory, limits.instructionBudget()), limits.instructionBudget(), kfuncs);
+            m.tracer = tracer;
+            return m.run();
+        };
     }
 
     /** An outcome with the number of instructions executed (for benchmarks and coverage). */

@@ -137,6 +137,11 @@ public class KernelRuntime implements Runtime {
      * map back. The loaded program holds a session of its own until closed.
      */
     @Override
+    public boolean loadsOnce() {
+        return true;
+    }
+
+    @Override
     public Loaded load(Program program, int memoryLength) {
         Optional<String> unavailable = unavailableReason();
         if (unavailable.isPresent()) return Loaded.always(new Outcome.Unsupported("kernel runtime unavailable: " + unavailable.get()));

@@ -78,6 +78,14 @@ public final class Mutants {
         swap("jsgt32-unsigned", "jsgt32 compares unsigned (as jgt32)", Map.of(Op.JSGT32_IMM, Op.JGT32_IMM, Op.JSGT32_REG, Op.JGT32_REG));
         swap("ldxsh-zext", "ldxsh zero-extends (as ldxh)", Map.of(Op.LDXSH, Op.LDXH));
         wrong("neg32-sext", "neg32 sign-extends its result", EnumSet.of(Op.NEG32), (i, r, m) -> r[i.dst()] = -(int) r[i.dst()]);
+        // wrong only on some inputs: a program's own constants do not reach it (they live on the stack or in
+        // registers), only a word of 31 in the input does (the many-executions inputs put boundary values there)
+        wrong("ldxw-input-31", "ldxw of a word of the input holding 31 loads 30", EnumSet.of(Op.LDXW),
+                (i, r, m) -> {
+                    long a = r[i.src()] + i.off();
+                    long v = m.load(a, 4);
+                    r[i.dst()] = v == 31 && a >= org.crosscheck.runtime.Layout.MEM_BASE && a < org.crosscheck.runtime.Layout.STACK_BASE ? 30 : v;
+                });
         wrong("mul32-high", "mul32 keeps the high half of the 64-bit product", EnumSet.of(Op.MUL32_IMM, Op.MUL32_REG),
                 (i, r, m) -> r[i.dst()] = (r[i.dst()] & Semantics.MASK32) * (src(i, r) & Semantics.MASK32));
     }

@@ -27,7 +27,18 @@ class MutantsTest {
             Map.entry("jsgt32-unsigned", "mov %r0, 0\nmov32 %r1, -1\njsgt32 %r1, 1, +1\nexit\nmov %r0, 1\nexit"),
             Map.entry("ldxsh-zext", "sth [%r10-2], -2\nldxsh %r0, [%r10-2]\nexit"),
             Map.entry("neg32-sext", "mov %r0, 1\nneg32 %r0\nexit"),
+            Map.entry("ldxw-input-31", "ldxw %r0, [%r1+4]\nexit"),
             Map.entry("mul32-high", "mov32 %r0, 0x10000\nmul32 %r0, 0x10000\nexit"));
+
+    /** The input of every run: a word of 31 at offset 4 (what ldxw-input-31 needs). */
+    private static final byte[] INPUT = {0, 0, 0, 0, 31, 0, 0, 0};
+
+    /** ldxw-input-31 is wrong only on the input: 31 stored on the stack and loaded back is right. */
+    @Test
+    void theInputOnlyMutantLeavesTheStackAlone() throws Exception {
+        Program p = Assembler.assemble("stw [%r10-4], 31\nldxw %r0, [%r10-4]\nexit");
+        assertTrue(new Interpreter().run(p, INPUT.clone(), Limits.DEFAULT).sameAs(Runtimes.create("interp-mutant:ldxw-input-31").run(p, INPUT.clone(), Limits.DEFAULT)));
+    }
 
     @Test
     void everyMutantDiffersFromTheReferenceOnItsInstructionOnly() throws Exception {
@@ -39,9 +50,9 @@ class MutantsTest {
             var mutant = Runtimes.create(Mutants.PREFIX + name);
             assertEquals("interp-mutant:" + name, mutant.name());
             Program p = Assembler.assemble(EXPOSING.get(name));
-            Outcome good = ref.run(p, new byte[0], Limits.DEFAULT), bad = mutant.run(p, new byte[0], Limits.DEFAULT);
+            Outcome good = ref.run(p, INPUT.clone(), Limits.DEFAULT), bad = mutant.run(p, INPUT.clone(), Limits.DEFAULT);
             assertFalse(good.sameAs(bad), name + ": " + good.describe() + " vs " + bad.describe());
-            assertTrue(ref.run(neutral, new byte[0], Limits.DEFAULT).sameAs(mutant.run(neutral, new byte[0], Limits.DEFAULT)), name);
+            assertTrue(ref.run(neutral, INPUT.clone(), Limits.DEFAULT).sameAs(mutant.run(neutral, INPUT.clone(), Limits.DEFAULT)), name);
         }
     }
 }

@@ -1,0 +1,58 @@
+package org.crosscheck.coordinator.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.generate.Corpus;
+import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.coordinator.metrics.Metrics;
+import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.Group;
+import org.crosscheck.runtime.Runtimes;
+import org.crosscheck.runtime.interp.Interpreter;
+import org.junit.jupiter.api.Test;
+
+/** Each program on several inputs: counted apart from programs, and finding bugs one input cannot show. */
+class ManyInputsTest {
+    private static final String INPUT_ONLY = "interp-mutant:ldxw-input-31";
+    private static final int CASES = 2_000;
+
+    private static Tally run(int inputs, String mutant) {
+        Generator.Config config = Generator.Config.of(Group.rfc(), CpuVersion.V4);
+        CaseRunner runner = new CaseRunner(11, "interp", List.of(new Interpreter(), Runtimes.create(mutant)), config, Corpus.of(List.of()), new Metrics(),
+                null, 10_000, 0, inputs);
+        return runner.run(0, CASES, List.of("interp", mutant));
+    }
+
+    /**
+     * A bug only an input shows (ldxw of a word 31 in the input loads 30): the same 2,000 programs find it
+     * on 8 inputs each and not on their own input alone; the finding's reproducer has the input that shows it.
+     */
+    @Test
+    void aBugOnlySomeInputsShowIsFoundWithInputsAndNotWithout() {
+        Tally one = run(1, INPUT_ONLY), eight = run(8, INPUT_ONLY);
+        assertEquals(List.of(), one.findings().stream().map(FindingStore.Report::title).toList(), "one input each");
+        assertEquals(CASES, one.executions());
+        assertTrue(eight.findings().stream().anyMatch(r -> r.title().contains("ldxw")),
+                "eight inputs each: " + eight.findings().stream().map(FindingStore.Report::title).toList());
+        for (FindingStore.Report r : eight.findings()) {
+            var good = new Interpreter().run(r.repro(), r.reproMemory().clone(), org.crosscheck.runtime.Limits.DEFAULT);
+            var bad = Runtimes.create(INPUT_ONLY).run(r.repro(), r.reproMemory().clone(), org.crosscheck.runtime.Limits.DEFAULT);
+            assertTrue(!good.sameAs(bad), r.title() + ": its reproducer (program and input) shows the bug: " + good.describe() + " vs " + bad.describe());
+        }
+    }
+
+    /** Executions, paths and programs are counted apart; a program that reads no input runs once. */
+    @Test
+    void executionsAndPathsAreCountedApart() {
+        Tally t = run(8, "jit");
+        assertEquals(CASES, t.programs());
+        assertTrue(t.executions() > 3L * CASES && t.executions() <= 8L * CASES, "executions " + t.executions());
+        assertTrue(t.paths() > CASES && t.paths() <= t.executions(), "paths " + t.paths());
+        assertTrue(t.multiPathPrograms() > 0 && t.multiPathPrograms() < CASES, "programs on more than one path " + t.multiPathPrograms());
+        assertEquals(CASES, t.executed().get("jit"), "programs per runtime, not executions");
+        assertTrue(t.findings().isEmpty(), t.findings().toString());
+    }
+}
