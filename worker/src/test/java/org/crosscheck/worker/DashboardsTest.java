@@ -75,7 +75,7 @@ class DashboardsTest {
             queries.put("alert " + a.group(1) + " signal", a.group(3).replace("\\\"", "\""));
             alertCount++;
         }
-        assertTrue(queries.size() >= 23 + 2 * 4, "parsed " + queries.keySet());
+        assertTrue(queries.size() >= 24 + 2 * 4, "parsed " + queries.keySet());
         assertEquals(4, alertCount);
 
         // a live campaign with every kind of series: two real runtimes, an injected bug, mutated corpus programs
@@ -87,7 +87,8 @@ class DashboardsTest {
         if (kernel.unavailableReason().isEmpty()) names.add("kernel");
         List<Runtime> rts = names.stream().map(Runtimes::create).toList();
         Path corpus = Path.of("..", "corpus");
-        var cfg = new CampaignConfig(names, Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, work, 1, 64, 24, List.of(corpus));
+        var cfg = new CampaignConfig(names, Group.rfc(), CpuVersion.V4, 9, Duration.ofSeconds(60), 0, work, 1, 64, 24, List.of(corpus), false, 10_000, null,
+                4, org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT, 8); // the oracle on one case in 4, 8 inputs a program
         Campaign campaign = new Campaign(cfg, rts, store, metrics);
         // beside it a litmus campaign (its own coordinator, as a user would run one), for the litmus panels
         Metrics litmusMetrics = new Metrics();
