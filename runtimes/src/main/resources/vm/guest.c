@@ -22,6 +22,8 @@
  *                              u32 retval, u32 memory length, memory, u32 text length, text (the
  *                              verifier log when refused, the failing call when status 2)
  *   host -> guest 'Q' quit:    the guest powers off.
+ *   host -> guest 'C' crash:   a debug command: the guest kernel is made to panic (sysrq 'c'), for
+ *                              the host's crash handling tests; nothing is answered.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -356,6 +358,11 @@ int main(void) {
         switch (req[0]) {
             case 'R': run(req + 1, n - 1); break;
             case 'Q': sync(); reboot(RB_POWER_OFF); _exit(0);
+            case 'C': {
+                int fd = open("/proc/sysrq-trigger", O_WRONLY);
+                if (fd >= 0) { (void) write(fd, "c", 1); close(fd); }
+                break; /* not reached when sysrq works: the kernel panics */
+            }
             default: errno = EINVAL; die("unknown request type");
         }
     }

@@ -27,7 +27,7 @@ class VmGuestIT {
     @BeforeAll
     static void prepared() {
         assumeTrue("root".equals(System.getProperty("user.name")), "vm prepare needs root (apt-get)");
-        if (VmCache.find(VmArch.AMD64, "6.1").isEmpty()) {
+        if (VmCache.find(VmArch.AMD64, "6.1").filter(VmCache.Prepared::current).isEmpty()) {
             Cli c = Cli.run("vm", "prepare", "--arch", "amd64", "--version", "6.1");
             assertEquals(0, c.exit(), c.out() + c.err());
         }
@@ -83,5 +83,84 @@ class VmGuestIT {
         assertEquals(2, proc.exitValue(), out);
         assertEquals(1, out.strip().lines().count(), out);
         assertTrue(out.startsWith("crosscheck: runtime " + JIT + " is not available here: ") && out.contains("corrupt or truncated kernel image?"), out);
+    }
+
+    /** The real jar as a subprocess, with {@code env} added; it is started, not waited for. */
+    private static Process jar(Path log, java.util.Map<String, String> env, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", System.getProperty("crosscheck.jar")));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().putAll(env);
+        return b.start();
+    }
+
+    private static java.util.List<String> titles(Path work) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Path f = work.resolve("findings");
+        if (!Files.isDirectory(f)) return out;
+        try (var s = Files.list(f)) {
+            for (Path d : s.filter(Files::isDirectory).toList()) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = Files.newBufferedReader(d.resolve("meta.properties"))) {
+                    p.load(in);
+                }
+                out.add(p.getProperty("title"));
+            }
+        }
+        return out;
+    }
+
+    /** A guest kernel that panics mid-campaign (guest.c's debug command) is one titled finding with its console report, and the campaign goes on. */
+    @Test
+    void aKernelPanicIsOneTitledFindingAndTheCampaignGoesOn(@TempDir Path dir) throws Exception {
+        Path work = dir.resolve("w"), log = dir.resolve("log");
+        Process p = jar(log, java.util.Map.of("CROSSCHECK_VM_CRASH_AFTER", "300"), "campaign", "--runtimes", "interp," + JIT, "--duration", "12s",
+                "--seed", "1", "--inputs", "1", "--metrics", "off", "--workdir", work.toString());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the campaign did not end");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(java.util.List.of("crash (Kernel panic - not syncing: sysrq triggered crash): " + JIT + " vs interp"),
+                titles(work).stream().map(t -> t.substring(0, t.lastIndexOf(" ["))).toList(), out);
+        Matcher m = Pattern.compile("campaign: ([0-9,]+) programs in").matcher(out);
+        assertTrue(m.find() && Long.parseLong(m.group(1).replace(",", "")) > 1_000, "the campaign went on after the panic: " + out);
+        try (var s = Files.list(work.resolve("findings"))) {
+            Path f = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            String outcomes = Files.readString(f.resolve("outcomes"));
+            assertTrue(outcomes.contains("sysrq_handle_crash"), "the console's report is kept: " + outcomes);
+        }
+    }
+
+    /** A guest frozen (SIGSTOP to its QEMU) misses the run's deadline, is killed and replaced; the campaign goes on. */
+    @Test
+    void aFrozenGuestIsReplaced(@TempDir Path dir) throws Exception {
+        Path work = dir.resolve("w"), log = dir.resolve("log");
+        Process p = jar(log, java.util.Map.of(), "campaign", "--runtimes", "interp," + JIT, "--duration", "20s", "--seed", "1", "--inputs", "1",
+                "--metrics", "off", "--timeout-ms", "2000", "--threads", "1", "--workdir", work.toString());
+        ProcessHandle qemu = null;
+        for (int i = 0; i < 300 && qemu == null; i++) {
+            Thread.sleep(100);
+            qemu = p.descendants().filter(h -> h.info().command().orElse("").contains("qemu-system")).findFirst().orElse(null);
+        }
+        assertTrue(qemu != null, "no QEMU started: " + Files.readString(log));
+        Thread.sleep(6000); // booted and running programs
+        long before = programs(Files.readString(log));
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(qemu.pid())).start().waitFor());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the campaign did not end");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(!qemu.isAlive(), "the frozen QEMU was killed");
+        assertTrue(titles(work).stream().allMatch(t -> t.startsWith("timeout: " + JIT + " vs interp")) && !titles(work).isEmpty(), titles(work) + "\n" + out);
+        Matcher m = Pattern.compile("campaign: ([0-9,]+) programs in").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) > before + 500, "programs at the freeze " + before + ", at the end: " + out);
+    }
+
+    /** The programs count of the last progress line in {@code log} (0 before the first). */
+    private static long programs(String log) {
+        long n = 0;
+        Matcher m = Pattern.compile("(?m)^\\[[0-9:]+\\] ([0-9,]+) programs").matcher(log);
+        while (m.find()) n = Long.parseLong(m.group(1).replace(",", ""));
+        return n;
     }
 }

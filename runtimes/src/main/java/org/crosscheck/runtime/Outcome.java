@@ -103,8 +103,25 @@ public sealed interface Outcome {
         }
     }
 
-    /** The runtime itself died (a signal, a crashed executor). */
-    record Crashed(String detail) implements Outcome {}
+    /**
+     * The runtime itself died (a signal, a crashed executor). A kernel's crash report (an oops, BUG,
+     * WARNING, panic) is {@link #kernelReport}: its first line then the console excerpt.
+     */
+    record Crashed(String detail) implements Outcome {
+        private static final String KERNEL = "kernel crash report: ";
+
+        /** A guest kernel's crash report titled {@code title}, with its console excerpt. */
+        public static Crashed kernelReport(String title, String console) {
+            return new Crashed(KERNEL + title + "\n" + console);
+        }
+
+        /** The kernel report's title, or empty when the crash is not a kernel's report. */
+        public String reportTitle() {
+            if (!detail.startsWith(KERNEL)) return "";
+            int nl = detail.indexOf('\n');
+            return detail.substring(KERNEL.length(), nl < 0 ? detail.length() : nl);
+        }
+    }
 
     /** A wall-clock limit passed. */
     record TimedOut(long millis) implements Outcome {}

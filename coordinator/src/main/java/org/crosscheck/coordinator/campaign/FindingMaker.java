@@ -118,6 +118,13 @@ final class FindingMaker {
             return;
         }
         Minimized m = minimize(c, d, which);
+        if (m == null) {
+            // the case run again (a fresh guest, for a VM kernel) does not diverge so: a crash or hang of the runtime's
+            // state, not of the program alone. The finding keeps the case as it ran and the outcomes it had (a
+            // kernel's crash report among them), unminimized
+            tally.addFinding(report(Title.of(d, c.program()), d, c, c.input(), d.outcomes(), caseId, false));
+            return;
+        }
         titles.add(d, m);
         tally.addFinding(report(m.title(), d, c, m.small(), m.outcomes(), caseId, true));
     }
@@ -196,7 +203,8 @@ final class FindingMaker {
      * Shrinks the case while it keeps the divergence's signature and the reference's way of ending
      * (returned, or the same trap), re-running only the runtimes involved. Why the latter: a DPDK
      * JIT crash on jset otherwise minimized to a program without its exit, on which DPDK's loader
-     * crashes for another reason (and the reference traps for falling off the end).
+     * crashes for another reason (and the reference traps for falling off the end). Null when the case
+     * itself, run again, does not diverge so (a runtime's crash or hang of its own state).
      */
     private Minimized minimize(Generator.Case c, Divergence d, List<Runtime> which) {
         minimizations.incrementAndGet();
@@ -204,7 +212,7 @@ final class FindingMaker {
         for (Runtime r : which) if (r.name().equals(d.reference()) || d.odd().contains(r.name())) involved.add(r);
         String ending = ending(d.outcomes().get(d.reference()));
         Limits limits = CaseRunner.limits(c, timeoutMillis);
-        Minimizer m = new Minimizer(in -> {
+        java.util.function.Predicate<ProgramInput> same = in -> {
             Map<String, Outcome> outcomes = judge.runAll(in, involved, null, limits);
             Outcome ref = outcomes.get(d.reference());
             if (!ending(ref).equals(ending)) return false;
@@ -214,7 +222,9 @@ final class FindingMaker {
                 if (e != null && e.signature().equals(d.signature())) return true;
             }
             return false;
-        }, 3000, 10_000);
+        };
+        if (!same.test(c.input())) return null;
+        Minimizer m = new Minimizer(same, 3000, 10_000);
         ProgramInput small = m.minimize(c.input());
         Map<String, Outcome> smallOutcomes = judge.runAll(small, involved, null, limits);
         return new Minimized(small, smallOutcomes, Title.of(d, small.program()), Title.culprits(small.program()));

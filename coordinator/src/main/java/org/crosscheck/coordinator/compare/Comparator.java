@@ -60,6 +60,8 @@ public final class Comparator {
                 yield (other instanceof Outcome.Rejected ? "" : "reference ") + Reasons.normalize(r.reason());
             }
             case TRAP -> short_(ref) + " vs " + short_(other);
+            // a kernel's crash report is titled by its first line, as syzkaller titles its crashes
+            case CRASH -> other instanceof Outcome.Crashed c && !c.reportTitle().isEmpty() ? Reasons.normalize(c.reportTitle()) : "";
             default -> "";
         };
     }

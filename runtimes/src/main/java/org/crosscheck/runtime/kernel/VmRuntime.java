@@ -129,6 +129,10 @@ public final class VmRuntime implements Runtime {
             p = VmCache.find(vm.arch(), vm.version()).orElseThrow(() -> new VmException("no prepared " + vm.arch().debian
                     + (vm.version() == null ? "" : " " + vm.version()) + " guest in " + VmCache.root() + " (run 'crosscheck vm prepare --arch "
                     + vm.arch().debian + v + "')"));
+            if (!p.current()) {
+                throw new VmException("the " + p.label() + " guest in " + p.dir() + " was prepared by another crosscheck's guest executor (run 'crosscheck vm prepare --arch "
+                        + vm.arch().debian + " --version " + p.version() + "' again)");
+            }
             image = p;
         }
         Guest g = Guest.boot(p, vm.jit());
@@ -158,12 +162,19 @@ public final class VmRuntime implements Runtime {
         }
         Guest.Result r;
         try {
+            if (CRASH_AFTER > 0 && runs.incrementAndGet() == CRASH_AFTER) g.crash();
             r = g.run(code.code(), memory.length > 0 ? mapSlot(code) : -1, program.groups().contains(Group.PACKET), memory, limits.wallClockMillis());
         } catch (Guest.GuestFailure e) {
-            all.remove(g);
-            g.close();
+            Guest.Report report = g.newReport();
+            retire(g);
+            if (report != null) return Outcome.Crashed.kernelReport(report.title(), report.log());
             if (e.timedOut) return new Outcome.TimedOut(limits.wallClockMillis());
             return new Outcome.Crashed("guest " + g.hello().release() + " died: " + e.getMessage());
+        }
+        Guest.Report report = g.newReport();
+        if (report != null) { // a WARNING or an oops the guest lived through: its kernel is tainted, the next run gets a fresh one
+            retire(g);
+            return Outcome.Crashed.kernelReport(report.title(), report.log());
         }
         idle.push(g);
         return switch (r.status()) {
@@ -174,6 +185,34 @@ public final class VmRuntime implements Runtime {
                     : KernelRuntime.mapFailure(r.text(), r.errno(), "a map of " + memory.length + " bytes for the memory");
         };
     }
+
+    /** A guest that crashed, hung or reported: killed and forgotten (the next run boots another); counted. */
+    private void retire(Guest g) {
+        all.remove(g);
+        g.close();
+        restarts.incrementAndGet();
+    }
+
+    /** Guests retired after a crash, a hang or a kernel report (each replaced by a fresh boot at the next run). */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /**
+     * A test hook, {@code CROSSCHECK_VM_CRASH_AFTER=N}: the N-th run of this runtime first has the guest kernel
+     * panic (guest.c's debug command), so that crash handling can be shown on a real kernel. 0: never.
+     */
+    static final long CRASH_AFTER = parseCrashAfter(System.getenv("CROSSCHECK_VM_CRASH_AFTER"));
+
+    private static long parseCrashAfter(String v) {
+        try {
+            return v == null || v.isBlank() ? 0 : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong(), restarts = new java.util.concurrent.atomic.AtomicLong();
 
     /** The prologue's lddw of the memory map's value (BPF_PSEUDO_MAP_VALUE), whose imm the guest sets to its map's fd. */
     static int mapSlot(KernelCode code) {

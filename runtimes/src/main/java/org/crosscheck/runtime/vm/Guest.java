@@ -279,6 +279,49 @@ public final class Guest implements AutoCloseable {
         if (qemu != null) qemu.destroyForcibly();
     }
 
+    /** A debug command (guest.c's 'C'): the guest kernel panics (sysrq 'c'); the next run finds it dead. */
+    public void crash() throws GuestFailure {
+        write(ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).putInt(1).put((byte) 'C').flip());
+    }
+
+    /**
+     * Lines that start a kernel crash report on the console, as syzkaller recognises them (its titles are
+     * the line from the marker on): an oops, BUG, WARNING, panic, KASAN/UBSAN report, GPF, paging fault.
+     */
+    static final java.util.regex.Pattern REPORT = java.util.regex.Pattern.compile(
+            "(Kernel panic - not syncing:.*|BUG:.*|WARNING:.*|Oops.*|general protection fault.*|Unable to handle kernel.*|KASAN:.*|UBSAN:.*|kernel BUG at.*)");
+
+    private long consoleSeen;
+
+    /**
+     * A crash report the console printed since the last call, or null: its title (the first report line, the
+     * timestamp dropped) and up to 40 lines from there.
+     */
+    public Report newReport() {
+        try (RandomAccessFile r = new RandomAccessFile(console.toFile(), "r")) {
+            long len = r.length();
+            if (len <= consoleSeen) return null;
+            byte[] b = new byte[(int) Math.min(len - consoleSeen, 1 << 20)];
+            r.seek(consoleSeen);
+            r.readFully(b);
+            consoleSeen = len;
+            String[] lines = new String(b, StandardCharsets.UTF_8).split("\r?\n");
+            for (int i = 0; i < lines.length; i++) {
+                java.util.regex.Matcher m = REPORT.matcher(lines[i]);
+                if (!m.find()) continue;
+                StringBuilder log = new StringBuilder();
+                for (int k = i; k < Math.min(lines.length, i + 40); k++) log.append(lines[k]).append('\n');
+                return new Report(m.group(1).strip(), log.toString());
+            }
+        } catch (IOException e) {
+            // no console yet
+        }
+        return null;
+    }
+
+    /** A kernel crash report: its title and the console excerpt. */
+    public record Report(String title, String log) {}
+
     /** Asks the guest to power off (killing QEMU if it has not within 2 s). */
     @Override
     public void close() {

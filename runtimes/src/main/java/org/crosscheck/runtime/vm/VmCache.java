@@ -29,13 +29,32 @@ public final class VmCache {
             return dir.resolve(INITRAMFS);
         }
 
+        /** Whether its initramfs holds this crosscheck's guest executor (else it needs {@code vm prepare} again). */
+        public boolean current() {
+            try {
+                return Files.readString(dir.resolve(EXECUTOR), StandardCharsets.UTF_8).strip().equals(executorHash());
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         /** {@code <arch>-<version>}, as in runtime names. */
         public String label() {
             return arch.debian + "-" + version;
         }
     }
 
-    static final String KERNEL = "vmlinuz", INITRAMFS = "initramfs.gz", RELEASE = "release", PACKAGE = "package";
+    static final String KERNEL = "vmlinuz", INITRAMFS = "initramfs.gz", RELEASE = "release", PACKAGE = "package", EXECUTOR = "executor.sha256";
+
+    /** The sha256 of this crosscheck's vm/guest.c, recorded with a prepared guest (an older executor lacks newer frames). */
+    public static String executorHash() {
+        try (java.io.InputStream in = VmCache.class.getResourceAsStream("/vm/guest.c")) {
+            if (in == null) throw new IllegalStateException("resource /vm/guest.c missing from the jar");
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read /vm/guest.c: " + e.getMessage(), e);
+        }
+    }
 
     /** The cache's root directory (not created). */
     public static Path root() {

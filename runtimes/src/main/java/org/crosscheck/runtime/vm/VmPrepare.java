@@ -72,6 +72,7 @@ public final class VmPrepare {
             Files.move(vmlinuz, dir.resolve(VmCache.KERNEL), StandardCopyOption.REPLACE_EXISTING);
             Files.move(initramfs, dir.resolve(VmCache.INITRAMFS), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve(VmCache.PACKAGE), pkg + "\n");
+            Files.writeString(dir.resolve(VmCache.EXECUTOR), VmCache.executorHash() + "\n");
             Files.writeString(dir.resolve(VmCache.RELEASE), release + "\n");
             return VmCache.read(arch, version, dir).orElseThrow();
         } finally {
