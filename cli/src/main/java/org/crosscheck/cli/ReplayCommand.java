@@ -29,12 +29,13 @@ import picocli.CommandLine.Parameters;
             "by side with the program in the LLVM dialect; an outcome a documented deviation explains is named so.",
             "Exit code 1 when the runtimes still disagree."},
         footer = {"", "Examples:", "  crosscheck replay crosscheck-work/findings/3f2a9c0d1e2b4a5c",
-            "  crosscheck replay repro.data --runtimes interp,jit,kernel"})
+            "  crosscheck replay repro.data --runtimes interp,jit,kernel",
+            "  crosscheck replay work/findings/3f2a9c0d1e2b4a5c --runtimes interp,kernel,vm:*   (every prepared VM kernel, JIT and interpreter)"})
 final class ReplayCommand extends CliCommand {
     @Parameters(paramLabel = "FINDING_DIR|FILE", description = "A finding directory (uses its repro.data) or a .data file.")
     Path target;
 
-    @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes (default: the finding's reference and runtimes, else interp and every available one).")
+    @Option(names = "--runtimes", paramLabel = "R,R", description = "Runtimes (default: the finding's reference and runtimes, else interp and every available one); vm:*, vm:*:jit, vm:*:interp: every prepared VM kernel.")
     String runtimes;
 
     @picocli.CommandLine.Mixin
@@ -92,7 +93,14 @@ final class ReplayCommand extends CliCommand {
         byte[] mem = data.memory();
         Set<String> names = new LinkedHashSet<>();
         if (runtimes != null) {
-            for (String n : runtimes.split(",")) if (!n.isBlank()) names.add(n.strip());
+            for (String n : runtimes.split(",")) {
+                if (n.isBlank()) continue;
+                try {
+                    names.addAll(org.crosscheck.runtime.vm.VmCache.expand(n.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
         } else if (Files.isDirectory(target) && Files.isRegularFile(target.resolve("meta.properties"))) {
             FindingStore.Summary s = FindingStore.summary(target);
             java.util.Properties meta = FindingStore.readMeta(target);
@@ -110,6 +118,7 @@ final class ReplayCommand extends CliCommand {
         out.print(Disassembler.llvm(p));
         if (mem.length > 0) out.println("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(mem));
         List<Outcome> outcomes = new ArrayList<>();
+        List<String> agreeing = new ArrayList<>(), diverging = new ArrayList<>(); // VM kernels against the first runtime
         int width = names.stream().mapToInt(String::length).max().orElse(6);
         for (String n : names) {
             Runtime r = RuntimeOptions.create(n);
@@ -122,6 +131,10 @@ final class ReplayCommand extends CliCommand {
                 Outcome o = r.run(p, mem, Limits.DEFAULT);
                 outcomes.add(o);
                 out.printf("%-" + width + "s  %s%n", n, o.describe());
+                if (r instanceof org.crosscheck.runtime.kernel.VmRuntime vm && vm.image() != null) {
+                    boolean same = o.sameAs(outcomes.get(0));
+                    (same ? agreeing : diverging).add(n + " (" + vm.image().release() + ")");
+                }
                 if (o instanceof Outcome.Returned ret && mem.length > 0) {
                     out.printf("%-" + width + "s  memory: %s%n", "", java.util.HexFormat.ofDelimiter(" ").formatHex(ret.memory()));
                 }
@@ -135,6 +148,10 @@ final class ReplayCommand extends CliCommand {
             }
         }
         if (emitC != null) emitC(out, file, data, names, outcomes.isEmpty() ? null : outcomes.get(0));
+        if (!agreeing.isEmpty() || !diverging.isEmpty()) {
+            out.println("kernels that differ from " + names.iterator().next() + ": " + (diverging.isEmpty() ? "none" : String.join(", ", diverging)));
+            out.println("kernels that agree: " + (agreeing.isEmpty() ? "none" : String.join(", ", agreeing)));
+        }
         boolean agree = outcomes.stream().allMatch(o -> o.sameAs(outcomes.get(0)));
         out.println(agree ? "all runtimes agree" : "runtimes disagree");
         return agree ? 0 : 1;

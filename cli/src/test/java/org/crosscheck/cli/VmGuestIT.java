@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Debian's amd64 6.1 kernel under QEMU as a runtime, end to end: prepared (apt-get download, the guest
+ * Debian's amd64 and arm64 6.1 kernels under QEMU as runtimes, end to end: prepared (apt-get download, the guest
  * executor compiled, the initramfs written) when this machine has not prepared it yet, then booted for
  * conformance, the op probe and a campaign. The x86-64 guest boots in about 3 s under TCG.
  */
@@ -31,17 +31,22 @@ class VmGuestIT {
             Cli c = Cli.run("vm", "prepare", "--arch", "amd64", "--version", "6.1");
             assertEquals(0, c.exit(), c.out() + c.err());
         }
+        if (VmCache.find(VmArch.ARM64, "6.1").filter(VmCache.Prepared::current).isEmpty()) {
+            Cli c = Cli.run("vm", "prepare", "--arch", "arm64", "--version", "6.1");
+            assertEquals(0, c.exit(), c.out() + c.err());
+        }
         Cli list = Cli.run("vm", "list");
         assertTrue(list.out().contains("amd64-6.1 ") && list.out().contains("cloud-amd64"), list.out());
     }
 
-    /** Every conformance test passes or fails exactly as the pinned list says, on the JIT and the interpreter. */
+    /** Every conformance test passes or fails exactly as the pinned list says, on amd64 and arm64, JIT and interpreter. */
     @Test
     void conformanceAsPinned() {
-        for (String r : new String[] {JIT, "vm:amd64-6.1:interp"}) {
+        for (String r : new String[] {JIT, "vm:amd64-6.1:interp", "vm:arm64-6.1:jit", "vm:arm64-6.1:interp"}) {
             Cli c = Cli.run("conformance", "-q", "--runtime", r, Cli.shared().resolve("bpf_conformance/tests").toString());
             assertEquals(0, c.exit(), c.out() + c.err());
-            assertTrue(c.lastLine().matches("conformance: " + Pattern.quote(r) + " passed 243 failed 0 skipped 70"), c.lastLine());
+            String expected = r.equals("vm:arm64-6.1:jit") ? "passed 241 failed 0 skipped 72" : "passed 243 failed 0 skipped 70";
+            assertTrue(c.lastLine().matches("conformance: " + Pattern.quote(r) + " " + expected), c.lastLine());
         }
     }
 
@@ -61,6 +66,18 @@ class VmGuestIT {
         assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 500, c.out());
         assertEquals("0", m.group(2), c.out());
         assertEquals("0", m.group(3), c.out());
+    }
+
+    /** replay --runtimes vm:*:jit runs a test on every prepared kernel's JIT and says which releases differ from the reference. */
+    @Test
+    void replayOnEveryPreparedKernel() {
+        Cli c = Cli.run("replay", Cli.shared().resolve("bpf_conformance/tests/add.data").toString(), "--runtimes", "interp,vm:*:jit");
+        assertEquals(0, c.exit(), c.out() + c.err());
+        assertTrue(c.out().contains("\n" + JIT + " "), c.out());
+        assertTrue(c.out().contains("kernels that differ from interp: none\n") && c.out().contains(JIT + " (6.1.0-"), c.out());
+        Cli bad = Cli.run("replay", Cli.shared().resolve("bpf_conformance/tests/add.data").toString(), "--runtimes", "interp,vm:*:fast");
+        assertEquals(2, bad.exit());
+        assertEquals("crosscheck: runtime 'vm:*:fast': expected vm:*, vm:*:jit or vm:*:interp\n", bad.err());
     }
 
     /** A truncated kernel image is one line naming it, not a hang or a stack trace (the real jar, its own cache dir). */

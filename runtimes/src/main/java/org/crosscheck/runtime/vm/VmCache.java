@@ -56,6 +56,23 @@ public final class VmCache {
         }
     }
 
+    /**
+     * {@code name} with {@code vm:*} (every prepared guest, JIT and interpreter), {@code vm:*:jit} or
+     * {@code vm:*:interp} expanded to the prepared guests' runtime names, newest version last; any other
+     * name as it is.
+     */
+    public static List<String> expand(String name) {
+        if (!name.startsWith("vm:*")) return List.of(name);
+        String mode = name.equals("vm:*") ? null : name.substring("vm:*:".length());
+        if (mode != null && !mode.equals("jit") && !mode.equals("interp")) throw new IllegalArgumentException("runtime '" + name + "': expected vm:*, vm:*:jit or vm:*:interp");
+        List<String> out = new ArrayList<>();
+        for (Prepared p : list()) {
+            for (String m : mode == null ? List.of("jit", "interp") : List.of(mode)) out.add("vm:" + p.label() + ":" + m);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("runtime '" + name + "': no guest is prepared in " + root() + " (crosscheck vm prepare --arch amd64)");
+        return out;
+    }
+
     /** The cache's root directory (not created). */
     public static Path root() {
         String xdg = System.getenv("XDG_CACHE_HOME");
