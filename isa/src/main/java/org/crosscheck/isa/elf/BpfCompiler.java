@@ -79,7 +79,8 @@ public enum BpfCompiler {
             return new Result(null, executable() + " did not finish within 120 s");
         }
         if (p.exitValue() != 0 || !Files.exists(object)) {
-            return new Result(null, executable() + ": " + firstError(new String(out, StandardCharsets.UTF_8), p.exitValue()));
+            String first = firstError(new String(out, StandardCharsets.UTF_8), p.exitValue());
+            return new Result(null, first.startsWith(executable() + ":") ? first : executable() + ": " + first);
         }
         return new Result(Files.readAllBytes(object), null);
     }
