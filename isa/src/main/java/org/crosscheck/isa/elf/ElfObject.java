@@ -206,13 +206,17 @@ public final class ElfObject {
     /** The NUL-terminated string at {@code off} of a string table section. */
     private String string(Section table, long off, String what) throws ElfException {
         if (off < 0 || off >= table.size()) {
-            throw error(what + ": offset " + off + " outside string table " + (table.name() != null ? table.name() : "section " + table.index())
-                    + " (" + table.size() + " bytes)");
+            throw error(what + ": offset " + off + " outside string table " + tableName(table) + " (" + table.size() + " bytes)");
         }
         int start = (int) (table.offset() + off), end = start, limit = (int) (table.offset() + table.size());
         while (end < limit && b[end] != 0) end++;
-        if (end == limit) throw error(what + ": string at offset " + off + " of " + table.name() + " is not NUL-terminated");
+        if (end == limit) throw error(what + ": string at offset " + off + " of " + tableName(table) + " is not NUL-terminated");
         return new String(b, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** A table's name, or "section N" while section names are being read. */
+    private static String tableName(Section table) {
+        return table.name() != null ? table.name() : "section " + table.index();
     }
 
     private Section symtab;

@@ -21,7 +21,9 @@ class ElfFuzzTest {
         try {
             o = ElfObject.read(bytes, "fuzz.o");
         } catch (ElfException expected) {
-            assertEquals(-1, expected.getMessage().indexOf("null"), "message: " + expected.getMessage());
+            if (!new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("null")) { // else a name in the input may say it
+                assertEquals(-1, expected.getMessage().indexOf("null"), "message: " + expected.getMessage());
+            }
             return;
         }
         for (ElfObject.ProgramSection p : o.programs()) {
