@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             PluginCommand.class,
             ProbeCommand.class,
             GroupsCommand.class,
+            CompileCommand.class,
+            CompilersCommand.class,
             CampaignCommand.class,
             CoordinatorCommand.class,
             WorkerCommand.class,

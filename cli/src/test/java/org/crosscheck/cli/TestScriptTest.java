@@ -67,13 +67,13 @@ class TestScriptTest {
         setUp(List.of("chromium"), false);
         Run r = run(project.resolve("test").toString(), "-Dtest=Foo", "-o");
         assertEquals(3, r.exit(), "the exit code of mvnw: " + Files.readString(tmp.resolve("out")));
-        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23 gcc qemu-system-x86 qemu-system-arm cpio libdpdk-dev",
+        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23 gcc qemu-system-x86 qemu-system-arm cpio gcc-bpf clang llvm csmith libdpdk-dev",
                 "mvnw -B -ntp verify -Dtest=Foo -o"), r.calls());
     }
 
     @Test
     void installsNothingWhenAllIsThere() throws Exception {
-        setUp(List.of("chromium", "prometheus", "gcc", "qemu-system-x86_64", "qemu-system-aarch64", "cpio"), true);
+        setUp(List.of("chromium", "prometheus", "gcc", "qemu-system-x86_64", "qemu-system-aarch64", "cpio", "bpf-gcc", "clang", "llc", "csmith"), true);
         assertEquals(List.of("mvnw -B -ntp verify"), run(project.resolve("test").toString()).calls());
     }
 

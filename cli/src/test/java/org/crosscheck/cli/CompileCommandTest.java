@@ -1,0 +1,111 @@
+package org.crosscheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.crosscheck.isa.Assembler;
+import org.crosscheck.isa.Program;
+import org.crosscheck.isa.elf.BpfCompiler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@code crosscheck compile} and {@code crosscheck compilers} on the project's own C files. */
+class CompileCommandTest {
+    @TempDir
+    Path tmp;
+
+    static final Path C = Path.of("..", "corpus", "c");
+
+    static void need(BpfCompiler cc) {
+        assumeTrue(cc.available(), cc.executable() + " not on PATH (apt-get install " + cc.debianPackage() + ")");
+    }
+
+    @ParameterizedTest
+    @EnumSource(BpfCompiler.class)
+    void compiledCallsRunTo42OnInterpreterAndJit(BpfCompiler cc) throws Exception {
+        need(cc);
+        for (String opt : List.of("-O0", "-O2")) {
+            for (String cpu : List.of("v1", "v3")) {
+                Cli c = Cli.run("compile", C.resolve("return42.c").toString(), "--cc", cc.id(), "--mcpu", cpu, opt, "--run", "interp,jit");
+                assertEquals(0, c.exit(), c.err() + c.out());
+                assertTrue(c.out().contains("call local L"), c.out());
+                assertTrue(c.out().contains("\n# entry xdp, memory 0 bytes\ninterp: r0 = 0x2a (42)\njit: r0 = 0x2a (42)\n"), cc + " " + opt + " " + cpu + ": " + c.out());
+            }
+        }
+    }
+
+    @Test
+    void thePrintedProgramAssemblesBackAndTakesMemoryWhenTheFunctionUsesItsPointer() throws Exception {
+        need(BpfCompiler.CLANG);
+        Cli c = Cli.run("compile", C.resolve("loops.c").toString(), "--cc", "clang", "--mcpu", "v3", "-O2", "--run", "interp");
+        assertEquals(0, c.exit(), c.err());
+        String xdp = c.out().substring(c.out().indexOf("# section xdp"), c.out().indexOf("# entry"));
+        Program p = Assembler.assemble(xdp);
+        assertTrue(p.slotCount() > 5, xdp);
+        assertTrue(c.out().contains("# entry xdp, memory 64 bytes\ninterp: r0 = 0x0 (0)\n"), c.out()); // zero input: sum 0, no countdown
+    }
+
+    @Test
+    void cThatDoesNotCompileIsOneLineWithTheCompilersFirstError() throws Exception {
+        need(BpfCompiler.GCC);
+        Path bad = Files.writeString(tmp.resolve("bad.c"), "int f(void) { return undeclared; }\n");
+        Cli c = Cli.run("compile", bad.toString(), "--cc", "gcc", "--mcpu", "v2");
+        assertEquals(2, c.exit());
+        assertEquals(1, c.err().strip().lines().count(), c.err());
+        assertTrue(c.err().matches("crosscheck: .*bad\\.c does not compile \\(gcc -O2 -mcpu=v2\\): bpf-gcc: .*bad\\.c:1:\\d+: error: .undeclared. undeclared.*\\n"), c.err());
+    }
+
+    @Test
+    void aCpuTheCompilerLacksIsItsOwnWords() {
+        need(BpfCompiler.CLANG);
+        Cli c = Cli.run("compile", C.resolve("return42.c").toString(), "--cc", "clang", "--mcpu", "v4");
+        assumeTrue(c.exit() != 0, "this clang knows v4");
+        assertEquals("crosscheck: " + C.resolve("return42.c") + " does not compile (clang -O2 -mcpu=v4): clang: error: unknown target CPU 'v4'\n", c.err());
+    }
+
+    @Test
+    void aMissingCompilerIsOneLineNamingItsPackage() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "org.crosscheck.cli.Main", "compile", C.resolve("return42.c").toString(), "--cc", "gcc").redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.toString()); // no compiler on it
+        Process q = pb.start();
+        String out = new String(q.getInputStream().readAllBytes());
+        assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, q.exitValue(), out);
+        assertEquals("crosscheck: bpf-gcc not found on PATH (apt-get install gcc-bpf)\n", out);
+    }
+
+    @Test
+    void theCompilersMatrixCountsEveryBuildAndNamesEachViolation() throws Exception {
+        need(BpfCompiler.GCC);
+        need(BpfCompiler.CLANG);
+        Path dir = Files.createDirectories(tmp.resolve("c"));
+        Files.copy(C.resolve("return42.c"), dir.resolve("return42.c"));
+        Files.copy(C.resolve("alu64.c"), dir.resolve("alu64.c"));
+        Cli c = Cli.run("compilers", dir.toString());
+        String out = c.out();
+        assertTrue(out.startsWith("compiler   base32    base64    atomic32"), out);
+        for (String row : List.of("gcc v1", "gcc v2", "gcc v3", "gcc v4", "clang v1", "clang v2", "clang v3", "clang v4")) {
+            assertTrue(out.contains("\n" + String.format("%-10s", row) + " "), row + ": " + out);
+        }
+        // a local call is cpu v3 in the Op table, and both compilers emit one at v1 for return42.c
+        assertTrue(out.contains("  gcc -O2 -mcpu=v1: call local (call_local, cpu v3 > v1) in return42.c section xdp\n"), out);
+        assertTrue(out.contains("  clang -O0 -mcpu=v2: call local (call_local, cpu v3 > v2) in return42.c section xdp\n"), out);
+        assertFalse(out.contains("-mcpu=v3: call local"), out);
+        assertTrue(out.contains("\ngcc v3     "), out);
+        var m = java.util.regex.Pattern.compile("compilers: (\\d+) objects read, (\\d+) compilations refused by the compiler, (\\d+) objects refused by the reader, (\\d+) violations")
+                .matcher(c.lastLine());
+        assertTrue(m.matches(), c.lastLine());
+        assertEquals(2 * 2 * 4 * 2, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) + Integer.parseInt(m.group(3)), "every build accounted for");
+        assertEquals(out.lines().filter(l -> l.matches("  (gcc|clang) -O\\d -mcpu=v\\d: .*")).count(), Long.parseLong(m.group(4)), "violations listed");
+        assertEquals(1, c.exit(), "violations make exit code 1");
+    }
+}
