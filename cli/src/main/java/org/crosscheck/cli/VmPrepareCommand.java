@@ -25,7 +25,7 @@ final class VmPrepareCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64, arm64, i386, armhf, ppc64el or s390x.")
+    @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64, arm64, i386, armhf, ppc64el, s390x or mips64el.")
     String arch;
 
     @Option(names = "--version", defaultValue = "6.1", paramLabel = "VERSION", description = "Kernel version, e.g. 6.1 or 6.12 (default: ${DEFAULT-VALUE}).")

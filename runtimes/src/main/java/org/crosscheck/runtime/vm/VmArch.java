@@ -31,7 +31,10 @@ public enum VmArch {
      * in modules.builtin; virtio and virtio_ring are built in too), the console SCLP's line mode.
      */
     S390X(new Facts("s390x", "s390x").qemu("qemu-system-s390x", "qemu-system-misc", "max", 256, "-M", "s390-ccw-virtio").compiler("s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu")
-            .kernel(Facts.VMLINUZ, "ttysclp0", "s390x").port("virtio-serial-ccw", "virtio_console"));
+            .kernel(Facts.VMLINUZ, "ttysclp0", "s390x").port("virtio-serial-ccw", "virtio_console")),
+    /** 5kc-malta (built for MIPS64 R2, with the eBPF JIT) on QEMU's Malta board, virtio on its PCI bus. */
+    MIPS64EL(new Facts("mips64el", "mips64").qemu("qemu-system-mips64el", "qemu-system-mips", "MIPS64R2-generic", 256, "-M", "malta")
+            .compiler("mips64el-linux-gnuabi64-gcc", "gcc-mips64el-linux-gnuabi64").kernel(Facts.VMLINUZ, "ttyS0", "5kc-malta"));
 
     /** Debian's architecture name (dpkg, apt, runtime names). */
     public final String debian;

@@ -70,7 +70,7 @@ class VmPiecesTest {
         assertEquals(new VmName(VmArch.ARM64, "6.1", true), VmName.parse("vm:arm64-6.1:jit"));
         assertEquals(new VmName(VmArch.AMD64, null, false), VmName.parse("vm:amd64:interp"));
         assertEquals("vm:arm64-6.12:interp", VmName.parse("vm:arm64-6.12:interp").toString());
-        assertEquals("runtime 'vm:sparc:jit': unknown guest architecture 'sparc' (known: amd64, arm64, i386, armhf, ppc64el, s390x)",
+        assertEquals("runtime 'vm:sparc:jit': unknown guest architecture 'sparc' (known: amd64, arm64, i386, armhf, ppc64el, s390x, mips64el)",
                 assertThrows(IllegalArgumentException.class, () -> VmName.parse("vm:sparc:jit")).getMessage());
         assertEquals("runtime 'vm:amd64:fast': the mode is jit or interp, not 'fast'",
                 assertThrows(IllegalArgumentException.class, () -> VmName.parse("vm:amd64:fast")).getMessage());
