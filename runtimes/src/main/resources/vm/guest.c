@@ -10,7 +10,14 @@
  * Start: mounts proc and devtmpfs, loads the kernel modules named in /modules/order (virtio,
  * virtio_pci, virtio_console...), writes net.core.bpf_jit_enable from the kernel command line's
  * ccjit=0|1 (the kernel hands unknown parameters to init as environment variables), opens the
- * virtio serial port /dev/vport*p1 and says hello.
+ * virtio serial port /dev/vport*p1 and says hello. Its jit is what bpf_jit_enable reads back after
+ * the write ("absent" on a kernel built without a JIT; a kernel whose JIT is always on keeps 1): the
+ * host judges whether that is the mode it asked for.
+ *
+ * Byte order: the host sends code in the ISA's little-endian encoding; on a big-endian guest each
+ * instruction is turned into the kernel's own struct bpf_insn (off and imm big-endian, dst_reg in the
+ * high nibble of the register byte) before the map's fd goes into its imm. The memory is bytes,
+ * sent and returned as they are: the program's loads and stores read them in the guest's order.
  *
  * Protocol (one protocol, both directions, all integers little-endian): a frame is a u32 payload
  * length N then N bytes; the payload's first byte is its type.
@@ -56,6 +63,22 @@ static void die(const char *what) {
     sync();
     reboot(RB_POWER_OFF);
     _exit(1);
+}
+
+/* The host's little-endian instructions as this kernel's struct bpf_insn. */
+static void to_native(uint8_t *code, uint32_t len) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (uint32_t i = 0; i + 8 <= len; i += 8) {
+        uint8_t *p = code + i, t;
+        p[1] = (uint8_t) (p[1] << 4 | p[1] >> 4);
+        t = p[2]; p[2] = p[3]; p[3] = t;
+        t = p[4]; p[4] = p[7]; p[7] = t;
+        t = p[5]; p[5] = p[6]; p[6] = t;
+    }
+#else
+    (void) code;
+    (void) len;
+#endif
 }
 
 static long bpf(int cmd, union bpf_attr *attr) {
@@ -214,6 +237,7 @@ static void run(const uint8_t *req, uint32_t n) {
     }
     uint8_t *code = (uint8_t *) req + 11;
     const uint8_t *mem = code + code_len;
+    to_native(code, code_len);
     uint8_t *value = NULL;
     if (mem_len > 0) {
         int mfd = memory_map(mem_len, &value);
@@ -223,9 +247,8 @@ static void run(const uint8_t *req, uint32_t n) {
         }
         memcpy(value, mem, mem_len);
         if (slot != 0xffff) {
-            uint32_t fd = (uint32_t) mfd;
-            uint8_t b[4] = {fd, fd >> 8, fd >> 16, fd >> 24};
-            memcpy(code + slot * 8 + 4, b, 4);
+            int32_t fd = mfd; /* struct bpf_insn's imm, in the kernel's byte order */
+            memcpy(code + slot * 8 + 4, &fd, 4);
         }
     }
     int fd = load(code, code_len, 0);
@@ -261,16 +284,19 @@ static void run(const uint8_t *req, uint32_t n) {
     reply(0, 0, a.test.retval, value, mem_len, "", 0);
 }
 
-static void write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY);
-    if (fd < 0 || write(fd, text, strlen(text)) < 0) die(path);
-    close(fd);
-}
+#define JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"
 
-static void read_file(const char *path, char *buf, size_t n) {
-    int fd = open(path, O_RDONLY);
-    ssize_t r = fd < 0 ? -1 : read(fd, buf, n - 1);
-    if (r < 0) die(path);
+/* Writes bpf_jit_enable (a refused write is judged by what it reads back) and reads it: "absent" without a JIT. */
+static void set_jit(const char *want, char *buf, size_t n) {
+    int fd = open(JIT_ENABLE, O_RDWR);
+    if (fd < 0 && errno == ENOENT) {
+        snprintf(buf, n, "absent");
+        return;
+    }
+    if (fd < 0) die(JIT_ENABLE);
+    if (want && write(fd, want, strlen(want)) < 0 && errno != EINVAL && errno != EPERM) die(JIT_ENABLE);
+    ssize_t r = pread(fd, buf, n - 1, 0);
+    if (r < 0) die(JIT_ENABLE);
     close(fd);
     while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' ')) r--;
     buf[r] = 0;
@@ -323,7 +349,8 @@ int main(void) {
     if (mount("proc", "/proc", "proc", 0, NULL) < 0 && errno != EBUSY) die("mount /proc");
     if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0 && errno != EBUSY) die("mount /dev");
     const char *jit = getenv("ccjit");
-    if (jit) write_file("/proc/sys/net/core/bpf_jit_enable", strcmp(jit, "0") == 0 ? "0" : "1");
+    char jit_now[16];
+    set_jit(jit ? (strcmp(jit, "0") == 0 ? "0" : "1") : NULL, jit_now, sizeof(jit_now));
     load_modules();
     logbuf = malloc(LOG_SIZE);
     if (!logbuf) die("malloc");
@@ -331,8 +358,6 @@ int main(void) {
 
     struct utsname u;
     uname(&u);
-    char jit_now[16];
-    read_file("/proc/sys/net/core/bpf_jit_enable", jit_now, sizeof(jit_now));
     begin('H');
     put_str(u.release);
     put_str(u.machine);

@@ -25,7 +25,7 @@ final class VmPrepareCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64 or arm64.")
+    @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Debian architecture: amd64, arm64, i386, armhf, ppc64el, s390x or mips64el.")
     String arch;
 
     @Option(names = "--version", defaultValue = "6.1", paramLabel = "VERSION", description = "Kernel version, e.g. 6.1 or 6.12 (default: ${DEFAULT-VALUE}).")
@@ -46,7 +46,8 @@ final class VmPrepareCommand extends CliCommand {
             VmPrepare.Check c = VmPrepare.check(p);
             out.printf("[%5.1f s] guest %s: kernel %s, arch %s, bpf_jit_enable %s, booted in %.1f s; bpf() works (PROG_LOAD + TEST_RUN of r0 = 42 gave %d in %d ms)%n",
                     (System.nanoTime() - t) / 1e9, p.label(), c.hello().release(), c.hello().machine(), c.hello().jitEnable(), c.bootMillis() / 1e3, c.r0(), c.runMicros() / 1000);
-            out.println("runtimes: vm:" + p.label() + ":jit, vm:" + p.label() + ":interp");
+            out.println(c.hello().modeRefused(true).map(why -> "runtimes: vm:" + p.label() + ":interp (no vm:" + p.label() + ":jit: " + why + ")")
+                    .orElse("runtimes: vm:" + p.label() + ":jit, vm:" + p.label() + ":interp"));
             return 0;
         } catch (IllegalArgumentException e) {
             throw new UserError("--arch: " + e.getMessage());

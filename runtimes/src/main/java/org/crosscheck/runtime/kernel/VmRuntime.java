@@ -115,7 +115,14 @@ public final class VmRuntime implements Runtime {
 
     private Optional<String> firstBoot() {
         try {
-            idle.push(boot());
+            Guest g = boot();
+            Optional<String> refused = g.hello().modeRefused(vm.jit());
+            if (refused.isPresent()) {
+                all.remove(g);
+                g.close();
+                return refused;
+            }
+            idle.push(g);
             return Optional.empty();
         } catch (VmException e) {
             return Optional.of(e.getMessage());

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,8 +28,19 @@ public final class Guest implements AutoCloseable {
     /** How long a guest may take from QEMU's start to its hello (TCG boots of arm64 take about 7 s here). */
     public static final long BOOT_MILLIS = 120_000;
 
-    /** What the guest said when it came up. */
-    public record Hello(String release, String machine, String jitEnable) {}
+    /** What the guest said when it came up; {@code jitEnable} is bpf_jit_enable after its write, "absent" when the kernel has no JIT. */
+    public record Hello(String release, String machine, String jitEnable) {
+        /** Why this guest cannot run in the mode asked for (the JIT on or off), or empty when it can. */
+        public Optional<String> modeRefused(boolean jit) {
+            boolean on = jitEnable.equals("1") || jitEnable.equals("2");
+            if (jit && jitEnable.equals("absent")) {
+                return Optional.of("kernel " + release + " has no BPF JIT (no net.core.bpf_jit_enable: built without CONFIG_BPF_JIT); its interpreter is the :interp runtime");
+            }
+            if (jit && !on) return Optional.of("kernel " + release + " kept net.core.bpf_jit_enable " + jitEnable + " when the JIT was switched on");
+            if (!jit && on) return Optional.of("kernel " + release + " keeps its JIT on (net.core.bpf_jit_enable reads " + jitEnable + " after writing 0: CONFIG_BPF_JIT_ALWAYS_ON)");
+            return Optional.empty();
+        }
+    }
 
     /** The answer to one program: status 0 ran, 1 load refused, 2 a system call failed (text names it). */
     public record Result(int status, int errno, int retval, byte[] memory, String text) {
@@ -110,6 +122,8 @@ public final class Guest implements AutoCloseable {
     }
 
     public static Guest boot(VmCache.Prepared image, boolean jit, long bootMillis) {
+        VmArch a = image.arch();
+        if (!VmPrepare.onPath(a.qemu)) throw new VmException("guest " + image.label() + ": " + a.qemu + " not found (apt-get install " + a.qemuPackage + ")");
         try {
             return new Guest(image, jit, bootMillis);
         } catch (IOException e) {
@@ -121,13 +135,13 @@ public final class Guest implements AutoCloseable {
         VmArch a = image.arch();
         List<String> c = new ArrayList<>(List.of(a.qemu));
         c.addAll(a.machineArgs);
-        c.addAll(List.of("-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256",
+        c.addAll(List.of("-accel", "tcg", "-cpu", a.cpu, "-smp", "1", "-m", Integer.toString(a.memoryMiB),
                 "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", "console=" + a.console + " panic=-1 loglevel=4 ccjit=" + (jit ? 1 : 0),
                 "-nodefaults", "-no-reboot", "-display", "none", "-nic", "none",
                 "-serial", "file:" + console,
                 "-chardev", "socket,id=cc,path=" + sock,
-                "-device", "virtio-serial-pci", "-device", "virtserialport,chardev=cc,name=crosscheck"));
+                "-device", a.serialDevice, "-device", "virtserialport,chardev=cc,name=crosscheck"));
         return c;
     }
 

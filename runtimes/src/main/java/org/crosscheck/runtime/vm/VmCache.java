@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Where prepared guests live: {@code $XDG_CACHE_HOME/crosscheck/vm/<arch>-<version>/} (default
- * {@code ~/.cache}), each with {@code vmlinuz}, {@code initramfs.gz}, {@code release} (the kernel's
+ * {@code ~/.cache}), each with {@code vmlinuz} (the kernel image: on ppc64el the ELF vmlinux), {@code initramfs.gz}, {@code release} (the kernel's
  * release string) and {@code package} (the Debian package it came from). {@code release} is written
  * last, so a directory without it is a preparation that did not finish.
  */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,6 @@ import java.util.stream.Stream;
  * {@link VmException} of one line.
  */
 public final class VmPrepare {
-    /** Modules the guest's port needs (virtio-serial over PCI); their dependencies come first. */
-    static final List<String> MODULES = List.of("virtio_pci", "virtio_console");
     private static final long COMMAND_MINUTES = 10;
 
     private final VmArch arch;
@@ -57,17 +57,25 @@ public final class VmPrepare {
             Path deb = download(pkg, work);
             Path root = work.resolve("root");
             run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), null, "dpkg-deb -x " + deb.getFileName());
-            Path vmlinuz = only(root.resolve("boot"), "vmlinuz-", pkg);
-            String release = vmlinuz.getFileName().toString().substring("vmlinuz-".length());
+            Path vmlinuz = only(root.resolve("boot"), arch.imagePrefix, pkg);
+            String release = vmlinuz.getFileName().toString().substring(arch.imagePrefix.length());
             Path modules = root.resolve("lib/modules").resolve(release);
             say("extracted " + vmlinuz.getFileName() + " (" + Files.size(vmlinuz) / 1024 + " KiB), release " + release);
+            if (!Files.isDirectory(modules.resolve("kernel"))) {
+                String split = "linux-modules-" + release; // a kernel whose modules Debian ships apart from its image
+                Path mdeb = download(split, work);
+                run(List.of("dpkg-deb", "-x", mdeb.toString(), root.toString()), null, "dpkg-deb -x " + mdeb.getFileName());
+            }
             byte[] init = compileGuest(work);
-            Cpio cpio = initramfs(init, modules);
+            ensureQemu();
+            Modules mods = modules(modules, arch.modules);
+            Cpio cpio = initramfs(init, mods);
             Path initramfs = work.resolve(VmCache.INITRAMFS);
             try (OutputStream o = Files.newOutputStream(initramfs)) {
                 cpio.writeGzip(o);
             }
-            say("wrote the initramfs (" + Files.size(initramfs) / 1024 + " KiB: /init and the modules " + String.join(", ", MODULES) + " with their dependencies)");
+            say("wrote the initramfs (" + Files.size(initramfs) / 1024 + " KiB: /init and the modules " + (mods.order().isEmpty() ? "(none)" : String.join(", ", mods.names()))
+                    + (mods.builtIn().isEmpty() ? "" : "; built into the kernel: " + String.join(", ", mods.builtIn())) + ")");
             Files.deleteIfExists(dir.resolve(VmCache.RELEASE)); // unprepared until every file is in place
             Files.move(vmlinuz, dir.resolve(VmCache.KERNEL), StandardCopyOption.REPLACE_EXISTING);
             Files.move(initramfs, dir.resolve(VmCache.INITRAMFS), StandardCopyOption.REPLACE_EXISTING);
@@ -103,7 +111,7 @@ public final class VmPrepare {
         }
     }
 
-    /** The newest Debian kernel image package of this version and architecture, cloud flavour first. */
+    /** The newest Debian kernel image package of this version and architecture, of its preferred flavour ({@link VmArch#flavours}). */
     String kernelPackage() throws IOException {
         ensureArchitecture();
         String found = newestPackage(search());
@@ -114,14 +122,14 @@ public final class VmPrepare {
         }
         if (found == null) {
             throw new VmException("no Debian kernel image package of Linux " + version + " for " + arch.debian + " (apt-cache search found no linux-image-"
-                    + version + ".*-" + arch.debian + "; the apt sources here have " + versionsAvailable() + ")");
+                    + version + ".*-{" + String.join(",", arch.flavours) + "}; the apt sources here have " + versionsAvailable() + ")");
         }
         say("package " + found);
         return found;
     }
 
     private List<String> search() throws IOException {
-        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-" + version.replace(".", "\\.") + "\\.[0-9]+-[0-9]+-"), "apt-cache search");
+        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-" + version.replace(".", "\\.") + "\\.[0-9]+[-+]"), "apt-cache search");
         List<String> names = new ArrayList<>();
         for (String line : out.split("\n")) {
             int sp = line.indexOf(' ');
@@ -130,16 +138,27 @@ public final class VmPrepare {
         return names;
     }
 
-    private static final Pattern IMAGE = Pattern.compile("linux-image-([0-9]+\\.[0-9]+)\\.([0-9]+)-([0-9]+)-(cloud-)?([a-z0-9]+)(-unsigned)?");
+    /**
+     * A kernel image package's name: version, patch level, then Debian's ABI number ({@code 6.1.0-57-}) or,
+     * for a backport without one, {@code +debN} ({@code 6.12.118+deb12-}); the flavour; {@code -unsigned}.
+     */
+    private static final Pattern IMAGE = Pattern.compile("linux-image-([0-9]+\\.[0-9]+)\\.([0-9]+)(?:-([0-9]+)|\\+deb[0-9]+)-([a-z0-9-]+?)(-unsigned)?");
 
-    /** Of {@code names}, the image package of our version and architecture with the highest ABI: cloud before generic, unsigned before signed. */
+    /**
+     * Of {@code names}, the image package of our version and architecture with the highest patch level and
+     * ABI; of those, the flavour {@link VmArch#flavours} names first, then unsigned before signed.
+     */
     String newestPackage(List<String> names) {
         String best = null;
         long bestKey = -1;
+        int flavours = arch.flavours.size();
         for (String n : names) {
             Matcher m = IMAGE.matcher(n);
-            if (!m.matches() || !m.group(1).equals(version) || !m.group(5).equals(arch.debian)) continue;
-            long key = (Long.parseLong(m.group(2)) * 100_000 + Long.parseLong(m.group(3))) * 4 + (m.group(4) != null ? 2 : 0) + (m.group(6) != null ? 1 : 0);
+            if (!m.matches() || !m.group(1).equals(version)) continue;
+            int rank = arch.flavours.indexOf(m.group(4));
+            if (rank < 0) continue;
+            long abi = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+            long key = ((Long.parseLong(m.group(2)) * 100_000 + abi) * flavours + flavours - 1 - rank) * 2 + (m.group(5) != null ? 1 : 0);
             if (key > bestKey) {
                 bestKey = key;
                 best = n;
@@ -149,12 +168,12 @@ public final class VmPrepare {
     }
 
     private String versionsAvailable() throws IOException {
-        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-[0-9]+\\.[0-9]+\\.[0-9]+-[0-9]+-.*" + arch.debian), "apt-cache search");
+        String out = run(List.of("apt-cache", "search", "--names-only", "^linux-image-[0-9]+\\.[0-9]+\\.[0-9]+[-+]"), "apt-cache search");
         Set<String> versions = new java.util.TreeSet<>(VmCache::compareVersions);
         for (String line : out.split("\n")) {
             int sp = line.indexOf(' ');
             Matcher m = sp > 0 ? IMAGE.matcher(line.substring(0, sp)) : null;
-            if (m != null && m.matches() && m.group(5).equals(arch.debian)) versions.add(m.group(1));
+            if (m != null && m.matches() && arch.flavours.contains(m.group(4))) versions.add(m.group(1));
         }
         return versions.isEmpty() ? "none" : String.join(", ", versions);
     }
@@ -188,13 +207,22 @@ public final class VmPrepare {
         }
     }
 
+    /** The QEMU that boots this architecture (installed with apt-get when missing). */
+    private void ensureQemu() throws IOException {
+        ensureCommand(arch.qemu, arch.qemuPackage);
+    }
+
+    private void ensureCommand(String command, String pkg) throws IOException {
+        if (onPath(command)) return;
+        say(command + " missing: apt-get install " + pkg);
+        run(List.of("apt-get", "install", "-y", "-q", pkg), "apt-get install " + pkg);
+        if (!onPath(command)) throw new VmException("apt-get install " + pkg + " did not install " + command);
+    }
+
     /** vm/guest.c compiled static for the guest (the compiler installed with apt-get when missing). */
     private byte[] compileGuest(Path work) throws IOException {
         String cc = arch.compilerHere();
-        if (!onPath(cc)) {
-            say(cc + " missing: apt-get install " + arch.compilerPackageHere());
-            run(List.of("apt-get", "install", "-y", "-q", arch.compilerPackageHere()), "apt-get install " + arch.compilerPackageHere());
-        }
+        ensureCommand(cc, arch.compilerPackageHere());
         Path src = work.resolve("guest.c");
         try (InputStream in = VmPrepare.class.getResourceAsStream("/vm/guest.c")) {
             if (in == null) throw new IllegalStateException("resource /vm/guest.c missing from the jar");
@@ -207,43 +235,83 @@ public final class VmPrepare {
         return init;
     }
 
-    /** /init, /dev/console, /proc, /modules/ (each .ko and their load order). */
-    static Cpio initramfs(byte[] init, Path modules) throws IOException {
+    /** /init, /dev/console, /proc, /modules/ (each .ko, uncompressed, and their load order). */
+    static Cpio initramfs(byte[] init, Modules modules) {
         Cpio c = new Cpio().add(Cpio.Entry.dir("dev")).add(Cpio.Entry.charDevice("dev/console", 5, 1)).add(Cpio.Entry.dir("proc"))
                 .add(Cpio.Entry.file("init", 0755, init)).add(Cpio.Entry.dir("modules"));
-        List<Path> order = moduleOrder(modules, MODULES);
         StringBuilder names = new StringBuilder();
-        for (Path ko : order) {
-            String name = moduleName(ko);
-            c.add(Cpio.Entry.file("modules/" + name + ".ko", 0644, Files.readAllBytes(ko)));
-            names.append(name).append('\n');
+        for (Map.Entry<String, byte[]> m : modules.order().entrySet()) {
+            c.add(Cpio.Entry.file("modules/" + m.getKey() + ".ko", 0644, m.getValue()));
+            names.append(m.getKey()).append('\n');
         }
         c.add(Cpio.Entry.file("modules/order", 0644, names.toString().getBytes(StandardCharsets.US_ASCII)));
         return c;
     }
 
-    /** {@code wanted} and the modules they depend on (each module's .modinfo "depends="), dependencies first. */
-    static List<Path> moduleOrder(Path modules, List<String> wanted) throws IOException {
-        Map<String, Path> byName = new HashMap<>();
-        if (Files.isDirectory(modules)) {
-            try (Stream<Path> s = Files.walk(modules)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".ko")).forEach(p -> byName.put(moduleName(p), p));
-            }
+    /**
+     * The modules to load, in order, each name with its contents (a .ko.xz decompressed), and those of
+     * the wanted that the kernel has built in (modules.builtin lists them; nothing to load).
+     */
+    record Modules(Map<String, byte[]> order, List<String> builtIn) {
+        List<String> names() {
+            return List.copyOf(order.keySet());
         }
-        Set<String> done = new LinkedHashSet<>();
-        for (String w : wanted) visit(w, byName, done, new LinkedHashSet<>());
-        List<Path> out = new ArrayList<>();
-        for (String n : done) out.add(byName.get(n));
-        return out;
     }
 
-    private static void visit(String name, Map<String, Path> byName, Set<String> done, Set<String> path) throws IOException {
-        if (done.contains(name)) return;
+    /**
+     * {@code wanted} and the modules they depend on (each module's .modinfo "depends="), dependencies
+     * first; a wanted module the package does not have is fine when modules.builtin names it (a
+     * dependency never is: modpost lists only modules).
+     */
+    static Modules modules(Path modules, List<String> wanted) throws IOException {
+        Map<String, Path> byName = new HashMap<>();
+        Set<String> builtIn = new HashSet<>();
+        if (Files.isDirectory(modules)) {
+            try (Stream<Path> s = Files.walk(modules)) {
+                s.filter(p -> isModule(p.getFileName().toString())).forEach(p -> byName.put(moduleName(p), p));
+            }
+            Path list = modules.resolve("modules.builtin");
+            if (Files.isRegularFile(list)) {
+                for (String l : Files.readAllLines(list, StandardCharsets.UTF_8)) if (isModule(l.strip())) builtIn.add(moduleName(Path.of(l.strip())));
+            }
+        }
+        Map<String, byte[]> done = new LinkedHashMap<>();
+        List<String> builtInWanted = new ArrayList<>();
+        for (String w : wanted) {
+            if (!byName.containsKey(w) && builtIn.contains(w)) builtInWanted.add(w);
+            else visit(w, byName, done, new LinkedHashSet<>());
+        }
+        return new Modules(done, builtInWanted);
+    }
+
+    private static void visit(String name, Map<String, Path> byName, Map<String, byte[]> done, Set<String> path) throws IOException {
+        if (done.containsKey(name)) return;
         if (!path.add(name)) throw new VmException("kernel modules depend on each other in a cycle: " + String.join(" -> ", path) + " -> " + name);
         Path ko = byName.get(name);
-        if (ko == null) throw new VmException("the kernel package has no module " + name + " (the guest's virtio serial port needs it)");
-        for (String d : depends(Files.readAllBytes(ko))) visit(d, byName, done, path);
-        done.add(name);
+        if (ko == null) throw new VmException("the kernel package has no module " + name + ", and its modules.builtin does not list it (the guest's virtio serial port needs it)");
+        byte[] bytes = ko.getFileName().toString().endsWith(".xz") ? unxz(ko) : Files.readAllBytes(ko);
+        for (String d : depends(bytes)) visit(d, byName, done, path);
+        done.put(name, bytes);
+    }
+
+    private static boolean isModule(String file) {
+        return file.endsWith(".ko") || file.endsWith(".ko.xz");
+    }
+
+    /** A .ko.xz decompressed (with xz: the JDK has no LZMA). */
+    static byte[] unxz(Path file) throws IOException {
+        if (!onPath("xz")) throw new VmException(file.getFileName() + " is xz-compressed and xz is not installed (apt-get install xz-utils)");
+        Process p = new ProcessBuilder("xz", "-dc", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        try {
+            if (p.waitFor() != 0) throw new VmException("xz -dc " + file.getFileName() + " failed (exit code " + p.exitValue() + "): not an xz file?");
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new VmException("xz -dc " + file.getFileName() + ": interrupted");
+        }
+        return out;
     }
 
     /** The module names in a .ko's "depends=a,b" string of .modinfo (the kernel's own modpost writes it). */
@@ -263,9 +331,10 @@ public final class VmPrepare {
         return List.of();
     }
 
+    /** A module's name from its file ({@code virtio-pci.ko.xz}: {@code virtio_pci}). */
     static String moduleName(Path ko) {
         String f = ko.getFileName().toString();
-        return f.substring(0, f.length() - ".ko".length()).replace('-', '_');
+        return f.substring(0, f.lastIndexOf(".ko")).replace('-', '_');
     }
 
     static boolean onPath(String command) {

@@ -70,7 +70,7 @@ class VmPiecesTest {
         assertEquals(new VmName(VmArch.ARM64, "6.1", true), VmName.parse("vm:arm64-6.1:jit"));
         assertEquals(new VmName(VmArch.AMD64, null, false), VmName.parse("vm:amd64:interp"));
         assertEquals("vm:arm64-6.12:interp", VmName.parse("vm:arm64-6.12:interp").toString());
-        assertEquals("runtime 'vm:sparc:jit': unknown guest architecture 'sparc' (known: amd64, arm64)",
+        assertEquals("runtime 'vm:sparc:jit': unknown guest architecture 'sparc' (known: amd64, arm64, i386, armhf, ppc64el, s390x, mips64el)",
                 assertThrows(IllegalArgumentException.class, () -> VmName.parse("vm:sparc:jit")).getMessage());
         assertEquals("runtime 'vm:amd64:fast': the mode is jit or interp, not 'fast'",
                 assertThrows(IllegalArgumentException.class, () -> VmName.parse("vm:amd64:fast")).getMessage());
@@ -96,6 +96,26 @@ class VmPiecesTest {
         assertThrows(VmException.class, () -> new VmPrepare(VmArch.ARM64, "latest", line -> {}));
     }
 
+    /** Each architecture's flavours in its order of preference, whatever the ABI of the others; names of another flavour or architecture never. */
+    @Test
+    void packageOfThePreferredFlavour() {
+        VmPrepare i386 = new VmPrepare(VmArch.I386, "6.1", line -> {});
+        assertEquals("linux-image-6.1.0-57-686-pae-unsigned", i386.newestPackage(List.of("linux-image-6.1.0-57-686", "linux-image-6.1.0-57-686-unsigned",
+                "linux-image-6.1.0-57-686-pae", "linux-image-6.1.0-57-686-pae-unsigned", "linux-image-6.1.0-56-686-pae-unsigned", "linux-image-6.1.0-57-rt-686-pae",
+                "linux-image-6.1.0-57-686-pae-dbg", "linux-image-6.1.0-57-amd64")));
+        assertEquals("linux-image-6.1.0-58-686", i386.newestPackage(List.of("linux-image-6.1.0-57-686-pae-unsigned", "linux-image-6.1.0-58-686")), "a newer ABI first");
+        assertNull(i386.newestPackage(List.of("linux-image-6.1.0-57-cloud-amd64-unsigned", "linux-image-6.1.0-57-rt-686-pae")));
+        assertEquals("linux-image-6.1.0-57-armmp", new VmPrepare(VmArch.ARMHF, "6.1", line -> {}).newestPackage(List.of("linux-image-6.1.0-57-armmp-lpae",
+                "linux-image-6.1.0-57-armmp", "linux-image-6.1.0-57-rt-armmp")));
+        assertEquals("linux-image-6.1.0-57-powerpc64le", new VmPrepare(VmArch.PPC64EL, "6.1", line -> {}).newestPackage(List.of("linux-image-6.1.0-57-powerpc64le",
+                "linux-image-6.1.0-56-powerpc64le", "linux-image-6.12.118+deb12-powerpc64le")));
+        assertEquals("linux-image-6.1.0-50-s390x", new VmPrepare(VmArch.S390X, "6.1", line -> {}).newestPackage(List.of("linux-image-6.1.0-47-s390x", "linux-image-6.1.0-50-s390x")));
+        // Debian's 6.12 backports to bookworm have no ABI number: 6.12.PATCH+deb12-FLAVOUR
+        assertEquals("linux-image-6.12.118+deb12-cloud-amd64-unsigned", new VmPrepare(VmArch.AMD64, "6.12", line -> {}).newestPackage(List.of(
+                "linux-image-6.12.118+deb12-amd64-unsigned", "linux-image-6.12.118+deb12-cloud-amd64-unsigned", "linux-image-6.12.117+deb12-cloud-amd64-unsigned",
+                "linux-image-6.12.118+deb12-cloud-amd64-dbg", "linux-image-6.1.0-57-cloud-amd64-unsigned")));
+    }
+
     /** Depth first along each .ko's "depends=", in its order: a module's dependencies before it, names with '-' as '_'. */
     @Test
     void modulesDependenciesFirst(@TempDir Path dir) throws IOException {
@@ -105,11 +125,80 @@ class VmPiecesTest {
         ko(k, "virtio", "virtio_ring");
         ko(k, "virtio_ring", "");
         ko(k, "virtio-pci-modern-dev", "");
-        List<String> order = VmPrepare.moduleOrder(dir, VmPrepare.MODULES).stream().map(VmPrepare::moduleName).toList();
-        assertEquals(List.of("virtio_ring", "virtio_pci_modern_dev", "virtio", "virtio_pci", "virtio_console"), order);
+        VmPrepare.Modules m = VmPrepare.modules(dir, VmArch.AMD64.modules);
+        assertEquals(List.of("virtio_ring", "virtio_pci_modern_dev", "virtio", "virtio_pci", "virtio_console"), m.names());
+        assertEquals(List.of(), m.builtIn());
         Files.delete(k.resolve("virtio.ko"));
-        assertTrue(assertThrows(VmException.class, () -> VmPrepare.moduleOrder(dir, VmPrepare.MODULES)).getMessage().contains("no module virtio "));
+        assertTrue(assertThrows(VmException.class, () -> VmPrepare.modules(dir, VmArch.AMD64.modules)).getMessage().contains("no module virtio,"));
         assertFalse(VmPrepare.depends("xdepends=a\0".getBytes(StandardCharsets.US_ASCII)).contains("a"), "only a whole .modinfo string counts");
+    }
+
+    /** A wanted module the kernel has built in (modules.builtin lists it) is not loaded and not an error; one it neither has nor lists is. */
+    @Test
+    void builtInModulesAreNotLoaded(@TempDir Path dir) throws IOException {
+        Path k = Files.createDirectories(dir.resolve("kernel/drivers"));
+        ko(k, "virtio_console", ""); // armhf: virtio and virtio_ring are built in, so modpost lists no dependency
+        ko(k, "virtio_pci", "virtio_pci_modern_dev");
+        ko(k, "virtio_pci_modern_dev", "");
+        Files.writeString(dir.resolve("modules.builtin"), "kernel/drivers/virtio/virtio.ko\nkernel/drivers/virtio/virtio_ring.ko\nkernel/drivers/virtio/virtio_ccw.ko\n");
+        VmPrepare.Modules m = VmPrepare.modules(dir, List.of("virtio_ccw", "virtio_pci", "virtio_console"));
+        assertEquals(List.of("virtio_pci_modern_dev", "virtio_pci", "virtio_console"), m.names());
+        assertEquals(List.of("virtio_ccw"), m.builtIn());
+        Files.delete(k.resolve("virtio_console.ko"));
+        assertEquals("the kernel package has no module virtio_console, and its modules.builtin does not list it (the guest's virtio serial port needs it)",
+                assertThrows(VmException.class, () -> VmPrepare.modules(dir, List.of("virtio_console"))).getMessage());
+        ko(k, "virtio_console", "virtio_mmio"); // a missing dependency is always an error, built-in list or not
+        Files.writeString(dir.resolve("modules.builtin"), "kernel/drivers/virtio/virtio_mmio.ko\n");
+        assertTrue(assertThrows(VmException.class, () -> VmPrepare.modules(dir, List.of("virtio_console"))).getMessage().contains("no module virtio_mmio,"));
+    }
+
+    /** Debian's 6.12 packages ship modules as .ko.xz: read through xz, their dependencies found inside, stored uncompressed as NAME.ko. */
+    @Test
+    void compressedModules(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(VmPrepare.onPath("xz"), "xz is not installed (apt-get install xz-utils)");
+        Path k = Files.createDirectories(dir.resolve("kernel/drivers"));
+        ko(k, "virtio_console", "virtio-ring");
+        ko(k, "virtio-ring", "");
+        for (String n : List.of("virtio_console", "virtio-ring")) {
+            Process p = new ProcessBuilder("xz", k.resolve(n + ".ko").toString()).start();
+            assertEquals(0, p.waitFor());
+        }
+        assertTrue(Files.exists(k.resolve("virtio-ring.ko.xz")));
+        VmPrepare.Modules m = VmPrepare.modules(dir, List.of("virtio_console"));
+        assertEquals(List.of("virtio_ring", "virtio_console"), m.names());
+        assertTrue(new String(m.order().get("virtio_console"), StandardCharsets.US_ASCII).startsWith("\u007fELF junk"), "decompressed");
+        Cpio c = VmPrepare.initramfs(new byte[] {1}, m);
+        String archive = new String(c.bytes(), StandardCharsets.US_ASCII);
+        assertTrue(archive.contains("modules/virtio_ring.ko\0") && archive.contains("virtio_ring\nvirtio_console\n"), "stored as .ko, in order");
+        Files.write(k.resolve("virtio_console.ko.xz"), new byte[] {1, 2, 3});
+        assertTrue(assertThrows(VmException.class, () -> VmPrepare.modules(dir, List.of("virtio_console"))).getMessage().startsWith("xz -dc virtio_console.ko.xz failed"));
+    }
+
+    /** A guest whose kernel has no JIT cannot be the :jit runtime, nor one whose JIT is always on the :interp one; each says why in a line. */
+    @Test
+    void jitModeJudgedByWhatTheGuestReadsBack() {
+        Guest.Hello none = new Guest.Hello("6.1.0-50-s390x", "s390x", "absent");
+        assertEquals("kernel 6.1.0-50-s390x has no BPF JIT (no net.core.bpf_jit_enable: built without CONFIG_BPF_JIT); its interpreter is the :interp runtime",
+                none.modeRefused(true).orElseThrow());
+        assertTrue(none.modeRefused(false).isEmpty());
+        Guest.Hello always = new Guest.Hello("6.1", "x86_64", "1");
+        assertTrue(always.modeRefused(true).isEmpty());
+        assertTrue(always.modeRefused(false).orElseThrow().contains("CONFIG_BPF_JIT_ALWAYS_ON"));
+        assertTrue(new Guest.Hello("6.1", "x86_64", "0").modeRefused(false).isEmpty());
+    }
+
+    /** Each architecture's QEMU command: its machine, CPU, memory, console and the virtio serial device of its bus. */
+    @Test
+    void qemuCommandPerArchitecture() {
+        List<String> s390 = Guest.command(new VmCache.Prepared(VmArch.S390X, "6.1", "r", "p", Path.of("/c")), false, Path.of("/s"), Path.of("/log"));
+        assertEquals("qemu-system-s390x", s390.getFirst());
+        assertTrue(String.join(" ", s390).contains("-M s390-ccw-virtio -accel tcg -cpu max"), s390.toString());
+        assertTrue(s390.contains("virtio-serial-ccw") && !s390.contains("virtio-serial-pci"), s390.toString());
+        assertTrue(s390.contains("console=ttysclp0 panic=-1 loglevel=4 ccjit=0"), s390.toString());
+        List<String> ppc = Guest.command(new VmCache.Prepared(VmArch.PPC64EL, "6.1", "r", "p", Path.of("/c")), true, Path.of("/s"), Path.of("/log"));
+        assertTrue(String.join(" ", ppc).contains("-M pseries -accel tcg -cpu power9 -smp 1 -m 512"), ppc.toString());
+        assertTrue(ppc.contains("console=hvc0 panic=-1 loglevel=4 ccjit=1") && ppc.contains("virtio-serial-pci"), ppc.toString());
+        for (VmArch a : VmArch.values()) assertFalse(a.flavours.isEmpty() || a.modules.isEmpty(), a.debian);
     }
 
     private static void ko(Path dir, String name, String depends) throws IOException {
