@@ -67,8 +67,8 @@ final class CFiles {
     }
 
     private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            org.crosscheck.coordinator.findings.AtomicFiles.deleteTree(dir);
         } catch (IOException ignored) {
             // a scratch directory left in /tmp
         }

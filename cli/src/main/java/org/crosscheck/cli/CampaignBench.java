@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.crosscheck.coordinator.campaign.Campaign;
@@ -54,15 +53,7 @@ final class CampaignBench {
             Campaign c = new Campaign(cfg, rts, new FindingStore(work), new Metrics());
             return LocalCampaign.run(c, rts, threads, null);
         } finally {
-            deleteTree(work);
+            org.crosscheck.coordinator.findings.AtomicFiles.deleteTree(work);
         }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        List<Path> all = new ArrayList<>();
-        try (var s = Files.walk(dir)) {
-            s.forEach(all::add);
-        }
-        for (int i = all.size() - 1; i >= 0; i--) Files.deleteIfExists(all.get(i));
     }
 }

@@ -195,7 +195,7 @@ public final class FindingStore {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             AtomicFiles.syncDirectory(root);
         } catch (IOException e) {
-            if (tmp != null && Files.exists(tmp)) deleteTree(tmp);
+            if (tmp != null && Files.exists(tmp)) AtomicFiles.deleteTree(tmp);
             throw AtomicFiles.failure(root, 0, e);
         }
     }
@@ -337,14 +337,7 @@ public final class FindingStore {
     /** Leftovers of a crash in the middle of creating a finding are removed: they were never visible. */
     private void cleanTemporaries() throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ".new-*")) {
-            for (Path p : ds) deleteTree(p);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            for (Path p : ds) AtomicFiles.deleteTree(p);
         }
     }
 }

@@ -368,10 +368,6 @@ public final class Guest implements AutoCloseable {
     }
 
     private void deleteTmp() {
-        try (var s = Files.walk(tmp)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temp dir left behind
-        }
+        VmPrepare.deleteTree(tmp);
     }
 }

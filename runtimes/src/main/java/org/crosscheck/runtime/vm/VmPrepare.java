@@ -376,7 +376,8 @@ public final class VmPrepare {
         return text;
     }
 
-    private static void deleteTree(Path root) {
+    /** Deletes {@code root} and what is under it; what cannot be deleted is left (a temporary directory). */
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) return;
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
