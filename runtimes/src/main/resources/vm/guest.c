@@ -23,11 +23,17 @@
  * length N then N bytes; the payload's first byte is its type.
  *   guest -> host 'H' hello:   str release, str machine, str jit   (str = u16 length, bytes)
  *   host -> guest 'R' run:     u8 flags (1 = packet), u16 map slot (the instruction whose imm is the
- *                              memory map's fd, 0xffff none), u32 memory length, u32 code length,
- *                              code, memory
- *   guest -> host 'r' result:  u8 status (0 ran, 1 load refused, 2 system call failed), i32 errno,
- *                              u32 retval, u32 memory length, memory, u32 text length, text (the
- *                              verifier log when refused, the failing call when status 2)
+ *                              memory map's fd, 0xffff none), u32 memory length M, u32 code length,
+ *                              u16 input count K (at least 1; 1 when M is 0), code, then K inputs of
+ *                              M bytes: the program is loaded once and run on each input in turn
+ *   guest -> host 'r' result:  u8 status (0 loaded, 1 load refused, 2 a system call failed before
+ *                              any run), i32 errno, u32 text length, text (the verifier log when
+ *                              refused, the failing call when status 2), u16 run count (K when
+ *                              loaded, else 0), then per run: u8 status (0 ran, 2 BPF_PROG_TEST_RUN
+ *                              failed), i32 errno, u32 retval, u32 memory length, memory (the map's
+ *                              value after the run)
+ *   Requests may be sent back to back without waiting: each is answered, in order, as it is done,
+ *   so that the host can pipeline a batch of programs and still knows which one a crash cut off.
  *   host -> guest 'Q' quit:    the guest powers off.
  *   host -> guest 'C' crash:   a debug command: the guest kernel is made to panic (sysrq 'c'), for
  *                              the host's crash handling tests; nothing is answered.
@@ -147,18 +153,25 @@ static void send(void) {
     write_full(out, out_len);
 }
 
-static void reply(uint8_t status, int err, uint32_t retval, const void *mem, uint32_t mem_len, const char *text, uint32_t text_len) {
+/* The start of a result: the load's status, errno, text; the runs follow (put_run). */
+static void reply(uint8_t status, int err, const char *text, uint32_t text_len, uint16_t runs) {
     begin('r');
+    put_u8(status);
+    put_u32((uint32_t) err);
+    put_blob(text, text_len);
+    put_u16(runs);
+}
+
+static void put_run(uint8_t status, int err, uint32_t retval, const void *mem, uint32_t mem_len) {
     put_u8(status);
     put_u32((uint32_t) err);
     put_u32(retval);
     put_blob(mem, mem_len);
-    put_blob(text, text_len);
-    send();
 }
 
 static void fail(const char *call, int err) {
-    reply(2, err, 0, NULL, 0, call, (uint32_t) strlen(call));
+    reply(2, err, call, (uint32_t) strlen(call), 0);
+    send();
 }
 
 /* Memory maps by value size, kept across programs (as the host's Session keeps them). */
@@ -224,18 +237,20 @@ static int load(const uint8_t *code, uint32_t code_len, int log_level) {
 }
 
 static void run(const uint8_t *req, uint32_t n) {
-    if (n < 11) {
+    if (n < 13) {
         errno = EINVAL;
         die("short run request");
     }
     int packet = req[0] & 1;
     uint16_t slot = get_u16(req + 1);
     uint32_t mem_len = get_u32(req + 3), code_len = get_u32(req + 7);
-    if (11 + (uint64_t) code_len + mem_len != n || code_len % 8 != 0 || (slot != 0xffff && (uint32_t) slot * 8 + 16 > code_len)) {
+    uint16_t inputs = get_u16(req + 11);
+    if (inputs == 0 || (mem_len == 0 && inputs != 1) || 13 + (uint64_t) code_len + (uint64_t) mem_len * inputs != n || code_len % 8 != 0
+            || (slot != 0xffff && (uint32_t) slot * 8 + 16 > code_len)) {
         errno = EINVAL;
         die("malformed run request");
     }
-    uint8_t *code = (uint8_t *) req + 11;
+    uint8_t *code = (uint8_t *) req + 13;
     const uint8_t *mem = code + code_len;
     to_native(code, code_len);
     uint8_t *value = NULL;
@@ -245,43 +260,47 @@ static void run(const uint8_t *req, uint32_t n) {
             fail("BPF_MAP_CREATE", errno);
             return;
         }
-        memcpy(value, mem, mem_len);
         if (slot != 0xffff) {
             int32_t fd = mfd; /* struct bpf_insn's imm, in the kernel's byte order */
             memcpy(code + slot * 8 + 4, &fd, 4);
         }
+        memcpy(value, mem, mem_len); /* the verifier sees the first input, as a single run would have it */
     }
     int fd = load(code, code_len, 0);
     if (fd < 0) {
         int err = errno;
         if (err == E2BIG) {
-            reply(1, err, 0, NULL, 0, "", 0);
+            reply(1, err, "", 0, 0);
+            send();
             return;
         }
         int again = load(code, code_len, 1);
         if (again >= 0) close(again);
-        reply(1, err, 0, NULL, 0, logbuf, (uint32_t) strnlen(logbuf, LOG_SIZE));
+        reply(1, err, logbuf, (uint32_t) strnlen(logbuf, LOG_SIZE), 0);
+        send();
         return;
     }
     static uint8_t data[ETH_HLEN + 65536];
     uint32_t size = ETH_HLEN + (packet ? mem_len : 0);
     if (size > sizeof(data)) size = sizeof(data);
-    memset(data, 0, ETH_HLEN);
-    if (packet) memcpy(data + ETH_HLEN, mem, size - ETH_HLEN);
-    union bpf_attr a;
-    memset(&a, 0, sizeof(a));
-    a.test.prog_fd = (uint32_t) fd;
-    a.test.data_size_in = size;
-    a.test.data_in = (uint64_t) (uintptr_t) data;
-    a.test.repeat = 1;
-    long r = bpf(BPF_PROG_TEST_RUN, &a);
-    int err = errno;
-    close(fd);
-    if (r < 0) {
-        fail("BPF_PROG_TEST_RUN", err);
-        return;
+    reply(0, 0, "", 0, inputs);
+    for (uint16_t i = 0; i < inputs; i++) {
+        const uint8_t *in = mem + (size_t) i * mem_len;
+        if (mem_len > 0) memcpy(value, in, mem_len);
+        memset(data, 0, ETH_HLEN);
+        if (packet) memcpy(data + ETH_HLEN, in, size - ETH_HLEN);
+        union bpf_attr a;
+        memset(&a, 0, sizeof(a));
+        a.test.prog_fd = (uint32_t) fd;
+        a.test.data_size_in = size;
+        a.test.data_in = (uint64_t) (uintptr_t) data;
+        a.test.repeat = 1;
+        long r = bpf(BPF_PROG_TEST_RUN, &a);
+        if (r < 0) put_run(2, errno, 0, NULL, 0);
+        else put_run(0, 0, a.test.retval, value, mem_len);
     }
-    reply(0, 0, a.test.retval, value, mem_len, "", 0);
+    close(fd);
+    send();
 }
 
 #define JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"

@@ -36,6 +36,7 @@ import org.crosscheck.runtime.concurrent.JitConcurrentRunner;
 import org.crosscheck.runtime.concurrent.SharedProgram;
 import org.crosscheck.runtime.concurrent.StoreBuffering;
 import org.crosscheck.runtime.kernel.KernelConcurrentRunner;
+import org.crosscheck.runtime.kernel.VmRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +59,7 @@ import picocli.CommandLine.Parameters;
                     + "--iterations says)."
         },
         footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2",
+            "  crosscheck bench vm:amd64-6.1:jit --generated --beside kernel --threads 1",
             "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
             "  crosscheck bench coordinator --seconds 5", "  crosscheck bench campaign --runtimes interp,kernel --seconds 30 --rounds 2", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
@@ -80,6 +82,11 @@ final class BenchCommand extends CliCommand {
 
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
+
+    @Option(names = "--beside", paramLabel = "RUNTIME", description = "Also measure RUNTIME on the same programs, its rounds alternating "
+            + "with the first's, and print both rates and their ratio (e.g. a VM guest's kernel beside the host's: vm:amd64:jit --beside kernel). "
+            + "No C baseline then.")
+    String beside;
 
     @Option(names = "--generated", description = "Run the campaign generator's programs (every RFC group the runtime supports, cpu v4, "
             + "seed 1; about 75 instructions with branches, loops and calls), each with its own memory, each thread its own "
@@ -156,8 +163,11 @@ final class BenchCommand extends CliCommand {
             }
             return 0;
         }
-        try (Runtime runtime = RuntimeOptions.available(runtimeName)) {
-            Path cBinary = runtimeName.equals("kernel") && !noC && !generated ? buildC(out) : null;
+        if (beside != null && (beside.equals(runtimeName) || !Runtimes.names().contains(beside) && !beside.startsWith("vm:"))) {
+            throw new UserError("--beside: '" + beside + "' is not another runtime (one of " + String.join(", ", Runtimes.names()) + ", vm:...)");
+        }
+        try (Runtime runtime = RuntimeOptions.available(runtimeName); Runtime other = beside == null ? null : RuntimeOptions.available(beside)) {
+            Path cBinary = runtimeName.equals("kernel") && !noC && !generated && other == null ? buildC(out) : null;
             String what = runtimeName.equals("kernel") ? "load + run + read back + close"
                     : runtimeName.startsWith("dpdk-") ? "executor round trip + rte_bpf_load + run + destroy" : "run";
             int most = threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -179,37 +189,53 @@ final class BenchCommand extends CliCommand {
                 out.printf("bench %s: generated programs (groups %s, cpu %s, seed %d; %d cases per thread%s, %.1f instructions on average) (%s),"
                         + " best of %d rounds of %.1f s after 1 s warm-up%n", runtimeName, config.groups(), config.cpu(), GENERATED_SEED, GENERATED_POOL,
                         mutants, (double) insns / GENERATED_POOL, what, rounds, seconds);
-                out.println("threads  programs/s   rejected");
+                out.println(other == null ? "threads  programs/s   rejected" : String.format("threads  programs/s   rejected   %12s/s   rejected   ratio", beside));
                 cases = (thread, i) -> pools[thread][(int) (i % GENERATED_POOL)];
             } else {
                 out.printf("bench %s: 16-instruction programs with 16 bytes of memory (%s), best of %d rounds of %.1f s after 1 s warm-up%n",
                         runtimeName, what, rounds, seconds);
-                out.println(cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
+                out.println(other != null ? String.format("threads  programs/s   %12s/s   ratio", beside) : cBinary == null ? "threads  programs/s" : "threads  programs/s   C raw loop/s   ratio");
                 byte[] memory = new byte[16];
                 cases = (thread, i) -> new Generator.Case(0, i, program((thread << 24) + (int) i), memory);
             }
             out.flush();
             long[] next = new long[most]; // each thread goes on through its own cases from one measurement to the next
+            long[] otherNext = new long[most];
             for (int t : threads) {
                 measure(runtime, t, 1.0, cases, next, generated);
-                // Rounds alternate between the runtime and the C loop and the best of each counts,
-                // so that load from other processes on the machine hits both alike.
+                if (other != null) measure(other, t, 1.0, cases, otherNext, generated);
+                // Rounds alternate between the runtime and the C loop (or the --beside runtime) and the best of each
+                // counts, so that load from other processes on the machine hits both alike.
                 double rate = 0, c = 0;
-                long runs = 0, rejected = 0;
+                long runs = 0, rejected = 0, otherRuns = 0, otherRejected = 0;
+                double cpuRate = 0, otherCpuRate = 0;
                 for (int round = 0; round < rounds; round++) {
                     Measured m = measure(runtime, t, seconds, cases, next, generated);
                     rate = Math.max(rate, m.rate());
+                    cpuRate = Math.max(cpuRate, m.guestCpuRate());
                     runs += m.runs();
                     rejected += m.rejected();
                     if (cBinary != null) c = Math.max(c, runC(cBinary, t));
+                    if (other != null) {
+                        Measured o = measure(other, t, seconds, cases, otherNext, generated);
+                        c = Math.max(c, o.rate());
+                        otherCpuRate = Math.max(otherCpuRate, o.guestCpuRate());
+                        otherRuns += o.runs();
+                        otherRejected += o.rejected();
+                    }
                 }
-                if (generated) {
+                if (generated && other != null) {
+                    out.printf("%7d  %10.0f   %8.2f%%   %14.0f   %8.2f%%   %4.0f%%%n", t, rate, 100.0 * rejected / runs, c, 100.0 * otherRejected / otherRuns, 100 * rate / c);
+                } else if (generated) {
                     out.printf("%7d  %10.0f   %d of %d runs (%.2f%%)%n", t, rate, rejected, runs, 100.0 * rejected / runs);
-                } else if (cBinary == null) {
+                } else if (cBinary == null && other == null) {
                     out.printf("%7d  %10.0f%n", t, rate);
                 } else {
-                    out.printf("%7d  %10.0f   %12.0f   %4.0f%%%n", t, rate, c, 100 * rate / c);
+                    out.printf(other != null ? "%7d  %10.0f   %14.0f   %4.0f%%%n" : "%7d  %10.0f   %12.0f   %4.0f%%%n", t, rate, c, 100 * rate / c);
                 }
+                // a guest's QEMU on a core of its own: the rate its CPU time gives, whatever else ran on the machine
+                if (cpuRate > 0) out.printf("         %s: %.0f programs per second of its guests' CPU time%n", runtimeName, cpuRate);
+                if (otherCpuRate > 0) out.printf("         %s: %.0f programs per second of its guests' CPU time%n", beside, otherCpuRate);
                 out.flush();
             }
             return 0;
@@ -263,7 +289,7 @@ final class BenchCommand extends CliCommand {
     }
 
     /** A measurement: programs per second, runs, and runs rejected (by a verifier or loader). */
-    record Measured(double rate, long runs, long rejected) {}
+    record Measured(double rate, long runs, long rejected, double guestCpuRate) {}
 
     /**
      * {@code threads} threads, thread k running its cases from {@code next[k]} on, for {@code secs}.
@@ -271,6 +297,7 @@ final class BenchCommand extends CliCommand {
      */
     static Measured measure(Runtime runtime, int threads, double secs, Cases cases, long[] next, boolean anyOutcome) throws InterruptedException {
         long end = System.nanoTime() + (long) (secs * 1e9);
+        long cpu0 = runtime instanceof VmRuntime vm ? vm.guestCpuNanos() : 0;
         long[] counts = new long[threads], rejected = new long[threads];
         AtomicReference<String> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
@@ -279,11 +306,18 @@ final class BenchCommand extends CliCommand {
             int id = k;
             workers.add(Thread.ofPlatform().start(() -> {
                 while (System.nanoTime() < end && (anyOutcome || failure.get() == null)) {
-                    Generator.Case c = cases.get(id, next[id]++);
-                    Outcome o = runtime.run(c.program(), c.memory(), CaseRunner.limits(c, Limits.DEFAULT.wallClockMillis()));
-                    if (o instanceof Outcome.Rejected) rejected[id]++;
-                    if (!(o instanceof Outcome.Returned)) failure.compareAndSet(null, o.describe());
-                    counts[id]++;
+                    // a campaign's chunk at a time, as its runner hands them (a VM guest gets them in one exchange)
+                    List<Runtime.Job> jobs = new ArrayList<>(BATCH);
+                    for (int j = 0; j < BATCH; j++) {
+                        Generator.Case c = cases.get(id, next[id]++);
+                        jobs.add(new Runtime.Job(c.program(), List.of(c.memory()), CaseRunner.limits(c, Limits.DEFAULT.wallClockMillis())));
+                    }
+                    for (List<Outcome> os : runtime.runBatch(jobs)) {
+                        Outcome o = os.get(0);
+                        if (o instanceof Outcome.Rejected) rejected[id]++;
+                        if (!(o instanceof Outcome.Returned)) failure.compareAndSet(null, o.describe());
+                        counts[id]++;
+                    }
                 }
             }));
         }
@@ -295,8 +329,12 @@ final class BenchCommand extends CliCommand {
             total += counts[k];
             rejects += rejected[k];
         }
-        return new Measured(total / took, total, rejects);
+        double guestCpu = runtime instanceof VmRuntime vm ? (vm.guestCpuNanos() - cpu0) / 1e9 : 0;
+        return new Measured(total / took, total, rejects, guestCpu > 0 ? total / guestCpu : 0);
     }
+
+    /** Programs handed to a runtime at once ({@link Runtime#runBatch}), as many as a campaign's runner hands it. */
+    static final int BATCH = CaseRunner.CHUNK;
 
     /** {@link #GENERATED_POOL} cases for each of {@code threads} threads, thread k's from index k * pool on. */
     private static Generator.Case[][] pools(Generator generator, Corpus corpus, int threads) {

@@ -68,6 +68,44 @@ class VmGuestIT {
         assertEquals("0", m.group(3), c.out());
     }
 
+    /**
+     * One pipelined exchange of 64 generated programs, each loaded once and run on four inputs, gives input by
+     * input what one run at a time gives; and the inputs matter (some programs' outcomes differ between them).
+     */
+    @Test
+    void aBatchAnswersAsRunsOneByOne() {
+        try (org.crosscheck.runtime.kernel.VmRuntime vm = new org.crosscheck.runtime.kernel.VmRuntime(JIT)) {
+            assertTrue(vm.unavailableReason().isEmpty(), vm.unavailableReason().toString());
+            org.crosscheck.coordinator.generate.Generator g = new org.crosscheck.coordinator.generate.Generator(org.crosscheck.coordinator.campaign.Campaign.generatorConfig(
+                    java.util.List.of(vm), org.crosscheck.isa.Group.rfc(), org.crosscheck.isa.CpuVersion.V4, org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, false));
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+            java.util.List<org.crosscheck.runtime.Runtime.Job> jobs = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                var c = g.generate(5, i);
+                java.util.List<byte[]> inputs = new java.util.ArrayList<>(java.util.List.of(c.memory()));
+                for (int k = 0; k < 3 && c.memory().length > 0; k++) {
+                    byte[] m = c.memory().clone();
+                    for (int b = 0; b < m.length; b += 1 + rnd.nextInt(4)) m[b] = (byte) rnd.nextInt(256);
+                    inputs.add(m);
+                }
+                jobs.add(new org.crosscheck.runtime.Runtime.Job(c.program(), inputs, org.crosscheck.runtime.Limits.DEFAULT));
+            }
+            var batch = vm.runBatch(jobs);
+            int differing = 0;
+            for (int j = 0; j < jobs.size(); j++) {
+                var job = jobs.get(j);
+                assertEquals(job.inputs().size(), batch.get(j).size());
+                for (int k = 0; k < job.inputs().size(); k++) {
+                    var one = vm.run(job.program(), job.inputs().get(k), job.limits());
+                    assertTrue(one.sameAs(batch.get(j).get(k)), "job " + j + " input " + k + ": batch " + batch.get(j).get(k).describe() + ", alone " + one.describe());
+                }
+                var first = batch.get(j).get(0);
+                if (batch.get(j).stream().anyMatch(o -> !o.sameAs(first))) differing++;
+            }
+            assertTrue(differing > 0, "no program's outcome depends on its input");
+        }
+    }
+
     /** replay --runtimes vm:*:jit runs a test on every prepared kernel's JIT and says which releases differ from the reference. */
     @Test
     void replayOnEveryPreparedKernel() {
@@ -131,9 +169,15 @@ class VmGuestIT {
     /** A guest kernel that panics mid-campaign (guest.c's debug command) is one titled finding with its console report, and the campaign goes on. */
     @Test
     void aKernelPanicIsOneTitledFindingAndTheCampaignGoesOn(@TempDir Path dir) throws Exception {
+        // one input a program, and eight: the job the guest died on is then run again input by input on a fresh guest
+        for (String inputs : new String[] {"1", "8"}) panicIsOneFinding(dir.resolve(inputs), inputs);
+    }
+
+    private void panicIsOneFinding(Path dir, String inputs) throws Exception {
         Path work = dir.resolve("w"), log = dir.resolve("log");
-        Process p = jar(log, java.util.Map.of("CROSSCHECK_VM_CRASH_AFTER", "300"), "campaign", "--runtimes", "interp," + JIT, "--duration", "12s",
-                "--seed", "1", "--inputs", "1", "--metrics", "off", "--workdir", work.toString());
+        Files.createDirectories(dir);
+        Process p = jar(log, java.util.Map.of("CROSSCHECK_VM_CRASH_AFTER", "300"), "campaign", "--runtimes", "interp," + JIT, "--duration", "20s",
+                "--seed", "1", "--inputs", inputs, "--metrics", "off", "--workdir", work.toString());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the campaign did not end");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);

@@ -63,6 +63,35 @@ public interface Runtime extends AutoCloseable {
         }
     }
 
+    /** A program to run, loaded once, on each of its inputs (all of one length) within {@code limits}: see {@link #runBatch}. */
+    record Job(Program program, List<byte[]> inputs, Limits limits) {
+        public Job {
+            if (inputs.isEmpty()) throw new IllegalArgumentException("a job has at least one input");
+            inputs = List.copyOf(inputs);
+        }
+    }
+
+    /**
+     * Runs every job: {@code result.get(j).get(i)} is job j's outcome on its input i, what {@link #run} (one
+     * input) or {@link #load} then {@link Loaded#run} (several) gives for it. A runtime behind a round trip
+     * (a VM guest) sends the jobs together so that round trips amortise; by default they run one by one.
+     */
+    default List<List<Outcome>> runBatch(List<Job> jobs) {
+        List<List<Outcome>> out = new java.util.ArrayList<>(jobs.size());
+        for (Job j : jobs) {
+            if (j.inputs().size() == 1) {
+                out.add(List.of(run(j.program(), j.inputs().get(0), j.limits())));
+                continue;
+            }
+            List<Outcome> os = new java.util.ArrayList<>(j.inputs().size());
+            try (Loaded l = load(j.program(), j.inputs().get(0).length)) {
+                for (byte[] in : j.inputs()) os.add(l.run(in, j.limits()));
+            }
+            out.add(os);
+        }
+        return out;
+    }
+
     /**
      * A hint that this thread will run these programs next: a runtime may prepare them together
      * (the JIT compiles them into shared classes). Outcomes are the same with or without it.

@@ -30,8 +30,11 @@ import org.crosscheck.runtime.kernel.VerifierStates;
  * cases. Thread-safe: the worker's threads share one runner, each batch has its own {@link Tally}.
  */
 public final class CaseRunner implements BatchRunner {
-    /** Cases generated and announced to the runtimes at once ({@link Runtime#prepare}: the JIT compiles them together). */
-    private static final int PREPARE = 64;
+    /**
+     * Cases generated, announced to the runtimes ({@link Runtime#prepare}: the JIT compiles them together) and
+     * run ({@link Runtime#runBatch}: a VM guest gets them in one exchange) at once.
+     */
+    public static final int CHUNK = 64;
 
     /** One case in COVERAGE_SAMPLE has its reference trace recorded as ISA coverage. */
     private static final int COVERAGE_SAMPLE = 16;
@@ -97,12 +100,14 @@ public final class CaseRunner implements BatchRunner {
         }
         Tally t = new Tally();
         FindingMaker.BatchTitles titles = new FindingMaker.BatchTitles();
-        for (long from = start; from < end; from += PREPARE) {
+        for (long from = start; from < end; from += CHUNK) {
             List<Generator.Case> cases = new ArrayList<>();
-            for (long i = from; i < Math.min(end, from + PREPARE); i++) cases.add(next(i));
+            for (long i = from; i < Math.min(end, from + CHUNK); i++) cases.add(next(i));
             List<Program> programs = cases.stream().map(Generator.Case::program).toList();
             for (Runtime r : which) r.prepare(programs);
-            for (Generator.Case c : cases) runCase(c, which, t, titles);
+            List<Plan> plans = cases.stream().map(this::plan).toList();
+            Map<String, List<List<Outcome>>> outcomes = runPlans(plans, which, t);
+            for (int k = 0; k < plans.size(); k++) judgePlan(plans.get(k), k, outcomes, which, t, titles);
         }
         return t;
     }
@@ -128,45 +133,84 @@ public final class CaseRunner implements BatchRunner {
         return new Limits(c.mutated() ? MUTANT_BUDGET : Limits.DEFAULT_BUDGET, timeoutMillis);
     }
 
-    /** Runs one case everywhere and reports what no deviation explains; returns the number of divergences. */
-    int runCase(Generator.Case c, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
-        if (inputs > 1 && c.memory().length > 0) return runInputs(c, which, tally, titles);
-        Map<String, Outcome> outcomes = judge.runAll(c.input(), which, tally, limits(c, timeoutMillis));
-        tally.countPrograms(1);
-        tally.countInputs(1, 1, 0);
-        return judge(c, c, which, outcomes, tally, titles);
+    /**
+     * A case's inputs: its own, then (with {@link #inputs} &gt; 1 and memory to vary) inputs made to matter
+     * ({@link Inputs}) until {@link #inputs} or no input the program reads can change anything. The
+     * reference interpreter runs them here, as it chooses them: its outcome and path on each ({@code
+     * reference} null: one input, the reference runs as the other runtimes do).
+     */
+    record Plan(Generator.Case c, List<byte[]> inputs, List<Outcome> reference, long[] paths) {}
+
+    Plan plan(Generator.Case c) {
+        if (inputs == 1 || c.memory().length == 0) return new Plan(c, List.of(c.memory()), null, null);
+        Limits limits = limits(c, timeoutMillis);
+        Inputs next = new Inputs(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + c.index()));
+        Reference.PathProbe probe = new Reference.PathProbe(c.program());
+        List<byte[]> in = new ArrayList<>();
+        List<Outcome> ref = new ArrayList<>();
+        long[] paths = new long[inputs];
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < inputs; i++) {
+            if (i > 0 && !next.worthMore()) break;
+            byte[] m = i == 0 ? c.memory() : next.next();
+            Reference.Path path = probe.run(m, limits);
+            paths[i] = path.hash();
+            next.observed(m, path.reads(), seen.add(path.hash()));
+            in.add(m);
+            ref.add(path.outcome());
+        }
+        return new Plan(c, in, ref, paths);
     }
 
     /**
-     * The case's program loaded once on each runtime and run on its own input, then on inputs made to matter
-     * ({@link Inputs}) until {@link #inputs} ran, no input the program read can change anything, or one
-     * diverged (the finding has that input; the next inputs would mostly show the same). The reference's path
-     * on each input is hashed; the distinct paths are counted.
+     * Each runtime runs the chunk's plans in one {@link Runtime#runBatch} (a VM guest gets them in one
+     * pipelined exchange; every runtime loads a program once for all its inputs): outcomes by runtime, plan,
+     * input. Run times are the batch's, shared evenly among its runs.
      */
-    private int runInputs(Generator.Case c, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
-        Limits limits = limits(c, timeoutMillis);
-        List<Runtime.Loaded> loaded = new ArrayList<>(which.size());
+    private Map<String, List<List<Outcome>>> runPlans(List<Plan> plans, List<Runtime> which, Tally tally) {
+        Map<String, List<List<Outcome>>> out = new LinkedHashMap<>();
+        for (Runtime r : which) {
+            boolean reference = r.name().equals(judge.reference());
+            List<Runtime.Job> jobs = new ArrayList<>();
+            for (Plan p : plans) if (!reference || p.reference() == null) jobs.add(new Runtime.Job(p.c().program(), p.inputs(), limits(p.c(), timeoutMillis)));
+            long t0 = System.nanoTime();
+            List<List<Outcome>> ran = jobs.isEmpty() ? List.of() : r.runBatch(jobs);
+            long runs = ran.stream().mapToLong(List::size).sum();
+            long each = runs == 0 ? 0 : (System.nanoTime() - t0) / runs;
+            for (List<Outcome> os : ran) for (Outcome o : os) judge.ran(r.name(), o, each);
+            List<List<Outcome>> byPlan = new ArrayList<>(plans.size());
+            int j = 0;
+            for (Plan p : plans) byPlan.add(reference && p.reference() != null ? p.reference() : ran.get(j++));
+            out.put(r.name(), byPlan);
+            tally.countExecuted(r.name(), plans.size());
+        }
+        return out;
+    }
+
+    /** Runs one case everywhere and reports what no deviation explains; returns the number of divergences. */
+    int runCase(Generator.Case c, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
+        Plan p = plan(c);
+        return judgePlan(p, 0, runPlans(List.of(p), which, tally), which, tally, titles);
+    }
+
+    /**
+     * Judges plan k's outcomes input by input, until one diverges (the finding has that input; the next inputs
+     * would mostly show the same); the distinct reference paths among the inputs judged are counted.
+     */
+    private int judgePlan(Plan p, int k, Map<String, List<List<Outcome>>> outcomes, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
+        Generator.Case c = p.c();
         Set<Long> paths = new HashSet<>();
         int ran = 0, divergences = 0;
-        try {
-            for (Runtime r : which) loaded.add(r.name().equals(Reference.NAME) ? null : r.load(c.program(), c.memory().length));
-            Inputs next = new Inputs(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + c.index()));
-            Reference.PathProbe probe = new Reference.PathProbe(c.program());
-            for (int i = 0; i < inputs && divergences == 0; i++) {
-                if (i > 0 && !next.worthMore()) break;
-                Generator.Case ci = i == 0 ? c : c.withMemory(next.next());
-                Reference.Path path = probe.run(ci.memory(), limits);
-                next.observed(ci.memory(), path.reads(), paths.add(path.hash()));
-                Map<String, Outcome> outcomes = judge.runLoaded(ci.memory(), which, loaded, limits, path.outcome());
-                ran++;
-                divergences = judge(c, ci, which, outcomes, tally, titles);
-            }
-        } finally {
-            for (Runtime.Loaded l : loaded) if (l != null) l.close();
+        for (int i = 0; i < p.inputs().size() && divergences == 0; i++) {
+            Map<String, Outcome> os = new LinkedHashMap<>();
+            for (Runtime r : which) os.put(r.name(), outcomes.get(r.name()).get(k).get(i));
+            Generator.Case ci = i == 0 ? c : c.withMemory(p.inputs().get(i));
+            if (p.paths() != null) paths.add(p.paths()[i]);
+            ran++;
+            divergences = judge(c, ci, which, os, tally, titles);
         }
-        for (Runtime r : which) tally.countExecuted(r.name(), 1);
         tally.countPrograms(1);
-        tally.countInputs(ran, paths.size(), paths.size() > 1 ? 1 : 0);
+        tally.countInputs(ran, Math.max(1, paths.size()), paths.size() > 1 ? 1 : 0);
         return divergences;
     }
 

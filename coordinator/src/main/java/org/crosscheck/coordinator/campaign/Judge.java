@@ -45,24 +45,9 @@ final class Judge {
         return outcomes;
     }
 
-    /**
-     * Outcomes by runtime of programs loaded once ({@code loaded}, in the order of {@code which}) on one more
-     * input; not counted as programs. A null in {@code loaded} is the reference interpreter, whose outcome
-     * ({@code reference}) its path's run gave.
-     */
-    Map<String, Outcome> runLoaded(byte[] memory, List<Runtime> which, List<Runtime.Loaded> loaded, Limits limits, Outcome reference) {
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (int i = 0; i < which.size(); i++) {
-            if (loaded.get(i) == null) {
-                outcomes.put(which.get(i).name(), reference);
-                continue;
-            }
-            long t0 = System.nanoTime();
-            Outcome o = loaded.get(i).run(memory, limits);
-            metrics.ran(which.get(i).name(), o, System.nanoTime() - t0);
-            outcomes.put(which.get(i).name(), o);
-        }
-        return outcomes;
+    /** Records one run of a batch (its share of the batch's time) in the node's metrics. */
+    void ran(String runtime, Outcome o, long nanos) {
+        metrics.ran(runtime, o, nanos);
     }
 
     /**

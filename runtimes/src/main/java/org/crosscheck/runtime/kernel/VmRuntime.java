@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -149,47 +152,154 @@ public final class VmRuntime implements Runtime {
 
     @Override
     public Outcome run(Program program, byte[] memory, Limits limits) {
+        return runBatch(List.of(new Job(program, List.of(memory), limits))).get(0).get(0);
+    }
+
+    /** The guest loads the program once and runs every input of one frame ({@link #runBatch}). */
+    @Override
+    public Loaded load(Program program, int memoryLength) {
+        return (memory, limits) -> run(program, memory, limits);
+    }
+
+    @Override
+    public boolean loadsOnce() {
+        return true;
+    }
+
+    /**
+     * The jobs in one pipelined exchange with one guest (each program loaded once, run on each of its inputs;
+     * guest.c answers each as it is done). A guest that dies, hangs or prints a crash report is retired; the
+     * job it was on is run again alone on a fresh guest, input by input, to find the input that does it
+     * (without that, every input of the job has the failure); the jobs after it go on, on a fresh guest.
+     */
+    @Override
+    public List<List<Outcome>> runBatch(List<Job> jobs) {
+        List<List<Outcome>> out = new ArrayList<>(Collections.nCopies(jobs.size(), null));
         Optional<String> why = unavailableReason();
-        if (why.isPresent()) return new Outcome.Unsupported(name + " unavailable: " + why.get());
-        Outcome tooLarge = KernelRuntime.packetTooLarge(program, memory.length);
-        if (tooLarge != null) return tooLarge;
-        KernelCode code;
-        try {
-            code = KernelCode.faithful(program, memory.length > 0 ? 0 : -1, memory.length);
-        } catch (KernelCode.Inexpressible e) {
-            return new Outcome.Unsupported(e.getMessage());
-        }
-        Guest g = idle.poll();
-        if (g == null) {
-            try {
-                g = boot();
-            } catch (VmException e) {
-                return new Outcome.Crashed("cannot boot another guest: " + e.getMessage());
+        List<Integer> sent = new ArrayList<>();
+        List<Guest.Request> requests = new ArrayList<>();
+        List<KernelCode> codes = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            Job job = jobs.get(j);
+            int length = job.inputs().get(0).length;
+            Outcome now = why.isPresent() ? new Outcome.Unsupported(name + " unavailable: " + why.get()) : KernelRuntime.packetTooLarge(job.program(), length);
+            KernelCode code = null;
+            if (now == null) {
+                try {
+                    code = KernelCode.faithful(job.program(), length > 0 ? 0 : -1, length);
+                } catch (KernelCode.Inexpressible e) {
+                    now = new Outcome.Unsupported(e.getMessage());
+                }
             }
+            if (now != null) {
+                out.set(j, Collections.nCopies(job.inputs().size(), now));
+                continue;
+            }
+            sent.add(j);
+            codes.add(code);
+            requests.add(new Guest.Request(code.code(), length > 0 ? mapSlot(code) : -1, job.program().groups().contains(Group.PACKET), job.inputs()));
         }
-        Guest.Result r;
-        try {
-            if (CRASH_AFTER > 0 && runs.incrementAndGet() == CRASH_AFTER) g.crash();
-            r = g.run(code.code(), memory.length > 0 ? mapSlot(code) : -1, program.groups().contains(Group.PACKET), memory, limits.wallClockMillis());
-        } catch (Guest.GuestFailure e) {
+        int done = 0;
+        while (done < sent.size()) {
+            Guest g = idle.poll();
+            if (g == null) {
+                try {
+                    g = boot();
+                } catch (VmException e) {
+                    Outcome o = new Outcome.Crashed("cannot boot another guest: " + e.getMessage());
+                    for (int k = done; k < sent.size(); k++) out.set(sent.get(k), Collections.nCopies(jobs.get(sent.get(k)).inputs().size(), o));
+                    return out;
+                }
+            }
+            int from = done;
+            int[] answered = {0};
+            long timeout = 0;
+            for (int k = from; k < sent.size(); k++) timeout = Math.max(timeout, jobs.get(sent.get(k)).limits().wallClockMillis());
+            try {
+                if (CRASH_AFTER > 0) {
+                    long before = runs.getAndAdd(sent.size() - from);
+                    if (before < CRASH_AFTER && before + sent.size() - from >= CRASH_AFTER) g.crash();
+                }
+                g.runAll(requests.subList(from, sent.size()), timeout, a -> {
+                    int k = from + answered[0]++;
+                    Job job = jobs.get(sent.get(k));
+                    out.set(sent.get(k), outcomes(a, job, codes.get(k)));
+                });
+            } catch (Guest.GuestFailure e) {
+                int k = from + answered[0];
+                Guest.Report report = g.newReport();
+                retire(g);
+                Outcome failure = report != null ? Outcome.Crashed.kernelReport(report.title(), report.log())
+                        : e.timedOut ? new Outcome.TimedOut(jobs.get(sent.get(k)).limits().wallClockMillis())
+                        : new Outcome.Crashed("guest " + g.hello().release() + " died: " + e.getMessage());
+                out.set(sent.get(k), isolate(jobs.get(sent.get(k)), failure));
+                done = k + 1;
+                continue;
+            }
+            done = sent.size();
             Guest.Report report = g.newReport();
+            if (report == null) {
+                idle.push(g);
+                continue;
+            }
+            // a WARNING or an oops the guest lived through: its kernel is tainted, so it goes; which job did it is
+            // found by running them again one at a time (the last one has it when none does it again)
             retire(g);
-            if (report != null) return Outcome.Crashed.kernelReport(report.title(), report.log());
-            if (e.timedOut) return new Outcome.TimedOut(limits.wallClockMillis());
-            return new Outcome.Crashed("guest " + g.hello().release() + " died: " + e.getMessage());
+            Outcome reported = Outcome.Crashed.kernelReport(report.title(), report.log());
+            if (sent.size() - from == 1) {
+                out.set(sent.get(from), Collections.nCopies(jobs.get(sent.get(from)).inputs().size(), reported));
+                continue;
+            }
+            boolean found = false;
+            for (int k = from; k < sent.size() && !found; k++) {
+                List<Outcome> again = runBatch(List.of(jobs.get(sent.get(k)))).get(0);
+                if (again.stream().anyMatch(o -> o instanceof Outcome.Crashed c && !c.reportTitle().isEmpty())) {
+                    out.set(sent.get(k), again);
+                    found = true;
+                }
+            }
+            if (!found) out.set(sent.get(sent.size() - 1), Collections.nCopies(jobs.get(sent.get(sent.size() - 1)).inputs().size(), reported));
         }
-        Guest.Report report = g.newReport();
-        if (report != null) { // a WARNING or an oops the guest lived through: its kernel is tainted, the next run gets a fresh one
-            retire(g);
-            return Outcome.Crashed.kernelReport(report.title(), report.log());
+        return out;
+    }
+
+    /**
+     * The outcomes of a job whose run ended its guest with {@code failure}: with one input, that; with more, each
+     * input run alone on a fresh guest until one fails so (its failure, and the inputs after it, get that
+     * outcome); when none does, every input has {@code failure}.
+     */
+    private List<Outcome> isolate(Job job, Outcome failure) {
+        int n = job.inputs().size();
+        if (n == 1) return List.of(failure);
+        List<Outcome> out = new ArrayList<>(n);
+        for (byte[] in : job.inputs()) {
+            Outcome o = runBatch(List.of(new Job(job.program(), List.of(in), job.limits()))).get(0).get(0);
+            if (o instanceof Outcome.Crashed || o instanceof Outcome.TimedOut) {
+                while (out.size() < n) out.add(o);
+                return out;
+            }
+            out.add(o);
         }
-        idle.push(g);
-        return switch (r.status()) {
-            case Guest.Result.RAN -> new Outcome.Returned(Integer.toUnsignedLong(r.retval()), r.memory(), 32);
-            case Guest.Result.REFUSED -> r.errno() == Errno.E2BIG.number ? VerifierLog.tooLarge(code.code().length / 8)
-                    : VerifierLog.rejection(r.errno(), r.text(), code.userStart(), program.slotCount(), code.wrapper());
-            default -> r.text().equals("BPF_PROG_TEST_RUN") ? KernelRuntime.testRunFailed(r.errno())
-                    : KernelRuntime.mapFailure(r.text(), r.errno(), "a map of " + memory.length + " bytes for the memory");
+        return Collections.nCopies(n, failure);
+    }
+
+    /** A guest's answer as the outcome of each of the job's inputs. */
+    private List<Outcome> outcomes(Guest.Answer a, Job job, KernelCode code) {
+        int n = job.inputs().size();
+        int length = job.inputs().get(0).length;
+        return switch (a.status()) {
+            case Guest.Answer.LOADED -> {
+                if (a.runs().size() != n) yield Collections.nCopies(n, new Outcome.Crashed("guest answered " + a.runs().size() + " runs for " + n + " inputs"));
+                List<Outcome> os = new ArrayList<>(n);
+                for (Guest.Run r : a.runs()) {
+                    os.add(r.status() == Guest.Run.RAN ? new Outcome.Returned(Integer.toUnsignedLong(r.retval()), r.memory(), 32) : KernelRuntime.testRunFailed(r.errno()));
+                }
+                yield os;
+            }
+            case Guest.Answer.REFUSED -> Collections.nCopies(n, a.errno() == Errno.E2BIG.number ? VerifierLog.tooLarge(code.code().length / 8)
+                    : VerifierLog.rejection(a.errno(), a.text(), code.userStart(), job.program().slotCount(), code.wrapper()));
+            default -> Collections.nCopies(n, a.text().equals("BPF_PROG_TEST_RUN") ? KernelRuntime.testRunFailed(a.errno())
+                    : KernelRuntime.mapFailure(a.text(), a.errno(), "a map of " + length + " bytes for the memory"));
         };
     }
 
@@ -198,6 +308,13 @@ public final class VmRuntime implements Runtime {
         all.remove(g);
         g.close();
         restarts.incrementAndGet();
+    }
+
+    /** CPU time the live guests' QEMU processes have used (for benchmarks: a guest's cost per program, robust to other load). */
+    public long guestCpuNanos() {
+        long n = 0;
+        for (Guest g : all) n += g.cpuNanos();
+        return n;
     }
 
     /** Guests retired after a crash, a hang or a kernel report (each replaced by a fresh boot at the next run). */

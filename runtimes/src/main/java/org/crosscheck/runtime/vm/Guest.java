@@ -42,9 +42,31 @@ public final class Guest implements AutoCloseable {
         }
     }
 
-    /** The answer to one program: status 0 ran, 1 load refused, 2 a system call failed (text names it). */
-    public record Result(int status, int errno, int retval, byte[] memory, String text) {
-        public static final int RAN = 0, REFUSED = 1, FAILED = 2;
+    /**
+     * One program for the guest: {@code code} (the mapSlot-th instruction's imm becomes the memory map's fd;
+     * -1: none), loaded once and run on each of {@code inputs} (all of one length; one empty input: no memory).
+     */
+    public record Request(byte[] code, int mapSlot, boolean packet, List<byte[]> inputs) {
+        public Request {
+            if (inputs.isEmpty() || inputs.size() > 0xffff) throw new IllegalArgumentException("a request has 1..65535 inputs, not " + inputs.size());
+            int n = inputs.get(0).length;
+            for (byte[] in : inputs) if (in.length != n) throw new IllegalArgumentException("a request's inputs differ in length");
+            if (n == 0 && inputs.size() != 1) throw new IllegalArgumentException("a request without memory has one input");
+        }
+
+        int frameLength() {
+            return 14 + code.length + inputs.size() * inputs.get(0).length;
+        }
+    }
+
+    /** The answer to one request: status 0 loaded (then one {@link Run} per input), 1 load refused, 2 a system call failed (text names it). */
+    public record Answer(int status, int errno, String text, List<Run> runs) {
+        public static final int LOADED = 0, REFUSED = 1, FAILED = 2;
+    }
+
+    /** One run of a loaded program: status 0 ran (r0's low 32 bits, the memory after), 2 BPF_PROG_TEST_RUN failed with errno. */
+    public record Run(int status, int errno, int retval, byte[] memory) {
+        public static final int RAN = 0, FAILED = 2;
     }
 
     /** The guest stopped answering (it died, or missed its deadline); the message has the console's end. */
@@ -157,30 +179,73 @@ public final class Guest implements AutoCloseable {
         return image;
     }
 
+    /** CPU time QEMU has used so far (its emulation of the guest: what a run costs whatever else the machine does). */
+    public long cpuNanos() {
+        return qemu.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
     /** From QEMU's start to the guest's hello. */
     public long bootMillis() {
         return TimeUnit.NANOSECONDS.toMillis(bootNanos);
     }
 
+    /** Runs one request within {@code timeoutMillis} (see {@link #runAll}). */
+    public Answer run(Request request, long timeoutMillis) throws GuestFailure {
+        Answer[] a = new Answer[1];
+        runAll(List.of(request), timeoutMillis, x -> a[0] = x);
+        return a[0];
+    }
+
     /**
-     * Runs one program: {@code code} (the mapSlot-th instruction's imm becomes the memory map's fd; -1:
-     * none) on a copy of {@code memory}, within {@code timeoutMillis}. A guest that dies or misses the
-     * deadline is killed, and this guest is of no further use.
+     * Sends {@code requests} back to back (a writer thread sends while this one reads, so that neither side's
+     * buffers can stall the other) and hands each answer, in order, to {@code answered} as it arrives. Each
+     * answer is due within {@code timeoutMillis} of the one before (of the start for the first). A guest that
+     * dies or misses a deadline is killed, and this guest is of no further use: the answers handed on so far
+     * say which request it was on.
      */
-    public Result run(byte[] code, int mapSlot, boolean packet, byte[] memory, long timeoutMillis) throws GuestFailure {
-        ByteBuffer b = ByteBuffer.allocate(4 + 12 + code.length + memory.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(12 + code.length + memory.length).put((byte) 'R').put((byte) (packet ? 1 : 0)).putShort((short) (mapSlot < 0 ? 0xffff : mapSlot))
-                .putInt(memory.length).putInt(code.length).put(code).put(memory).flip();
-        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    public void runAll(List<Request> requests, long timeoutMillis, java.util.function.Consumer<Answer> answered) throws GuestFailure {
+        long bytes = 0;
+        for (Request q : requests) bytes += 4 + q.frameLength();
+        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("a batch of " + bytes + " bytes");
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (Request q : requests) {
+            int m = q.inputs().get(0).length;
+            b.putInt(q.frameLength()).put((byte) 'R').put((byte) (q.packet() ? 1 : 0)).putShort((short) (q.mapSlot() < 0 ? 0xffff : q.mapSlot()))
+                    .putInt(m).putInt(q.code().length).putShort((short) q.inputs().size()).put(q.code());
+            for (byte[] in : q.inputs()) b.put(in);
+        }
+        b.flip();
+        long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        deadline = System.nanoTime() + timeout;
+        Thread writer = requests.size() == 1 ? null : Thread.ofVirtual().name("crosscheck-vm-writer").start(() -> {
+            try {
+                while (b.hasRemaining()) channel.write(b);
+            } catch (IOException e) {
+                // the guest died: the reader below finds out and says how
+            }
+        });
         try {
-            write(b);
-            ByteBuffer r = frame();
-            if (r.get() != 'r') throw failure("the guest answered with a frame of another type");
-            int status = r.get() & 0xff, errno = r.getInt(), retval = r.getInt();
-            byte[] mem = blob(r);
-            return new Result(status, errno, retval, mem, new String(blob(r), StandardCharsets.UTF_8));
+            if (writer == null) write(b);
+            for (int k = 0; k < requests.size(); k++) {
+                ByteBuffer r = frame();
+                if (r.get() != 'r') throw failure("the guest answered with a frame of another type");
+                int status = r.get() & 0xff, errno = r.getInt();
+                String text = new String(blob(r), StandardCharsets.UTF_8);
+                int n = r.getShort() & 0xffff;
+                List<Run> runs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) runs.add(new Run(r.get() & 0xff, r.getInt(), r.getInt(), blob(r)));
+                deadline = System.nanoTime() + timeout;
+                answered.accept(new Answer(status, errno, text, runs));
+            }
         } finally {
             deadline = 0;
+            if (writer != null) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -99,11 +99,13 @@ public final class VmPrepare {
         byte[] code = java.util.HexFormat.of().parseHex("b70000002a000000" + "9500000000000000");
         try (Guest g = Guest.boot(image, true)) {
             long t = System.nanoTime();
-            Guest.Result r = g.run(code, -1, false, new byte[0], 30_000);
+            Guest.Answer a = g.run(new Guest.Request(code, -1, false, List.of(new byte[0])), 30_000);
             long micros = (System.nanoTime() - t) / 1000;
-            if (r.status() != Guest.Result.RAN || r.retval() != 42) {
-                throw new VmException("guest " + image.label() + ": bpf() does not work: r0 = 42; exit gave status " + r.status() + ", errno " + r.errno() + ", r0 " + r.retval()
-                        + (r.text().isBlank() ? "" : ": " + r.text().strip().lines().reduce((a, b) -> b).orElse("")));
+            Guest.Run r = a.runs().isEmpty() ? null : a.runs().get(0);
+            if (a.status() != Guest.Answer.LOADED || r.status() != Guest.Run.RAN || r.retval() != 42) {
+                throw new VmException("guest " + image.label() + ": bpf() does not work: r0 = 42; exit gave status " + a.status() + ", errno "
+                        + (r == null ? a.errno() : r.errno()) + (r == null ? "" : ", r0 " + r.retval())
+                        + (a.text().isBlank() ? "" : ": " + a.text().strip().lines().reduce((x, y) -> y).orElse("")));
             }
             return new Check(g.hello(), g.bootMillis(), micros, r.retval());
         } catch (Guest.GuestFailure e) {
