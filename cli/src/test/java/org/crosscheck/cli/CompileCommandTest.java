@@ -65,6 +65,36 @@ class CompileCommandTest {
         }
     }
 
+    /** A bounded csmith batch: every build lands in one bucket; seeds 2 and 3 agree with native on both compilers at -O2. */
+    @Test
+    void aCsmithBatchCountsEveryBuildInABucket() throws Exception {
+        need(BpfCompiler.GCC);
+        need(BpfCompiler.CLANG);
+        assumeTrue(org.crosscheck.coordinator.csmith.Csmith.missingTools().isEmpty(), "needs " + org.crosscheck.coordinator.csmith.Csmith.missingTools());
+        Cli c = Cli.run("csmith", "--count", "2", "--seed", "2", "--cc", "gcc,clang", "-O", "2", "--workdir", tmp.resolve("w").toString(), "-v");
+        assertEquals(0, c.exit(), c.err() + c.out());
+        assertTrue(c.out().contains("seed 3 clang -O2 -mcpu=v3: agree\n"), c.out());
+        assertTrue(c.lastLine().matches("csmith: 2 programs in .* 4 builds: agree 4, compiler-divergent 0, runtime-divergent 0, not compiled 0, "
+                + "rejected by reader 0, not terminated within budget 0, trapped on both runtimes 0; native failed 0"), c.lastLine());
+    }
+
+    /** The atomics table names the instruction each builtin becomes: clang's fetch add32 at v3, GCC's lock add32 for an unused result. */
+    @Test
+    void theAtomicsTableNamesEachBuiltinsInstruction() throws Exception {
+        need(BpfCompiler.GCC);
+        need(BpfCompiler.CLANG);
+        AtomicsCommand.Case add = new AtomicsCommand.Case("__sync_fetch_and_add", 32, true, "__sync_fetch_and_add(V, X)");
+        Path f = Files.writeString(tmp.resolve("atomic.c"), AtomicsCommand.source(add));
+        CFiles.Build b = CFiles.build(BpfCompiler.CLANG, org.crosscheck.isa.CpuVersion.V3, "-O2", f);
+        assertTrue(b.object().entry().program().insns().stream().anyMatch(i -> i.op() == org.crosscheck.isa.Op.ATOMIC32_FETCH_ADD), b.toString());
+        AtomicsCommand.Case unused = new AtomicsCommand.Case("__sync_fetch_and_add", 32, false, "__sync_fetch_and_add(V, X)");
+        f = Files.writeString(tmp.resolve("atomic.c"), AtomicsCommand.source(unused));
+        b = CFiles.build(BpfCompiler.GCC, org.crosscheck.isa.CpuVersion.V1, "-O2", f);
+        assertTrue(b.object().entry().program().insns().stream().anyMatch(i -> i.op() == org.crosscheck.isa.Op.ATOMIC32_ADD), b.toString());
+        Cli c = Cli.run("compile", f.toString(), "--cc", "gcc", "--mcpu", "v1", "-O2", "--run", "interp,jit");
+        assertTrue(c.out().contains("\ninterp: r0 = 0x92345689 (2452903561)\njit: r0 = 0x92345689 (2452903561)\n"), c.out()); // 0x8000000f + 0x1234567a
+    }
+
     @Test
     void thePrintedProgramAssemblesBackAndTakesMemoryWhenTheFunctionUsesItsPointer() throws Exception {
         need(BpfCompiler.CLANG);
