@@ -134,7 +134,7 @@ public final class Csmith {
     public String generate(long seed) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("csmith", "--seed", Long.toUnsignedString(seed & 0xffff_ffffL)));
         cmd.addAll(CSMITH_OPTIONS);
-        Exec e = exec(cmd, 30_000);
+        Exec e = exec(cmd, 30_000, work); // csmith writes platform.info into its working directory
         if (e.exit != 0) throw new IOException("csmith --seed " + seed + " failed: " + e.firstLine());
         return program(e.out);
     }
@@ -242,7 +242,11 @@ public final class Csmith {
     }
 
     static Exec exec(List<String> cmd, long millis) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return exec(cmd, millis, null);
+    }
+
+    static Exec exec(List<String> cmd, long millis, Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[][] out = new byte[1][];
         Thread reader = Thread.ofVirtual().start(() -> {
