@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
             "reads back. With --run it runs the entry (the first program section other than .text, else",
             ".text, from pc 0) on each runtime and prints its outcome. Memory: 64 zero bytes behind r1 when",
             "the entry reads r1 before writing it (the C function takes its pointer argument), else none.",
-            "Runtimes report global data (lddw map_idx_value) as unsupported. Exit code 1 when runtimes disagree."
+            "Global data runs on interp and jit (a region of their layout) and kernel (a map value). Exit code 1",
+            "when runtimes disagree."
         },
         footer = {"", "Examples:", "  crosscheck compile corpus/c/return42.c --cc gcc --mcpu v3 -O2 --run interp,jit",
             "  crosscheck compile corpus/c/calls.c --cc clang --mcpu v1 -O0"})
@@ -76,7 +77,8 @@ final class CompileCommand extends CliCommand {
             }
             if (o.globalData().length > 0) {
                 out.println("# global data, " + o.globalData().length + " bytes: " + o.dataSections().stream()
-                        .map(d -> d.name() + " at " + d.base() + " (" + d.size() + ")").collect(Collectors.joining(", ")));
+                        .map(d -> d.name() + " at " + d.base() + " (" + d.size() + ")").collect(Collectors.joining(", "))
+                        + (o.region().pointers().length > 0 ? "; pointer words at " + java.util.Arrays.toString(o.region().pointers()) : ""));
             }
             if (runtimes.isEmpty()) return 0;
             ElfObject.ProgramSection entry = o.entry();

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             GroupsCommand.class,
             CompileCommand.class,
             CompilersCommand.class,
+            CsmithCommand.class,
+            AtomicsCommand.class,
             CampaignCommand.class,
             CoordinatorCommand.class,
             WorkerCommand.class,

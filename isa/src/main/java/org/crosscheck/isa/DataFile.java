@@ -17,13 +17,17 @@ import java.util.Set;
  * {@code c} and {@code no register offset}) plus uBPF's extensions ({@code error pattern},
  * {@code no jit}, {@code description}, {@code asm @ FILE}, {@code mem @ FILE}, {@code reload},
  * {@code unload}, {@code pyelf}, {@code test_jit}; a {@code mem} line may carry a hexdump's offset
- * prefix ending in ':'; a test may give both a result and an error, and then wants the error). Any
- * other section is an error naming its line.
+ * prefix ending in ':'; a test may give both a result and an error, and then wants the error), and
+ * crosscheck's own {@code global data} (hex bytes as {@code mem}: the program's {@link GlobalData}
+ * region, what {@code lddw map_idx_value 0, OFF} addresses) with {@code global pointers} (decimal
+ * offsets of its pointer words), which a program compiled from C with globals needs (bpf_conformance
+ * skips a file with them; it could not run such a program anyway). Any other section is an error
+ * naming its line.
  */
 public final class DataFile {
     /** Sections we read; the value says whether its body is kept. */
     private static final Set<String> KNOWN = Set.of("asm", "raw", "mem", "result", "error", "error pattern", "no jit",
-            "description", "c", "no register offset", "reload", "unload", "pyelf", "test_jit", "jit");
+            "description", "c", "no register offset", "reload", "unload", "pyelf", "test_jit", "jit", "global data", "global pointers");
 
     /**
      * The instruction words of a {@code raw} section are not a program (an unknown opcode, a reserved
@@ -105,7 +109,7 @@ public final class DataFile {
                 sectionName = sectionName.toLowerCase(Locale.ROOT);
                 if (!KNOWN.contains(sectionName)) {
                     throw new IsaException(name, lineNo, "unknown section '-- " + header + "' (known: asm, raw, mem, result, error, "
-                            + "error pattern, no jit, test_jit, jit, description, c, no register offset, reload, unload, pyelf)");
+                            + "error pattern, no jit, test_jit, jit, description, c, no register offset, reload, unload, pyelf, global data, global pointers)");
                 }
                 if (sections.containsKey(sectionName)) throw new IsaException(name, lineNo, "section '" + sectionName + "' appears twice");
                 current = sectionName;
@@ -173,13 +177,35 @@ public final class DataFile {
         return sections.containsKey(section);
     }
 
-    /** The program: {@code raw} wins over {@code asm}, as in bpf_conformance. */
+    /** The program: {@code raw} wins over {@code asm}, as in bpf_conformance; with its global data when the file has some. */
     public Assembler.Assembled program() throws IsaException {
         if (!has("asm") && !has("raw")) throw new IsaException(name, 0, "an ELF loader test (pyelf) has no asm or raw program");
         Section raw = sections.get("raw");
-        if (raw != null) return raw(raw);
         Section asm = sections.get("asm");
-        return Assembler.assemble(asm.text(), name, asm.line() + 1);
+        Assembler.Assembled a = raw != null ? raw(raw) : Assembler.assemble(asm.text(), name, asm.line() + 1);
+        Section data = sections.get("global data");
+        Section pointers = sections.get("global pointers");
+        if (data == null && pointers == null) return a;
+        if (data == null) throw new IsaException(name, pointers.line(), "'global pointers' without a 'global data' section");
+        int[] ps = pointers == null ? new int[0] : offsets(pointers);
+        try {
+            return new Assembler.Assembled(a.program().withGlobalData(GlobalData.of(hexBytes(data), ps)), a.lines());
+        } catch (DecodeException e) {
+            int line = e.problem().startsWith("global data") ? data.line() : a.lineOfPc(e.index());
+            throw new IsaException(name, line, e.problem());
+        }
+    }
+
+    private int[] offsets(Section s) throws IsaException {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 0; k < s.body().size(); k++) {
+            for (String tok : stripComment(s.body().get(k)).trim().split("\\s+")) {
+                if (tok.isEmpty()) continue;
+                if (!tok.matches("[0-9]{1,9}")) throw new IsaException(name, s.line() + 1 + k, "invalid pointer offset '" + tok + "' (a decimal byte offset)");
+                out.add(Integer.parseInt(tok));
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -228,7 +254,11 @@ public final class DataFile {
     /** Input memory (empty when there is no mem section). */
     public byte[] memory() throws IsaException {
         Section mem = sections.get("mem");
-        if (mem == null) return new byte[0];
+        return mem == null ? new byte[0] : hexBytes(mem);
+    }
+
+    /** The hex bytes of a {@code mem}-like section. */
+    private byte[] hexBytes(Section mem) throws IsaException {
         StringBuilder hex = new StringBuilder();
         for (int k = 0; k < mem.body().size(); k++) {
             String line = stripComment(mem.body().get(k));
@@ -328,12 +358,25 @@ public final class DataFile {
         }
         if (memory != null && memory.length > 0) {
             sb.append("-- mem\n");
-            for (int i = 0; i < memory.length; i++) {
-                sb.append(String.format("%02x", memory[i] & 0xff)).append((i % 16 == 15 || i == memory.length - 1) ? "\n" : " ");
+            hexLines(sb, memory);
+        }
+        GlobalData g = program.globalData();
+        if (!g.isEmpty()) {
+            sb.append("-- global data\n");
+            hexLines(sb, g.bytes());
+            if (g.pointers().length > 0) {
+                sb.append("-- global pointers\n");
+                for (int p : g.pointers()) sb.append(p).append('\n');
             }
         }
         if (result != null) sb.append("-- result\n0x").append(Long.toHexString(result)).append('\n');
         else sb.append("-- error\n");
         return sb.toString();
+    }
+
+    private static void hexLines(StringBuilder sb, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            sb.append(String.format("%02x", bytes[i] & 0xff)).append((i % 16 == 15 || i == bytes.length - 1) ? "\n" : " ");
+        }
     }
 }

@@ -107,8 +107,11 @@ public enum Op {
     STXH(0x6b, "stxh", STX, BASE32, V1),
     STXW(0x63, "stxw", STX, BASE32, V1),
     STXDW(0x7b, "stxdw", STX, BASE64, V1),
-    // ---- atomics (CPU v3): imm = operation, 0x01 = fetch; xchg 0xe1, cmpxchg 0xf1
-    ATOMIC32_ADD(0xc3, "lock add32", ATOMIC, ATOMIC32, V3),
+    // ---- atomics: imm = operation, 0x01 = fetch; xchg 0xe1, cmpxchg 0xf1. CPU v3 but the non-fetching add:
+    // RFC 9669 gives atomics groups (atomic32, atomic64), no CPU version; the versions are LLVM's -mcpu,
+    // under which lock add (BPF_XADD, mode 0xc0 from eBPF's start) is emitted at every -mcpu, as GCC does
+    // (crosscheck compilers: both emit it at v1), while or/and/xor and the fetching forms came with v3.
+    ATOMIC32_ADD(0xc3, "lock add32", ATOMIC, ATOMIC32, V1),
     ATOMIC32_FETCH_ADD(0xc3, "lock fetch add32", ATOMIC, ATOMIC32, V3, 0, 0, 1),
     ATOMIC32_OR(0xc3, "lock or32", ATOMIC, ATOMIC32, V3, 0, 0, 0x40),
     ATOMIC32_FETCH_OR(0xc3, "lock fetch or32", ATOMIC, ATOMIC32, V3, 0, 0, 0x41),
@@ -118,7 +121,7 @@ public enum Op {
     ATOMIC32_FETCH_XOR(0xc3, "lock fetch xor32", ATOMIC, ATOMIC32, V3, 0, 0, 0xa1),
     ATOMIC32_XCHG(0xc3, "lock xchg32", ATOMIC, ATOMIC32, V3, 0, 0, 0xe1),
     ATOMIC32_CMPXCHG(0xc3, "lock cmpxchg32", ATOMIC, ATOMIC32, V3, 0, 0, 0xf1),
-    ATOMIC64_ADD(0xdb, "lock add", ATOMIC, ATOMIC64, V3),
+    ATOMIC64_ADD(0xdb, "lock add", ATOMIC, ATOMIC64, V1),
     ATOMIC64_FETCH_ADD(0xdb, "lock fetch add", ATOMIC, ATOMIC64, V3, 0, 0, 1),
     ATOMIC64_OR(0xdb, "lock or", ATOMIC, ATOMIC64, V3, 0, 0, 0x40),
     ATOMIC64_FETCH_OR(0xdb, "lock fetch or", ATOMIC, ATOMIC64, V3, 0, 0, 0x41),
@@ -186,7 +189,9 @@ public enum Op {
     JA(0x05, "ja", Shape.JA, Group.BASE32, V1),
     JA32(0x06, "ja32", Shape.JA32, Group.BASE32, V4),
     CALL(0x85, "call", Shape.CALL_HELPER, BASE32, V1),
-    CALL_LOCAL(0x85, "call local", Shape.CALL_LOCAL, BASE32, V3, 1, 0, 0),
+    // a BPF-local call: RFC 9669 puts it in base32 ("all instructions defined in this specification unless
+    // otherwise noted"), with no CPU version; LLVM and GCC emit it at every -mcpu (crosscheck compilers)
+    CALL_LOCAL(0x85, "call local", Shape.CALL_LOCAL, BASE32, V1, 1, 0, 0),
     CALL_RUNTIME(0x85, "call runtime", Shape.CALL_RUNTIME, BASE32, V3, 2, 0, 0),
     CALLX(0x8d, "callx", Shape.CALLX, Group.CALLX, V1),
     EXIT(0x95, "exit", Shape.EXIT, Group.BASE32, V1),

@@ -21,9 +21,15 @@ public final class Program {
     private final int[] pcOf;
     private final Set<Group> groups;
     private final CpuVersion cpu;
+    private final GlobalData globalData;
 
     private Program(List<Insn> insns) {
+        this(insns, GlobalData.NONE);
+    }
+
+    private Program(List<Insn> insns, GlobalData globalData) {
         this.insns = insns;
+        this.globalData = globalData;
         int slots = 0;
         for (Insn i : insns) slots += i.slots();
         this.atSlot = new Insn[slots];
@@ -66,6 +72,43 @@ public final class Program {
             }
         }
         return p;
+    }
+
+    /** Validates instructions that address a global-data region ({@link #withGlobalData}). */
+    public static Program of(List<Insn> insns, GlobalData globalData) throws DecodeException {
+        return of(insns).withGlobalData(globalData);
+    }
+
+    /**
+     * This program with {@code data} as its global-data region: every {@code lddw map_idx_value} must
+     * name map 0 and an offset inside the region (its end included, as C's one-past-the-end pointer).
+     */
+    public Program withGlobalData(GlobalData data) throws DecodeException {
+        if (data.equals(globalData)) return this;
+        for (int pc = 0; pc < atSlot.length; pc++) {
+            Insn i = atSlot[pc];
+            if (i == null || i.op() != Op.LDDW_MAP_IDX_VALUE || data.isEmpty()) continue;
+            if (mapIndex(i) != 0) throw new DecodeException(pc, "lddw map_idx_value: map index " + mapIndex(i) + ", the global-data region is map 0");
+            if (mapOffset(i) > data.size()) {
+                throw new DecodeException(pc, "lddw map_idx_value: offset " + mapOffset(i) + " outside the global-data region (" + data.size() + " bytes)");
+            }
+        }
+        return new Program(insns, data);
+    }
+
+    /** The global-data region ({@link GlobalData#NONE} for a program that has none). */
+    public GlobalData globalData() {
+        return globalData;
+    }
+
+    /** Map index of an lddw with a map (its first imm). */
+    public static int mapIndex(Insn lddw) {
+        return (int) lddw.imm();
+    }
+
+    /** Offset into the map value of an {@code lddw map_value}/{@code map_idx_value} (its second imm, unsigned). */
+    public static long mapOffset(Insn lddw) {
+        return lddw.imm() >>> 32;
     }
 
     public static Program of(Insn... insns) throws DecodeException {
@@ -201,11 +244,11 @@ public final class Program {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Program p && p.insns.equals(insns);
+        return o instanceof Program p && p.insns.equals(insns) && p.globalData.equals(globalData);
     }
 
     @Override
     public int hashCode() {
-        return insns.hashCode();
+        return globalData == GlobalData.NONE ? insns.hashCode() : insns.hashCode() * 31 + globalData.hashCode();
     }
 }

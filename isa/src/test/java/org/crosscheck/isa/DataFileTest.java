@@ -43,7 +43,7 @@ class DataFileTest {
     @Test
     void errorsNameTheLine() {
         assertEquals("x.data:3: unknown section '-- bogus' (known: asm, raw, mem, result, error, error pattern, no jit, "
-                        + "test_jit, jit, description, c, no register offset, reload, unload, pyelf)",
+                        + "test_jit, jit, description, c, no register offset, reload, unload, pyelf, global data, global pointers)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- bogus\n", "x.data", null)).getMessage());
         assertEquals("x.data:4: invalid memory byte 'zz' (two hex digits, or an even run of them)",
                 assertThrows(IsaException.class, () -> DataFile.parse("-- asm\nexit\n-- mem\nzz\n-- result\n0", "x.data", null)).getMessage());

@@ -4,6 +4,7 @@ import static org.crosscheck.runtime.Layout.*;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.crosscheck.isa.GlobalData;
 
 /**
  * The complete state of a BPF machine of the in-process runtimes, so that one runtime can hand a
@@ -14,7 +15,8 @@ import java.util.Arrays;
  * <p>{@code ram} holds the active stack frames and the input memory:
  * {@code [stackOff, stackOff + STACK_SIZE)} is the stack region {@code [STACK_BASE, STACK_TOP)},
  * {@code [memOff, memOff + memLen)} the input memory at {@code MEM_BASE}. A single-threaded run
- * uses {@link #initial}: stack first, then the memory. Threads of a litmus test can later share
+ * uses {@link #initial}: stack first, then the memory, then the program's global data
+ * ({@code [globalOff, globalOff + globalLen)} is {@code [GLOBAL_BASE, GLOBAL_BASE + globalLen)}). Threads of a litmus test can later share
  * one {@code ram} with one stack region each (different {@code stackOff}, same {@code memOff}).
  */
 public final class MachineState {
@@ -32,6 +34,8 @@ public final class MachineState {
     public long left;
     public final byte[] ram;
     public final int memOff, memLen, stackOff;
+    /** The global-data region in {@code ram} (length 0: none). */
+    public final int globalOff, globalLen;
     /**
      * The same bytes as {@code ram} in an 8-byte-aligned off-heap segment, for code whose accesses
      * need atomic JVM access modes (the JIT's shared-memory mode; heap byte arrays support only
@@ -42,17 +46,30 @@ public final class MachineState {
     public byte[] packet;
 
     public MachineState(byte[] ram, int memOff, int memLen, int stackOff) {
+        this(ram, memOff, memLen, stackOff, 0, 0);
+    }
+
+    public MachineState(byte[] ram, int memOff, int memLen, int stackOff, int globalOff, int globalLen) {
         this.ram = ram;
         this.memOff = memOff;
         this.memLen = memLen;
         this.stackOff = stackOff;
+        this.globalOff = globalOff;
+        this.globalLen = globalLen;
     }
 
     /** A run at pc 0 over a copy of {@code memory}: r1 = MEM_BASE, r2 = its length, r10 = STACK_TOP. */
     public static MachineState initial(byte[] memory, long budget) {
-        byte[] ram = new byte[STACK_SIZE + memory.length];
+        return initial(memory, GlobalData.NONE, budget);
+    }
+
+    /** As {@link #initial(byte[], long)}, with {@code globals} placed at GLOBAL_BASE (its initial bytes, pointer words set). */
+    public static MachineState initial(byte[] memory, GlobalData globals, long budget) {
+        int g = globals.size();
+        byte[] ram = new byte[STACK_SIZE + memory.length + g];
         System.arraycopy(memory, 0, ram, STACK_SIZE, memory.length);
-        MachineState s = new MachineState(ram, STACK_SIZE, memory.length, 0);
+        if (g > 0) globals.placeInto(ram, STACK_SIZE + memory.length, GLOBAL_BASE);
+        MachineState s = new MachineState(ram, STACK_SIZE, memory.length, 0, STACK_SIZE + memory.length, g);
         s.r[1] = MEM_BASE;
         s.r[2] = memory.length;
         s.r[10] = STACK_TOP;

@@ -154,7 +154,7 @@ public final class Deviations {
         insns.add(Insn.imm(Op.MOV64_IMM, 0, 0));
         insns.add(Insn.of(Op.EXIT));
         try {
-            return Reference.run(new ProgramInput(Program.of(insns), reference.memory()), Limits.DEFAULT).sameAs(outcome);
+            return Reference.run(new ProgramInput(Program.of(insns, program.globalData()), reference.memory()), Limits.DEFAULT).sameAs(outcome);
         } catch (DecodeException e) {
             return false;
         }

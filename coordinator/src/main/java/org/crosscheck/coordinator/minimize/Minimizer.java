@@ -64,7 +64,7 @@ public final class Minimizer {
 
         /** Takes {@code candidate} if it builds a program that still fails. */
         boolean tryNodes(Minimizer m, Node[] candidate) {
-            Program p = build(candidate);
+            Program p = build(candidate, program.globalData());
             if (p == null || !m.test(p, memory)) return false;
             nodes = candidate;
             program = p;
@@ -217,7 +217,8 @@ public final class Minimizer {
     }
 
     /** Materialises nodes into a program: a jump to a removed node goes to the next survivor; null if invalid. */
-    private static Program build(Node[] nodes) {
+    /** The program of {@code nodes}, with the case's global data (null when it does not validate). */
+    private static Program build(Node[] nodes, org.crosscheck.isa.GlobalData globals) {
         if (nodes.length == 0) return null;
         int[] pc = new int[nodes.length + 1];
         for (int k = 0; k < nodes.length; k++) pc[k + 1] = pc[k] + nodes[k].insn.slots();
@@ -234,7 +235,7 @@ public final class Minimizer {
             out.add(n.insn.withJumpOffset(pc[t] - pc[k] - 1));
         }
         try {
-            return Program.of(out);
+            return Program.of(out, globals);
         } catch (DecodeException e) {
             return null;
         }

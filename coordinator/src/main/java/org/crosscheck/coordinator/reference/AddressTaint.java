@@ -11,7 +11,7 @@ import org.crosscheck.runtime.Outcome;
 
 /**
  * The address taint of a reference run: whether r0 at exit holds a value computed from an address
- * (r1, the input pointer, and r10, the frame pointer), whether the layout steered the run (a branch
+ * (r1, the input pointer, r10, the frame pointer, and the global data's address and pointer words), whether the layout steered the run (a branch
  * compared an address, or a memory access went through an address that is not a pointer plus a
  * non-address: {@code r1 & 127} added to a pointer), the pcs of the instructions whose destination got
  * such a value at some execution, and the addresses of the bytes holding such a value at exit.
@@ -27,6 +27,7 @@ public record AddressTaint(boolean returned, boolean r0, boolean steered, Set<In
         boolean[] x = new boolean[11];  // exactly a pointer: r1 or r10 plus values that are not addresses
         t[1] = t[10] = x[1] = x[10] = true;
         Set<Long> bytes = new HashSet<>();   // tainted byte addresses
+        for (int w : program.globalData().pointers()) taint(bytes, org.crosscheck.runtime.Layout.GLOBAL_BASE + w, 8, true);
         ArrayDeque<boolean[]> frames = new ArrayDeque<>();
         trace.forEach((pc, r) -> {
             Insn i = program.at(pc);
@@ -49,7 +50,11 @@ public record AddressTaint(boolean returned, boolean r0, boolean steered, Set<In
                         t[d] |= t[sr];
                     }
                 }
-                case LDDW, LD_ABS, LD_IND -> t[op.shape == Shape.LDDW ? d : 0] = false;
+                case LDDW, LD_ABS, LD_IND -> {
+                    int to = op.shape == Shape.LDDW ? d : 0;
+                    t[to] = op == Op.LDDW_MAP_IDX_VALUE; // the global data's address is a pointer as r1 is
+                    if (t[to]) x[to] = true;
+                }
                 case LDX, LOAD_ACQ -> {
                     steered[0] |= t[sr] && !x[sr];
                     t[d] = x[d] = anyTainted(bytes, r[sr] + i.off(), op.size()); // a spilled pointer comes back as one

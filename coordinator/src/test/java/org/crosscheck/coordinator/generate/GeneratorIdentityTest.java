@@ -56,7 +56,7 @@ class GeneratorIdentityTest {
 
     @Test
     void base32OnlyCpuV1FallsBackTo32BitOps() throws Exception {
-        assertEquals("d3dd7552efc7dc75", digest(Generator.Config.of(EnumSet.of(Group.BASE32), CpuVersion.V1), 9));
+        assertEquals("cdaf8ff8c526226c", digest(Generator.Config.of(EnumSet.of(Group.BASE32), CpuVersion.V1), 9));
     }
 
     /** As for DPDK: excluded ops, no loops, some programs without their exit. */
@@ -64,6 +64,6 @@ class GeneratorIdentityTest {
     void excludedOpsNoLoopsMissingExits() throws Exception {
         Set<Op> excluded = EnumSet.of(Op.JNE32_IMM, Op.SDIV64_REG, Op.CALL_LOCAL, Op.CALLX, Op.MOVSX8_32);
         assertEquals("af43715be63f80de", digest(new Generator.Config(new Capabilities(Group.rfc(), excluded, false, true), CpuVersion.V4, 24, true), 11));
-        assertEquals("d5118ba97c18f382", digest(new Generator.Config(new Capabilities(Group.rfc(), excluded, true, true), CpuVersion.V2, 5, false), 12));
+        assertEquals("ce030b146ced203c", digest(new Generator.Config(new Capabilities(Group.rfc(), excluded, true, true), CpuVersion.V2, 5, false), 12));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.crosscheck.isa.DecodeException;
+import org.crosscheck.isa.GlobalData;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
 
@@ -33,18 +34,27 @@ import org.crosscheck.isa.Program;
  *       order, each at a multiple of 8 ({@link #dataSections()}), {@code .bss} as zeros. The offset is
  *       the symbol's value plus the lddw's imm (ELF's REL rule), except in objects GCC wrote (a
  *       {@code .comment} saying {@code GCC:}): GNU as 2.40 already put a named symbol's value into the
- *       imm, so there the imm alone is the offset.</li>
+ *       imm, so there the imm alone is the offset. A program section that has such an lddw carries the
+ *       region as its {@link Program#globalData()}.</li>
+ *   <li>A 64-bit address of data in initialized data ({@code .rel.data}: LLVM's {@code R_BPF_64_ABS64},
+ *       GNU as 2.40's type 12, {@code R_BPF_DATA_64} in its old numbering) against a symbol in a data
+ *       section: the word is set to the target's offset in the region and listed among the region's
+ *       {@link GlobalData#pointers()}, which a loader turns into the region's address plus that offset.
+ *       The offset follows the lddw rule (symbol value plus the word in place; GCC: the word alone).</li>
  * </ul>
  *
  * <p>Not supported, each one {@link ElfException} naming the section and offset: BTF-defined maps
  * ({@code .maps}), CO-RE relocations ({@code .BTF.ext} with a CO-RE part), RELA sections and any other
  * relocation type in a program section, a call to or lddw of an external symbol or of a symbol outside
- * {@code .text}/the data sections. Malformed input is an {@link ElfException} too, never another exception.
+ * {@code .text}/the data sections, in a data section any relocation but a 64-bit address of data (a
+ * function's address, a 32-bit address). Malformed input is an {@link ElfException} too, never another exception.
  */
 public final class ElfObject {
     public static final int EM_BPF = 247;
     public static final int R_BPF_64_64 = 1;
     public static final int R_BPF_64_32 = 10;
+    /** A 64-bit address in data: LLVM's R_BPF_64_ABS64, and what GNU as 2.40 writes (R_BPF_DATA_64 of binutils' older numbering). */
+    public static final int R_BPF_64_ABS64 = 2, GNU_R_BPF_DATA_64 = 12;
 
     static final int SHT_NULL = 0, SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_RELA = 4, SHT_NOBITS = 8, SHT_REL = 9;
     static final long SHF_EXECINSTR = 0x4;
@@ -82,6 +92,7 @@ public final class ElfObject {
     private final Map<Integer, DataSection> data = new LinkedHashMap<>();
     private final List<ProgramSection> programs = new ArrayList<>();
     private byte[] globalData = new byte[0];
+    private GlobalData region = GlobalData.NONE;
     private boolean gnu;
 
     private ElfObject(String source, byte[] bytes) {
@@ -119,6 +130,11 @@ public final class ElfObject {
     /** The global-data region: the data sections' initial bytes, laid out as {@link #dataSections()} says. */
     public byte[] globalData() {
         return globalData.clone();
+    }
+
+    /** The global-data region with its pointer words, as the programs that address it carry it. */
+    public GlobalData region() {
+        return region;
     }
 
     public List<DataSection> dataSections() {
@@ -302,6 +318,10 @@ public final class ElfObject {
             if (r.type() != SHT_REL && r.type() != SHT_RELA) continue;
             if (r.info() < 0 || r.info() >= sections.size()) throw error("section " + r.name() + ": sh_info " + r.info() + " names no section");
             Section target = sections.get(r.info());
+            if (data.containsKey(target.index())) {
+                relocateData(r, target);
+                continue;
+            }
             if (!target.executable()) continue; // debug information and BTF: not ours to resolve
             if (r.type() == SHT_RELA) throw error("section " + r.name() + " (relocations of " + target.name() + "): RELA relocations are not supported");
             if (symtab == null || r.link() != symtab.index()) throw error("section " + r.name() + ": sh_link " + r.link() + " is not the symbol table");
@@ -314,6 +334,11 @@ public final class ElfObject {
                 long info = u64(p + 8);
                 list.add(new Reloc(u64(p), (int) info, (int) (info >>> 32), r, i));
             }
+        }
+        try {
+            region = GlobalData.of(globalData, pointers.stream().mapToInt(Integer::intValue).toArray());
+        } catch (DecodeException e) {
+            throw error(e.problem());
         }
         Section text = section(".text");
         if (text != null && !text.executable()) text = null;
@@ -333,6 +358,7 @@ public final class ElfObject {
             Program p;
             try {
                 p = Program.decode(whole);
+                if (p.insns().stream().anyMatch(i -> i.op() == Op.LDDW_MAP_IDX_VALUE)) p = p.withGlobalData(region);
             } catch (DecodeException e) {
                 String where = callsText && e.index() >= own.length / 8
                         ? " (.text appended at pc " + own.length / 8 + ")" : "";
@@ -342,6 +368,51 @@ public final class ElfObject {
             if (callsText) fs.addAll(functions(text, own.length / 8));
             fs.sort(Comparator.comparingInt(Function::pc));
             programs.add(new ProgramSection(s.name(), p, List.copyOf(fs), own.length / 8));
+        }
+    }
+
+    private final List<Integer> pointers = new ArrayList<>();
+
+    /** The relocations {@code r} of data section {@code target}: 64-bit addresses of data become pointer words of the region. */
+    private void relocateData(Section r, Section target) throws ElfException {
+        if (r.type() == SHT_RELA) throw error("section " + r.name() + " (relocations of " + target.name() + "): RELA relocations are not supported");
+        if (symtab == null || r.link() != symtab.index()) throw error("section " + r.name() + ": sh_link " + r.link() + " is not the symbol table");
+        if (r.entsize() != 16 || r.size() % 16 != 0) {
+            throw error("section " + r.name() + ": relocation entries of " + r.entsize() + " bytes in " + r.size() + ", expected 16 each");
+        }
+        DataSection in = data.get(target.index());
+        for (int k = 0; k < r.size() / 16; k++) {
+            int p = (int) r.offset() + k * 16;
+            long offset = u64(p), info = u64(p + 8);
+            int type = (int) info, symbol = (int) (info >>> 32);
+            String at = "section " + target.name() + " offset 0x" + Long.toHexString(offset);
+            if (symbol < 0 || symbol >= symbols.size()) {
+                throw error("relocation " + k + " of " + r.name() + " (" + at + "): bad symbol index " + Integer.toUnsignedString(symbol) + " (" + symbols.size() + " symbols)");
+            }
+            Symbol sym = symbols.get(symbol);
+            String name = symbolName(sym);
+            if (type != R_BPF_64_ABS64 && type != GNU_R_BPF_DATA_64) {
+                throw error(at + ": relocation type " + type + " against '" + name + "' in data is not supported (only a 64-bit address of data)");
+            }
+            if (offset < 0 || offset > in.size() - 8 || target.type() == SHT_NOBITS) {
+                throw error(at + ": a 64-bit address outside " + target.name() + " (" + in.size() + " bytes)");
+            }
+            if (sym.section() == SHN_UNDEF) throw error(at + ": address of external symbol '" + name + "' in data is not supported");
+            DataSection to = data.get(sym.section());
+            if (to == null) {
+                throw error(at + ": address of '" + name + "' in " + sectionName(sym.section()) + " (a function's or other non-data address) in data is not supported");
+            }
+            int word = in.base() + (int) offset;
+            long inPlace = 0;
+            for (int b = 7; b >= 0; b--) inPlace = (inPlace << 8) | (globalData[word + b] & 0xff);
+            long inSection = sym.type() == STT_SECTION || gnu ? inPlace : sym.value() + inPlace;
+            if (sym.type() == STT_SECTION && sym.value() != 0) inSection += sym.value();
+            if (inSection < 0 || inSection > to.size()) {
+                throw error(at + ": address of '" + name + "' at " + to.name() + "+" + inSection + ", outside the section (" + to.size() + " bytes)");
+            }
+            long v = to.base() + inSection;
+            for (int b = 0; b < 8; b++) globalData[word + b] = (byte) (v >>> (8 * b));
+            pointers.add(word);
         }
     }
 

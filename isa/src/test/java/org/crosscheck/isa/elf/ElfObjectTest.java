@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.GlobalData;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Shape;
@@ -123,6 +124,35 @@ class ElfObjectTest {
             }
         }
         assertEquals(new TreeSet<>(expected("globals.c", "words")), new TreeSet<>(words), "words loaded; data " + o.dataSections());
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("builds")
+    void everyAddressInDataIsAPointerWordToTheVariableItNames(BpfCompiler cc, CpuVersion cpu, String opt) throws Exception {
+        ElfObject o = compile("pointers.c", cc, cpu, opt);
+        GlobalData g = o.region();
+        byte[] bytes = g.bytes();
+        Map<String, Long> at = new java.util.HashMap<>(); // each variable's offset in the region
+        for (ElfObject.Symbol y : o.symbols()) {
+            for (ElfObject.DataSection d : o.dataSections()) {
+                if (o.sections().get(y.section() < o.sections().size() ? y.section() : 0).name().equals(d.name()) && y.type() == 1) at.put(y.name(), d.base() + y.value());
+            }
+        }
+        Map<String, String> pointsTo = new java.util.TreeMap<>();
+        for (int w : g.pointers()) {
+            long v = 0;
+            for (int b = 7; b >= 0; b--) v = (v << 8) | (bytes[w + b] & 0xff);
+            String from = null, to = null;
+            for (var e : at.entrySet()) {
+                if (e.getValue() == w) from = e.getKey();
+            }
+            for (var e : at.entrySet()) {
+                if (e.getValue() <= v && (to == null || e.getValue() > at.get(to.split("\\+")[0]))) to = e.getKey() + "+" + (v - e.getValue());
+            }
+            pointsTo.put(from, to);
+        }
+        assertEquals(Map.of("p", "a+8", "pp", "p+0", "q", "b2+0", "r", "s+0"), pointsTo, "pointer words of " + o.dataSections());
+        assertEquals(g, o.entry().program().globalData());
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")

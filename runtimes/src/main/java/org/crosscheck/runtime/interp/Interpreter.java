@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import org.crosscheck.isa.GlobalData;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Insn;
 import org.crosscheck.isa.Op;
@@ -183,7 +184,7 @@ public final class Interpreter implements Runtime {
     public Traceable traceable(Program program) {
         Decoded d = Decoded.of(program);
         return (memory, limits, tracer) -> {
-            Machine m = new Machine(d, MachineState.initial(memory, limits.instructionBudget()), limits.instructionBudget(), kfuncs);
+            Machine m = new Machine(d, MachineState.initial(memory, d.globals, limits.instructionBudget()), limits.instructionBudget(), kfuncs);
             m.tracer = tracer;
             return m.run();
         };
@@ -207,8 +208,11 @@ public final class Interpreter implements Runtime {
         final long[] wide;
         final String unsupported;
         final boolean packet;
+        /** The program's global-data region, placed at GLOBAL_BASE for each run. */
+        final GlobalData globals;
 
         private Decoded(Program p) {
+            globals = p.globalData();
             int n = p.slotCount();
             // one slot more than the program: its key is END, so running off the end needs no check per instruction
             ops = new Op[n + 1];
@@ -223,7 +227,7 @@ public final class Interpreter implements Runtime {
                 }
                 ops[pc] = i.op();
                 code[pc] = KEY[i.op().ordinal()] | (i.dst() & 15) << 8 | (i.src() & 15) << 12 | (i.off() & 0xffffL) << 16 | i.imm() << 32;
-                if (i.op().shape == Shape.LDDW) wide[pc] = i.imm();
+                if (i.op().shape == Shape.LDDW) wide[pc] = i.op() == Op.LDDW_MAP_IDX_VALUE ? GLOBAL_BASE + Program.mapOffset(i) : i.imm();
                 pk |= i.op().shape == Shape.LD_ABS || i.op().shape == Shape.LD_IND;
             }
             unsupported = unsupported(p);
@@ -234,11 +238,16 @@ public final class Interpreter implements Runtime {
             return new Decoded(p);
         }
 
-        /** Why no runtime of ours can run {@code p} (a pseudo lddw), or null. */
+        /**
+         * Why no runtime of ours can run {@code p} (a pseudo lddw other than {@code map_idx_value 0} of its
+         * global-data region), or null.
+         */
         public static String unsupported(Program p) {
             for (Insn i : p.insns()) {
+                if (i.op() == Op.LDDW_MAP_IDX_VALUE && !p.globalData().isEmpty()) continue; // Program checked map 0 and the offset
+                if (i.op() == Op.LDDW_MAP_IDX_VALUE) return "lddw map_idx_value without a global-data region (the program has no .data/.rodata/.bss)";
                 if (i.op().shape == Shape.LDDW && i.src() != 0) {
-                    return "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader)";
+                    return "lddw pseudo source " + i.src() + " (maps, BTF variables and function addresses need a loader; only map_idx_value 0, a program's global data, is ours)";
                 }
             }
             return null;
@@ -276,7 +285,7 @@ public final class Interpreter implements Runtime {
 
     /** Runs a pre-decoded program; reusable by benchmarks. */
     public Result execute(Decoded d, byte[] memory, long budget) {
-        return resume(d, MachineState.initial(memory, budget), budget);
+        return resume(d, MachineState.initial(memory, d.globals, budget), budget);
     }
 
     /**
@@ -319,6 +328,8 @@ public final class Interpreter implements Runtime {
             if (o >= 0 && o <= memLen - size) return (int) o + memOff;
             o = a - stackLow;
             if (o >= 0 && o <= STACK_TOP - stackLow - size) return (int) (a - STACK_BASE) + stackOff;
+            o = a - GLOBAL_BASE;
+            if (o >= 0 && o <= s.globalLen - size) return (int) o + s.globalOff;
             throw new Trap(TrapKind.OUT_OF_BOUNDS, size + "-byte access at 0x" + Long.toHexString(a));
         }
 
@@ -604,7 +615,7 @@ public final class Interpreter implements Runtime {
                     stackLow -= FRAME_SIZE;
                     return pc + (int) imm;
                 }
-                // ---- 64-bit immediate (pseudo forms were refused before the loop)
+                // ---- 64-bit immediate (map_idx_value 0: GLOBAL_BASE + offset, set in wide; other pseudo forms were refused before the loop)
                 case 0x18, K_LDDW_MAP_FD, K_LDDW_MAP_VALUE, K_LDDW_VAR_ADDR, K_LDDW_CODE_ADDR, K_LDDW_MAP_IDX, K_LDDW_MAP_IDX_VALUE -> {
                     r[ds] = d.wide[pc];
                     return pc + 1;

@@ -641,8 +641,12 @@ final class ChunkCompiler {
                 cob.goto_(target(pc + 1 + i.jumpOffset()));
             }
             case EXIT -> cob.aload(S).getfield(STATE, "depth", "I").ifeq(done).goto_(returnFromCall());
-            // ---- 64-bit immediate (pseudo forms never run: the program is Unsupported)
-            case LDDW, LDDW_MAP_FD, LDDW_MAP_VALUE, LDDW_VAR_ADDR, LDDW_CODE_ADDR, LDDW_MAP_IDX, LDDW_MAP_IDX_VALUE -> {
+            // ---- 64-bit immediate (map_idx_value 0: the global data's address; other pseudo forms never run: the program is Unsupported)
+            case LDDW_MAP_IDX_VALUE -> {
+                lconst(GLOBAL_BASE + Program.mapOffset(i));
+                st(d);
+            }
+            case LDDW, LDDW_MAP_FD, LDDW_MAP_VALUE, LDDW_VAR_ADDR, LDDW_CODE_ADDR, LDDW_MAP_IDX -> {
                 lconst(i.imm());
                 st(d);
             }

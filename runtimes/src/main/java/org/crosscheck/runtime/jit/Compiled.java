@@ -59,7 +59,7 @@ public final class Compiled {
 
     /** Runs on a copy of {@code memory}, as {@link org.crosscheck.runtime.Runtime#run}. */
     public Outcome run(byte[] memory, long budget) {
-        return execute(MachineState.initial(memory, budget), budget);
+        return execute(MachineState.initial(memory, program.globalData(), budget), budget);
     }
 
     /** Runs from {@code s} (updating its ram in place); {@code budget} is the whole run's, {@code s.left} what remains. */

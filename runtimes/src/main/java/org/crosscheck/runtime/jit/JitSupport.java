@@ -11,7 +11,7 @@ public final class JitSupport {
 
     /**
      * Index into the state's ram (or shared segment) of an access of {@code size} bytes at virtual
-     * address {@code a = base + off} (the offset added here keeps the generated code short): inside the input memory or the active stack frames [stackLow, STACK_TOP),
+     * address {@code a = base + off} (the offset added here keeps the generated code short): inside the input memory, the active stack frames [stackLow, STACK_TOP) or the global data,
      * else an OUT_OF_BOUNDS trap at pc. The interpreter's rule; both subtractions compare correctly
      * under overflow because each valid range is far smaller than 2^63.
      */
@@ -20,6 +20,8 @@ public final class JitSupport {
         long o = a - MEM_BASE;
         if (o >= 0 && o <= s.memLen - size) return (int) o + s.memOff;
         if (a >= STACK_TOP - (long) FRAME_SIZE * (s.depth + 1) && a <= STACK_TOP - size) return (int) (a - STACK_BASE) + s.stackOff;
+        o = a - GLOBAL_BASE;
+        if (o >= 0 && o <= s.globalLen - size) return (int) o + s.globalOff;
         throw outOfBounds(a, size, pc);
     }
 

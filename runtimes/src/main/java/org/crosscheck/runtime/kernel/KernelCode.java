@@ -47,6 +47,11 @@ import org.crosscheck.runtime.Layout;
  *
  * Everything we add lies before the user's code, inside the main function, so no user jump
  * changes and the user may still nest local calls as deep as the kernel allows.
+ *
+ * <p>In both forms a program's global data ({@link org.crosscheck.isa.GlobalData}) is the value of
+ * a map of its own: each {@code lddw map_idx_value 0, OFF} becomes {@code lddw map_value(globals
+ * map), OFF} (BPF_PSEUDO_MAP_VALUE with the map's fd, the offset in the second imm), as libbpf turns a
+ * relocated lddw of {@code .data} into one of the map it made for the section.
  */
 final class KernelCode {
     /** Registers the reference interpreter starts at 0 (r1, r2 and r10 are set otherwise). */
@@ -64,7 +69,7 @@ final class KernelCode {
         }
     }
 
-    private KernelCode(Program p, int r0Map, int memMap, int memLen) throws Inexpressible {
+    private KernelCode(Program p, int r0Map, int memMap, int memLen, int globalsMap) throws Inexpressible {
         this.instrumented = true;
         int mainEnd = mainFunctionEnd(p);
         List<Integer> unwindSites = new ArrayList<>();
@@ -78,7 +83,7 @@ final class KernelCode {
                 if (pc >= mainEnd) throw new Inexpressible("unwind (helper 5) inside a local function at pc " + pc + ": a kernel callee cannot end the whole program");
                 unwindSites.add(pc);
             }
-            requireNoPseudoLddw(i);
+            requireNoPseudoLddw(i, globalsMap);
         }
         boolean packet = p.groups().contains(org.crosscheck.isa.Group.PACKET);
         if (packet) {
@@ -126,11 +131,11 @@ final class KernelCode {
                 i = jump(Op.JA, at, stub);
                 stub += 3;
             }
-            i.encodeTo(code, at * 8);
+            globals(i, globalsMap).encodeTo(code, at * 8);
         }
     }
 
-    private KernelCode(List<Insn> prologue, Program p) {
+    private KernelCode(List<Insn> prologue, Program p, int globalsMap) {
         this.instrumented = false;
         this.prologue.addAll(prologue);
         this.userStart = slots(prologue);
@@ -140,23 +145,35 @@ final class KernelCode {
             i.encodeTo(code, pos);
             pos += 8 * i.slots();
         }
-        byte[] user = p.encode();
-        System.arraycopy(user, 0, code, pos, user.length);
+        for (Insn i : p.insns()) {
+            globals(i, globalsMap).encodeTo(code, pos);
+            pos += 8 * i.slots();
+        }
     }
 
     /** The context prologue and {@code p} unchanged; {@code memMap} is -1 when there is no memory. */
     static KernelCode faithful(Program p, int memMap, int memLen) throws Inexpressible {
-        for (Insn i : p.insns()) requireNoPseudoLddw(i);
+        return faithful(p, memMap, memLen, -1);
+    }
+
+    /** As {@link #faithful(Program, int, int)}; {@code globalsMap} holds the program's global data (-1: it has none). */
+    static KernelCode faithful(Program p, int memMap, int memLen, int globalsMap) throws Inexpressible {
+        for (Insn i : p.insns()) requireNoPseudoLddw(i, globalsMap);
         List<Insn> prologue = new ArrayList<>();
         if (p.groups().contains(org.crosscheck.isa.Group.PACKET)) prologue.add(Insn.reg(Op.MOV64_REG, 6, 1));
         prologue.add(memMap < 0 ? Insn.imm(Op.MOV64_IMM, 1, 0) : mapValue(1, memMap));
         prologue.add(Insn.imm(Op.MOV64_IMM, 2, memLen));
-        return new KernelCode(prologue, p);
+        return new KernelCode(prologue, p, globalsMap);
     }
 
     /** The instrumented form for {@code p}; {@code memMap} is -1 when there is no memory. */
     static KernelCode of(Program p, int r0Map, int memMap, int memLen) throws Inexpressible {
-        return new KernelCode(p, r0Map, memMap, memLen);
+        return of(p, r0Map, memMap, memLen, -1);
+    }
+
+    /** As {@link #of(Program, int, int, int)}; {@code globalsMap} holds the program's global data (-1: it has none). */
+    static KernelCode of(Program p, int r0Map, int memMap, int memLen, int globalsMap) throws Inexpressible {
+        return new KernelCode(p, r0Map, memMap, memLen, globalsMap);
     }
 
     /** The encoded instructions. */
@@ -199,10 +216,18 @@ final class KernelCode {
         return used;
     }
 
-    private static void requireNoPseudoLddw(Insn i) throws Inexpressible {
+    private static void requireNoPseudoLddw(Insn i, int globalsMap) throws Inexpressible {
+        if (i.op() == Op.LDDW_MAP_IDX_VALUE && globalsMap >= 0) return;
+        if (i.op() == Op.LDDW_MAP_IDX_VALUE) throw new Inexpressible("lddw map_idx_value without a global-data region (the program has no .data/.rodata/.bss)");
         if (i.op().shape == Shape.LDDW && i.op() != Op.LDDW) {
-            throw new Inexpressible("lddw with src " + i.src() + " (pseudo forms need a loader's maps or BTF)");
+            throw new Inexpressible("lddw with src " + i.src() + " (pseudo forms need a loader's maps or BTF; only map_idx_value 0, a program's global data, is ours)");
         }
+    }
+
+    /** {@code lddw map_idx_value 0, OFF} as the kernel takes it: {@code lddw map_value(globalsMap), OFF}; any other instruction as it is. */
+    private static Insn globals(Insn i, int globalsMap) {
+        if (i.op() != Op.LDDW_MAP_IDX_VALUE) return i;
+        return Insn.of(Op.LDDW_MAP_VALUE, i.dst(), 0, 0, (globalsMap & 0xffff_ffffL) | Program.mapOffset(i) << 32);
     }
 
     private static Insn mapValue(int dst, int mapFd) {

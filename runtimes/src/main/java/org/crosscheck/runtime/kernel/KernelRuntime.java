@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.crosscheck.isa.GlobalData;
 import org.crosscheck.isa.Group;
 import org.crosscheck.isa.Op;
 import org.crosscheck.isa.Program;
@@ -49,7 +50,9 @@ import org.crosscheck.runtime.Runtime;
  * register before writing it in a local function (r6-r9 included) or after a call or ld_abs
  * (r1-r5) is rejected; ld_abs/ld_ind need r6 to still hold the context and read the packet as it
  * was at entry; all frames share one 512-byte stack; shifts by an out-of-range immediate and
- * callx are rejected. Pseudo lddw forms are {@link Outcome.Unsupported}, and in the instrumented
+ * callx are rejected. A program's global data is the value of a map of its own, rewritten from the
+ * sections' bytes before each run (a program whose global data holds pointers is
+ * {@link Outcome.Unsupported}). Other pseudo lddw forms are {@link Outcome.Unsupported}, and in the instrumented
  * mode so are helper calls other than unwind and unwind inside a local function.
  *
  * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
@@ -152,13 +155,16 @@ public class KernelRuntime implements Runtime {
         boolean faithful = mode == Mode.FAITHFUL;
         Session.ValueMap r0Map = faithful ? null : s.r0Map();
         Outcome failed = null;
-        Session.ValueMap memMap = null;
+        Session.ValueMap memMap = null, globalsMap = null;
         KernelCode code = null;
+        GlobalData globals = program.globalData();
         if (!faithful && r0Map == null) failed = mapFailure(s, "the r0 map");
         else if (memoryLength > 0 && (memMap = s.memoryMap(memoryLength)) == null) failed = mapFailure(s, "a map of " + memoryLength + " bytes for the memory");
+        else if (globals.pointers().length > 0) failed = new Outcome.Unsupported(POINTERS_IN_GLOBALS);
+        else if (!globals.isEmpty() && (globalsMap = s.globalsMap(globals.size())) == null) failed = mapFailure(s, "a map of " + globals.size() + " bytes for the global data");
         else {
             try {
-                code = code(program, r0Map, memMap, memoryLength);
+                code = code(program, r0Map, memMap, memoryLength, globalsMap);
             } catch (KernelCode.Inexpressible e) {
                 failed = new Outcome.Unsupported(e.getMessage());
             }
@@ -169,8 +175,11 @@ public class KernelRuntime implements Runtime {
             idle.add(s);
             return Loaded.always(failed);
         }
-        return new LoadedProgram(s, fd, memMap, r0Map, packet, memoryLength);
+        return new LoadedProgram(s, fd, memMap, r0Map, packet, memoryLength, globalsMap, globals);
     }
+
+    /** Why a program whose global data holds pointers does not run here. */
+    static final String POINTERS_IN_GLOBALS = "global data holding pointers (initialized data with the address of data): a map value cannot hold a kernel address";
 
     /** A program the verifier accepted: its fd and maps, in a session of its own until closed. */
     private final class LoadedProgram implements Loaded {
@@ -179,10 +188,15 @@ public class KernelRuntime implements Runtime {
         private final Session.ValueMap memMap, r0Map;
         private final boolean packet;
         private final int length;
+        private final Session.ValueMap globalsMap;
+        private final byte[] globals;
         private boolean closed;
 
-        LoadedProgram(Session s, int fd, Session.ValueMap memMap, Session.ValueMap r0Map, boolean packet, int length) {
+        LoadedProgram(Session s, int fd, Session.ValueMap memMap, Session.ValueMap r0Map, boolean packet, int length,
+                Session.ValueMap globalsMap, GlobalData globals) {
             this.s = s;
+            this.globalsMap = globalsMap;
+            this.globals = globals.bytes();
             this.fd = fd;
             this.memMap = memMap;
             this.r0Map = r0Map;
@@ -194,6 +208,7 @@ public class KernelRuntime implements Runtime {
         public Outcome run(byte[] memory, Limits limits) {
             if (memory.length != length) throw new IllegalArgumentException("loaded for " + length + " bytes of memory, given " + memory.length);
             if (memMap != null) MemorySegment.copy(memory, 0, memMap.value(), ValueLayout.JAVA_BYTE, 0, memory.length);
+            if (globalsMap != null) MemorySegment.copy(globals, 0, globalsMap.value(), ValueLayout.JAVA_BYTE, 0, globals.length); // every run starts from the sections' bytes
             MemorySegment data = s.buffer(ETH_HLEN + (packet ? memory.length : 0));
             data.asSlice(0, ETH_HLEN).fill((byte) 0);
             if (packet) MemorySegment.copy(memory, 0, data, ValueLayout.JAVA_BYTE, ETH_HLEN, memory.length);
@@ -228,10 +243,12 @@ public class KernelRuntime implements Runtime {
     }
 
     /** The program as this mode loads it, behind the maps (null: none). */
-    private KernelCode code(Program program, Session.ValueMap r0Map, Session.ValueMap memMap, int memoryLength) throws KernelCode.Inexpressible {
+    private KernelCode code(Program program, Session.ValueMap r0Map, Session.ValueMap memMap, int memoryLength, Session.ValueMap globalsMap)
+            throws KernelCode.Inexpressible {
         int memFd = memMap == null ? -1 : memMap.fd();
-        return mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memoryLength)
-                : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memoryLength);
+        int globalsFd = globalsMap == null ? -1 : globalsMap.fd();
+        return mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memoryLength, globalsFd)
+                : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memoryLength, globalsFd);
     }
 
     /** Verifier log level 2: every state at every instruction walked. */
@@ -252,9 +269,12 @@ public class KernelRuntime implements Runtime {
         try {
             Session.ValueMap r0Map = mode == Mode.FAITHFUL ? null : s.r0Map();
             Session.ValueMap memMap = memory.length > 0 ? s.memoryMap(memory.length) : null;
+            GlobalData globals = program.globalData();
+            if (globals.pointers().length > 0) return new Verification(false, "# not loaded: " + POINTERS_IN_GLOBALS, 0);
+            Session.ValueMap globalsMap = globals.isEmpty() ? null : s.globalsMap(globals.size());
             KernelCode code;
             try {
-                code = code(program, r0Map, memMap, memory.length);
+                code = code(program, r0Map, memMap, memory.length, globalsMap);
             } catch (KernelCode.Inexpressible e) {
                 return new Verification(false, "# not loaded: " + e.getMessage(), 0);
             }

@@ -22,6 +22,8 @@ final class Session implements AutoCloseable {
     final MemorySegment attr = arena.allocate(256, 8);
     final MemorySegment license = arena.allocateFrom("GPL");
     private final LinkedHashMap<Integer, ValueMap> memoryMaps = new LinkedHashMap<>(16, 0.75f, true);
+    /** Maps holding a program's global data, by length (apart from the memory maps: a program may have both of one length). */
+    private final LinkedHashMap<Integer, ValueMap> globalsMaps = new LinkedHashMap<>(16, 0.75f, true);
     private ValueMap r0Map;
     /** Growable buffers live in arenas of their own so that growing frees the old one. */
     private Arena bufArena;
@@ -60,13 +62,22 @@ final class Session implements AutoCloseable {
 
     /** The map whose value is {@code length} bytes of input memory, or null with {@link #lastError} set. */
     ValueMap memoryMap(int length) {
-        ValueMap m = memoryMaps.get(length);
+        return arrayOf(memoryMaps, length);
+    }
+
+    /** The map whose value is {@code length} bytes of a program's global data, or null with {@link #lastError} set. */
+    ValueMap globalsMap(int length) {
+        return arrayOf(globalsMaps, length);
+    }
+
+    private ValueMap arrayOf(LinkedHashMap<Integer, ValueMap> maps, int length) {
+        ValueMap m = maps.get(length);
         if (m != null) return m;
         m = createArray(length);
         if (m == null) return null;
-        memoryMaps.put(length, m);
-        if (memoryMaps.size() > MAX_MEMORY_MAPS) {
-            Iterator<Map.Entry<Integer, ValueMap>> eldest = memoryMaps.entrySet().iterator();
+        maps.put(length, m);
+        if (maps.size() > MAX_MEMORY_MAPS) {
+            Iterator<Map.Entry<Integer, ValueMap>> eldest = maps.entrySet().iterator();
             release(eldest.next().getValue());
             eldest.remove();
         }
@@ -129,6 +140,8 @@ final class Session implements AutoCloseable {
     public void close() {
         for (ValueMap m : memoryMaps.values()) release(m);
         memoryMaps.clear();
+        for (ValueMap m : globalsMaps.values()) release(m);
+        globalsMaps.clear();
         if (r0Map != null) release(r0Map);
         r0Map = null;
         if (bufArena != null) bufArena.close();

@@ -66,6 +66,7 @@ public final class PluginRuntime implements Runtime {
 
     @Override
     public Outcome run(Program program, byte[] memory, Limits limits) {
+        if (!program.globalData().isEmpty()) return new Outcome.Unsupported("global data (" + program.globalData().size() + " bytes): the plugin protocol carries instructions and memory only");
         List<String> cmd = new ArrayList<>(command);
         if (memory.length > 0) cmd.add(HexFormat.of().formatHex(memory));
         Process p;
