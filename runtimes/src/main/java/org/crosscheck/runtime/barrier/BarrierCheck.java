@@ -121,7 +121,7 @@ public final class BarrierCheck {
         String what = baseline ? "the program without the op: " : "";
         return switch (i.status()) {
             case NOT_JITED -> new Outcome(Verdict.NOT_JITED, what + "loaded, but the kernel reports no JIT image (its interpreter runs it)");
-            case REFUSED -> i.errno() == ENOTSUPP ? new Outcome(Verdict.NOT_JITED, what + "the JIT refuses it: " + i.detail())
+            case REFUSED -> i.errno() == ENOTSUPP ? new Outcome(Verdict.NOT_JITED, what + "the JIT refuses it (ENOTSUPP; the JIT is always on, so the load fails)")
                     : new Outcome(Verdict.ERROR, what + "load refused: " + i.detail());
             case WITHHELD -> new Outcome(Verdict.ERROR, what + "the kernel withholds JIT images (kernel.kptr_restrict, or no CAP_SYSLOG)");
             default -> new Outcome(Verdict.ERROR, what + i.detail() + (i.errno() != 0 ? " (errno " + i.errno() + ")" : ""));

@@ -35,7 +35,7 @@ class BarrierCheckTest {
             assertEquals(expected, o, op.id);
             assertTrue(STANDARD.requirement(op).citation().contains("Documentation/"), op.id + " cites the kernel's documentation");
         }
-        for (String arch : List.of("arm64", "amd64", "ppc64el")) {
+        for (String arch : List.of("arm64", "amd64", "i386", "ppc64el", "mips64el")) {
             for (Ordering o : Ordering.values()) assertFalse(STANDARD.recipes(arch, o).isEmpty(), arch + " " + o);
         }
     }
