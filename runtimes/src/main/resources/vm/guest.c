@@ -34,6 +34,14 @@
  *                              value after the run)
  *   Requests may be sent back to back without waiting: each is answered, in order, as it is done,
  *   so that the host can pipeline a batch of programs and still knows which one a crash cut off.
+ *   host -> guest 'J' jited:   u8 flags, u16 map slot, u32 memory length, u32 code length, code, memory
+ *                              (one input, no input count); the program is loaded as 'R' loads it (not run), then its
+ *                              JIT's machine code read with BPF_OBJ_GET_INFO_BY_FD (jited_prog_len, then
+ *                              jited_prog_insns)
+ *   guest -> host 'j' image:   u8 status (0 the image, 1 load refused, 2 system call failed, 3 not JITed:
+ *                              the kernel reports no image, 4 withheld: kallsyms hides it), i32 errno,
+ *                              u32 image length, image, u32 text length, text (the verifier log when
+ *                              refused, the failing call when status 2)
  *   host -> guest 'Q' quit:    the guest powers off.
  *   host -> guest 'C' crash:   a debug command: the guest kernel is made to panic (sysrq 'c'), for
  *                              the host's crash handling tests; nothing is answered.
@@ -303,6 +311,73 @@ static void run(const uint8_t *req, uint32_t n) {
     send();
 }
 
+static void jited_reply(uint8_t status, int err, const void *image, uint32_t image_len, const char *text) {
+    begin('j');
+    put_u8(status);
+    put_u32((uint32_t) err);
+    put_blob(image, image_len);
+    put_blob(text, (uint32_t) strnlen(text, LOG_SIZE));
+    send();
+}
+
+/* 'J': loads the program of an 'R' request and answers with its JIT's machine code. */
+static void jited(uint8_t *req, uint32_t n) {
+    uint32_t mem_len = n >= 11 ? get_u32(req + 3) : 0, code_len = n >= 11 ? get_u32(req + 7) : 0;
+    uint16_t slot = n >= 11 ? get_u16(req + 1) : 0;
+    if (n < 11 || 11 + (uint64_t) code_len + mem_len != n || code_len % 8 != 0 || (slot != 0xffff && (uint32_t) slot * 8 + 16 > code_len)) {
+        errno = EINVAL;
+        die("malformed jited request");
+    }
+    uint8_t *code = req + 11, *value = NULL;
+    to_native(code, code_len);
+    if (mem_len > 0) {
+        int mfd = memory_map(mem_len, &value);
+        if (mfd < 0) {
+            jited_reply(2, errno, NULL, 0, "BPF_MAP_CREATE");
+            return;
+        }
+        if (slot != 0xffff) memcpy(code + slot * 8 + 4, &mfd, 4);
+    }
+    int fd = load(code, code_len, 0);
+    if (fd < 0) {
+        int err = errno, again = err == E2BIG ? -1 : load(code, code_len, 1);
+        if (again >= 0) close(again);
+        jited_reply(1, err, NULL, 0, err == E2BIG ? "" : logbuf);
+        return;
+    }
+    struct bpf_prog_info info;
+    union bpf_attr a;
+    memset(&info, 0, sizeof(info));
+    uint8_t *image = NULL;
+    for (int pass = 0; pass < 2; pass++) { /* the length, then the bytes */
+        uint32_t len = info.jited_prog_len;
+        memset(&info, 0, sizeof(info));
+        if (pass == 1) {
+            image = malloc(len);
+            if (!image) die("malloc");
+            info.jited_prog_len = len;
+            info.jited_prog_insns = (uint64_t) (uintptr_t) image;
+        }
+        memset(&a, 0, sizeof(a));
+        a.info.bpf_fd = (uint32_t) fd;
+        a.info.info_len = sizeof(info);
+        a.info.info = (uint64_t) (uintptr_t) &info;
+        if (bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0) {
+            int err = errno;
+            close(fd);
+            free(image);
+            jited_reply(2, err, NULL, 0, "BPF_OBJ_GET_INFO_BY_FD");
+            return;
+        }
+        if (pass == 0 && info.jited_prog_len == 0) break;
+    }
+    close(fd);
+    if (!image) jited_reply(3, 0, NULL, 0, "");
+    else if (info.jited_prog_insns == 0) jited_reply(4, 0, NULL, 0, "");
+    else jited_reply(0, 0, image, info.jited_prog_len, "");
+    free(image);
+}
+
 #define JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"
 
 /* Writes bpf_jit_enable (a refused write is judged by what it reads back) and reads it: "absent" without a JIT. */
@@ -401,6 +476,7 @@ int main(void) {
         read_full(req, n);
         switch (req[0]) {
             case 'R': run(req + 1, n - 1); break;
+            case 'J': jited(req + 1, n - 1); break;
             case 'Q': sync(); reboot(RB_POWER_OFF); _exit(0);
             case 'C': {
                 int fd = open("/proc/sysrq-trigger", O_WRONLY);

@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             LitmusCommand.class,
             VmCommand.class,
+            BarriersCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

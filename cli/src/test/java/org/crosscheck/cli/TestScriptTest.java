@@ -67,7 +67,7 @@ class TestScriptTest {
         setUp(List.of("chromium"), false);
         Run r = run(project.resolve("test").toString(), "-Dtest=Foo", "-o");
         assertEquals(3, r.exit(), "the exit code of mvnw: " + Files.readString(tmp.resolve("out")));
-        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23 gcc qemu-system-x86 qemu-system-arm cpio gcc-bpf clang llvm csmith libdpdk-dev",
+        assertEquals(List.of("apt-get update -qq", "apt-get install -y -qq -o DPkg::Lock::Timeout=300 prometheus librte-bpf23 gcc qemu-system-x86 qemu-system-arm cpio gcc-bpf clang llvm csmith libdpdk-dev binutils-multiarch",
                 "mvnw -B -ntp verify -Dtest=Foo -o"), r.calls());
     }
 

@@ -2,7 +2,6 @@ package org.crosscheck.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,15 +25,7 @@ class VmGuestIT {
 
     @BeforeAll
     static void prepared() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "vm prepare needs root (apt-get)");
-        if (VmCache.find(VmArch.AMD64, "6.1").filter(VmCache.Prepared::current).isEmpty()) {
-            Cli c = Cli.run("vm", "prepare", "--arch", "amd64", "--version", "6.1");
-            assertEquals(0, c.exit(), c.out() + c.err());
-        }
-        if (VmCache.find(VmArch.ARM64, "6.1").filter(VmCache.Prepared::current).isEmpty()) {
-            Cli c = Cli.run("vm", "prepare", "--arch", "arm64", "--version", "6.1");
-            assertEquals(0, c.exit(), c.out() + c.err());
-        }
+        Guests.prepared(VmArch.AMD64, VmArch.ARM64);
         Cli list = Cli.run("vm", "list");
         assertTrue(list.out().contains("amd64-6.1 ") && list.out().contains("cloud-amd64"), list.out());
     }

@@ -18,7 +18,7 @@ final class Bpf {
     private Bpf() {}
 
     static final long SYS_BPF = 321; // x86-64
-    static final int MAP_CREATE = 0, PROG_LOAD = 5, PROG_TEST_RUN = 10;
+    static final int MAP_CREATE = 0, PROG_LOAD = 5, PROG_TEST_RUN = 10, OBJ_GET_INFO_BY_FD = 15;
     static final int MAP_TYPE_ARRAY = 2;
     /** Map flag: the values can be mmap()ed, so we read and write them without system calls. */
     static final int F_MMAPABLE = 1 << 10;
@@ -31,6 +31,10 @@ final class Bpf {
     /** Offsets in the BPF_PROG_LOAD attributes. */
     static final long PL_TYPE = 0, PL_INSN_CNT = 4, PL_INSNS = 8, PL_LICENSE = 16, PL_LOG_LEVEL = 24,
             PL_LOG_SIZE = 28, PL_LOG_BUF = 32, PL_FLAGS = 44, PL_NAME = 48, PL_LOG_TRUE_SIZE = 140;
+    /** BPF_OBJ_GET_INFO_BY_FD's attributes (bpf_fd, info_len, info), and the struct bpf_prog_info we pass (up to xlated_prog_insns). */
+    static final int GET_INFO_SIZE = 16, PROG_INFO_SIZE = 40;
+    /** Offsets in the BPF_OBJ_GET_INFO_BY_FD attributes and in struct bpf_prog_info. */
+    static final long GI_FD = 0, GI_INFO_LEN = 4, GI_INFO = 8, PI_JITED_LEN = 16, PI_JITED_INSNS = 24;
     /** Offsets in the BPF_PROG_TEST_RUN attributes. */
     static final long TR_PROG_FD = 0, TR_RETVAL = 4, TR_DATA_SIZE_IN = 8, TR_DATA_IN = 16, TR_REPEAT = 32;
 

@@ -57,7 +57,7 @@ import org.crosscheck.runtime.Runtime;
  *
  * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
  */
-public class KernelRuntime implements Runtime {
+public class KernelRuntime implements Runtime, JitImage.Source {
     /** The Ethernet header the socket-filter test run strips from the packet. */
     static final int ETH_HLEN = 14;
     /** The largest packet a socket-filter test run takes (one page minus skb overheads), rounded down. */
@@ -249,6 +249,52 @@ public class KernelRuntime implements Runtime {
         int globalsFd = globalsMap == null ? -1 : globalsMap.fd();
         return mode == Mode.FAITHFUL ? KernelCode.faithful(program, memFd, memoryLength, globalsFd)
                 : KernelCode.of(program, r0Map == null ? -1 : r0Map.fd(), memFd, memoryLength, globalsFd);
+    }
+
+    /** The host's architecture, Debian's name. */
+    @Override
+    public String arch() {
+        String a = System.getProperty("os.arch");
+        return a.equals("aarch64") ? "arm64" : a.equals("x86_64") ? "amd64" : a;
+    }
+
+    /** uname -r. */
+    @Override
+    public String release() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /** The JIT's image of {@code program}, loaded as {@link #load} loads it (and closed, not run). */
+    @Override
+    public JitImage jitImage(Program program, byte[] memory) {
+        Optional<String> unavailable = unavailableReason();
+        if (unavailable.isPresent()) return JitImage.of(JitImage.Status.FAILED, 0, "kernel runtime unavailable: " + unavailable.get());
+        Session s = borrow();
+        try {
+            Session.ValueMap r0Map = mode == Mode.FAITHFUL ? null : s.r0Map();
+            Session.ValueMap memMap = memory.length > 0 ? s.memoryMap(memory.length) : null;
+            if ((mode != Mode.FAITHFUL && r0Map == null) || (memory.length > 0 && memMap == null)) return JitImage.of(JitImage.Status.FAILED, s.lastError, s.lastFailure);
+            KernelCode code;
+            try {
+                if (!program.globalData().isEmpty()) return JitImage.of(JitImage.Status.FAILED, 0, "a program with global data has no JIT image here");
+                code = code(program, r0Map, memMap, memory.length, null);
+            } catch (KernelCode.Inexpressible e) {
+                return JitImage.of(JitImage.Status.FAILED, 0, e.getMessage());
+            }
+            int fd = load(s, code.code(), 0, 0);
+            if (fd < 0) return JitImage.refused(-fd, rejection(s, code, program.slotCount(), -fd));
+            try {
+                return s.jitImage(fd);
+            } finally {
+                Bpf.close(fd);
+            }
+        } finally {
+            idle.add(s);
+        }
     }
 
     /** Verifier log level 2: every state at every instruction walked. */

@@ -132,6 +132,34 @@ final class Session implements AutoCloseable {
         return Bpf.call(errno, Bpf.PROG_TEST_RUN, attr, Bpf.TEST_RUN_SIZE);
     }
 
+    /** The JIT's image of the loaded program {@code fd}: BPF_OBJ_GET_INFO_BY_FD once for its length, once for its bytes. */
+    JitImage jitImage(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = a.allocate(Bpf.PROG_INFO_SIZE, 8);
+            long r = progInfo(fd, info);
+            int len = info.get(ValueLayout.JAVA_INT, Bpf.PI_JITED_LEN);
+            if (r < 0) return JitImage.of(JitImage.Status.FAILED, (int) -r, "BPF_OBJ_GET_INFO_BY_FD");
+            if (len == 0) return JitImage.of(JitImage.Status.NOT_JITED, 0, "");
+            MemorySegment image = a.allocate(len, 8);
+            info.fill((byte) 0);
+            info.set(ValueLayout.JAVA_INT, Bpf.PI_JITED_LEN, len);
+            info.set(ValueLayout.JAVA_LONG, Bpf.PI_JITED_INSNS, image.address());
+            r = progInfo(fd, info);
+            if (r < 0) return JitImage.of(JitImage.Status.FAILED, (int) -r, "BPF_OBJ_GET_INFO_BY_FD");
+            if (info.get(ValueLayout.JAVA_LONG, Bpf.PI_JITED_INSNS) == 0) return JitImage.of(JitImage.Status.WITHHELD, 0, "");
+            int got = Math.min(len, info.get(ValueLayout.JAVA_INT, Bpf.PI_JITED_LEN));
+            return JitImage.jited(image.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    private long progInfo(int fd, MemorySegment info) {
+        clearAttr(Bpf.GET_INFO_SIZE);
+        attr.set(ValueLayout.JAVA_INT, Bpf.GI_FD, fd);
+        attr.set(ValueLayout.JAVA_INT, Bpf.GI_INFO_LEN, (int) info.byteSize());
+        attr.set(ValueLayout.JAVA_LONG, Bpf.GI_INFO, info.address());
+        return Bpf.call(errno, Bpf.OBJ_GET_INFO_BY_FD, attr, Bpf.GET_INFO_SIZE);
+    }
+
     void clearAttr(int size) {
         attr.asSlice(0, size).fill((byte) 0);
     }

@@ -38,7 +38,7 @@ import org.crosscheck.runtime.vm.VmName;
  * guest that dies or misses a run's wall-clock limit is killed (the run is {@link Outcome.Crashed} or
  * {@link Outcome.TimedOut}) and replaced at the next run.
  */
-public final class VmRuntime implements Runtime {
+public final class VmRuntime implements Runtime, JitImage.Source {
     private final String name;
     private final VmName vm;
     private final ConcurrentLinkedDeque<Guest> idle = new ConcurrentLinkedDeque<>();
@@ -201,15 +201,13 @@ public final class VmRuntime implements Runtime {
         }
         int done = 0;
         while (done < sent.size()) {
-            Guest g = idle.poll();
-            if (g == null) {
-                try {
-                    g = boot();
-                } catch (VmException e) {
-                    Outcome o = new Outcome.Crashed("cannot boot another guest: " + e.getMessage());
-                    for (int k = done; k < sent.size(); k++) out.set(sent.get(k), Collections.nCopies(jobs.get(sent.get(k)).inputs().size(), o));
-                    return out;
-                }
+            Guest g;
+            try {
+                g = take();
+            } catch (VmException e) {
+                Outcome o = new Outcome.Crashed(e.getMessage());
+                for (int k = done; k < sent.size(); k++) out.set(sent.get(k), Collections.nCopies(jobs.get(sent.get(k)).inputs().size(), o));
+                return out;
             }
             int from = done;
             int[] answered = {0};
@@ -300,6 +298,61 @@ public final class VmRuntime implements Runtime {
                     : VerifierLog.rejection(a.errno(), a.text(), code.userStart(), job.program().slotCount(), code.wrapper()));
             default -> Collections.nCopies(n, a.text().equals("BPF_PROG_TEST_RUN") ? KernelRuntime.testRunFailed(a.errno())
                     : KernelRuntime.mapFailure(a.text(), a.errno(), "a map of " + length + " bytes for the memory"));
+        };
+    }
+
+    /** An idle guest, or a new one booted; a VmException saying why there is none. */
+    private Guest take() {
+        Guest g = idle.poll();
+        if (g != null) return g;
+        try {
+            return boot();
+        } catch (VmException e) {
+            throw new VmException("cannot boot another guest: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String arch() {
+        return vm.arch().debian;
+    }
+
+    /** The guest kernel's release ("?" until it is found). */
+    @Override
+    public String release() {
+        unavailableReason();
+        VmCache.Prepared p = image;
+        return p == null ? "?" : p.release();
+    }
+
+    /** The guest JIT's image of {@code program}, loaded as {@link #run} loads it (guest.c's 'J' request), not run. */
+    @Override
+    public JitImage jitImage(Program program, byte[] memory) {
+        Optional<String> why = unavailableReason();
+        if (why.isPresent()) return JitImage.of(JitImage.Status.FAILED, 0, name + " unavailable: " + why.get());
+        KernelCode code;
+        Guest g;
+        try {
+            code = KernelCode.faithful(program, memory.length > 0 ? 0 : -1, memory.length);
+            g = take();
+        } catch (KernelCode.Inexpressible | VmException e) {
+            return JitImage.of(JitImage.Status.FAILED, 0, e.getMessage());
+        }
+        Guest.Image r;
+        try {
+            r = g.jited(code.code(), memory.length > 0 ? mapSlot(code) : -1, program.groups().contains(Group.PACKET), memory, Limits.DEFAULT.wallClockMillis());
+        } catch (Guest.GuestFailure e) {
+            retire(g);
+            return JitImage.of(JitImage.Status.FAILED, 0, "guest " + g.hello().release() + " died: " + e.getMessage());
+        }
+        idle.push(g);
+        return switch (r.status()) {
+            case Guest.Image.JITED -> JitImage.jited(r.image());
+            case Guest.Image.NOT_JITED -> JitImage.of(JitImage.Status.NOT_JITED, 0, "");
+            case Guest.Image.WITHHELD -> JitImage.of(JitImage.Status.WITHHELD, 0, "");
+            case Guest.Image.REFUSED -> JitImage.refused(r.errno(), r.errno() == Errno.E2BIG.number ? VerifierLog.tooLarge(code.code().length / 8)
+                    : VerifierLog.rejection(r.errno(), r.text(), code.userStart(), program.slotCount(), code.wrapper()));
+            default -> JitImage.of(JitImage.Status.FAILED, r.errno(), r.text());
         };
     }
 

@@ -249,6 +249,37 @@ public final class Guest implements AutoCloseable {
         }
     }
 
+    /** The answer to a 'J' request: status 0 the image, 1 load refused, 2 a system call failed (text names it), 3 not JITed, 4 withheld. */
+    public record Image(int status, int errno, byte[] image, String text) {
+        public static final int JITED = 0, REFUSED = 1, FAILED = 2, NOT_JITED = 3, WITHHELD = 4;
+    }
+
+    /**
+     * Loads one program as a run request does (not running it) and returns its JIT's machine code
+     * (BPF_OBJ_GET_INFO_BY_FD's jited_prog_insns), within {@code timeoutMillis}.
+     */
+    public Image jited(byte[] code, int mapSlot, boolean packet, byte[] memory, long timeoutMillis) throws GuestFailure {
+        ByteBuffer r = request('J', code, mapSlot, packet, memory, timeoutMillis);
+        if (r.get() != 'j') throw failure("the guest answered a jited request with a frame of another type");
+        int status = r.get() & 0xff, errno = r.getInt();
+        byte[] image = blob(r);
+        return new Image(status, errno, image, new String(blob(r), StandardCharsets.UTF_8));
+    }
+
+    /** Sends an 'R'-shaped request of {@code type} and reads the answer's frame, within the deadline. */
+    private ByteBuffer request(char type, byte[] code, int mapSlot, boolean packet, byte[] memory, long timeoutMillis) throws GuestFailure {
+        ByteBuffer b = ByteBuffer.allocate(4 + 12 + code.length + memory.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(12 + code.length + memory.length).put((byte) type).put((byte) (packet ? 1 : 0)).putShort((short) (mapSlot < 0 ? 0xffff : mapSlot))
+                .putInt(memory.length).putInt(code.length).put(code).put(memory).flip();
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            write(b);
+            return frame();
+        } finally {
+            deadline = 0;
+        }
+    }
+
     private void write(ByteBuffer b) throws GuestFailure {
         try {
             while (b.hasRemaining()) channel.write(b);
