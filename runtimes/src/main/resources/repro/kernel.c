@@ -6,8 +6,11 @@
  * Context: the input memory is the value of a one-element BPF array map; two instructions put
  * its address in r1 (BPF_PSEUDO_MAP_VALUE) and its length in r2 before the program, which
  * follows unchanged (packet programs also get r6 = the skb context, as ld_abs/ld_ind need).
- * Output: "r0 = 0x..." (BPF_PROG_TEST_RUN's retval: r0's low 32 bits) and the memory after the
- * run, or "rejected: ..." with the verifier's last line (the whole log goes to stderr).
+ * Output: the kernel it ran on (uname, net.core.bpf_jit_enable), "r0 = 0x..." (BPF_PROG_TEST_RUN's
+ * retval: r0's low 32 bits) and the memory after the run, or "rejected: ..." with the verifier's last
+ * line (the whole log goes to stderr); then, where RFC 9669's r0 for the program is known, that r0 and
+ * whether this kernel returned it. Exit code 0: it ran and returned RFC 9669's r0 (or none is known);
+ * 1: it returned another r0, or the load was refused; 2: a system call failed.
  *
  * Build: gcc -O2 -o repro repro.c    Run (root, or CAP_BPF + CAP_PERFMON): ./repro
  * Also:  ./repro PROGRAM_HEX [MEMORY_HEX]  runs another program (8 bytes per instruction, hex).
@@ -19,11 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static const unsigned char program[] = {/*@PROGRAM@*/};
 static const unsigned char memory[] = {/*@MEMORY@*/};
 static const int packet = /*@PACKET@*/; /* the program uses ld_abs/ld_ind */
+static const int rfc_known = /*@RFC_KNOWN@*/; /* RFC 9669's result of the program above is known: */
+static const uint32_t rfc_r0 = /*@RFC_R0@*/; /* its r0's low 32 bits, what BPF_PROG_TEST_RUN reports */
 
 static long sys_bpf(int cmd, union bpf_attr *attr) {
     return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
@@ -47,8 +53,24 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
     return i;
 }
 
+/* The kernel this runs on: uname and whether its JIT is on. */
+static void print_kernel(void) {
+    struct utsname u;
+    char jit[16] = "absent";
+    if (uname(&u) < 0) { printf("kernel: uname failed: %s\n", strerror(errno)); return; }
+    FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+    if (f) {
+        if (!fgets(jit, sizeof(jit), f)) snprintf(jit, sizeof(jit), "unreadable");
+        jit[strcspn(jit, "\n")] = 0;
+        fclose(f);
+    }
+    printf("kernel: %s %s %s %s, net.core.bpf_jit_enable %s\n", u.sysname, u.release, u.version, u.machine, jit);
+}
+
 int main(int argc, char **argv) {
     const unsigned char *prog = program, *mem = memory;
+    int check_rfc = rfc_known && argc <= 1;
+    print_kernel();
     size_t prog_len = sizeof(program), mem_len = sizeof(memory);
     int is_packet = packet;
     if (argc > 1) {
@@ -138,6 +160,11 @@ int main(int argc, char **argv) {
         printf("memory:");
         for (size_t k = 0; k < mem_len; k++) printf(" %02x", after[k]);
         printf("\n");
+    }
+    if (check_rfc) {
+        int same = a.test.retval == rfc_r0;
+        printf("RFC 9669: r0 = 0x%x; %s\n", rfc_r0, same ? "the same" : "this kernel returned another r0");
+        return same ? 0 : 1;
     }
     return 0;
 }

@@ -42,12 +42,19 @@
  *                              the kernel reports no image, 4 withheld: kallsyms hides it), i32 errno,
  *                              u32 image length, image, u32 text length, text (the verifier log when
  *                              refused, the failing call when status 2)
+ *   host -> guest 'X' execute: u32 length, a static executable for the guest (a standalone C
+ *                              reproducer): written to /x and run as a child with bpf_jit_enable as
+ *                              set at the start, stdin /dev/null, stdout and stderr to files
+ *   guest -> host 'x' exited:  i32 exit code (128 + signal when killed; -1 not started: stderr
+ *                              names the failing call), u32 stdout length, stdout, u32 stderr
+ *                              length, stderr
  *   host -> guest 'Q' quit:    the guest powers off.
  *   host -> guest 'C' crash:   a debug command: the guest kernel is made to panic (sysrq 'c'), for
  *                              the host's crash handling tests; nothing is answered.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -378,6 +385,82 @@ static void jited(uint8_t *req, uint32_t n) {
     free(image);
 }
 
+/* The whole of a file the child wrote, or NULL (its length in *n). */
+static char *slurp(const char *path, uint32_t *n) {
+    *n = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return NULL;
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 4096;
+            if (cap > MAX_FRAME / 4) break; /* more is cut */
+            b = realloc(b, cap);
+            if (!b) die("realloc");
+        }
+        ssize_t r = read(fd, b + len, cap - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        len += (size_t) r;
+    }
+    close(fd);
+    *n = (uint32_t) len;
+    return b;
+}
+
+static void exited(int code, const char *out, uint32_t out_len, const char *err, uint32_t err_len) {
+    begin('x');
+    put_u32((uint32_t) code);
+    put_blob(out, out_len);
+    put_blob(err, err_len);
+    send();
+}
+
+static void not_started(const char *call) {
+    char msg[256];
+    snprintf(msg, sizeof(msg), "%s: %s", call, strerror(errno));
+    exited(-1, "", 0, msg, (uint32_t) strlen(msg));
+}
+
+/* 'X': the executable in req written to /x, run to its end, its exit code and output sent back. */
+static void execute(const uint8_t *req, uint32_t n) {
+    if (n < 4 || get_u32(req) != n - 4) {
+        errno = EINVAL;
+        die("malformed execute request");
+    }
+    unlink("/x");
+    int fd = open("/x", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    if (fd < 0) { not_started("open /x"); return; }
+    for (uint32_t done = 0; done < n - 4;) {
+        ssize_t w = write(fd, req + 4 + done, n - 4 - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) { close(fd); not_started("write /x"); return; }
+        done += (uint32_t) w;
+    }
+    close(fd);
+    pid_t pid = fork();
+    if (pid < 0) { not_started("fork"); return; }
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY), o = open("/x.stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open("/x.stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(127);
+        close(port);
+        execl("/x", "/x", (char *) NULL);
+        dprintf(2, "execl /x: %s\n", strerror(errno));
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) { not_started("waitpid"); return; }
+    }
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    uint32_t out_len, err_len;
+    char *o = slurp("/x.stdout", &out_len), *e = slurp("/x.stderr", &err_len);
+    exited(code, o, out_len, e, err_len);
+    free(o);
+    free(e);
+}
+
 #define JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"
 
 /* Writes bpf_jit_enable (a refused write is judged by what it reads back) and reads it: "absent" without a JIT. */
@@ -477,6 +560,7 @@ int main(void) {
         switch (req[0]) {
             case 'R': run(req + 1, n - 1); break;
             case 'J': jited(req + 1, n - 1); break;
+            case 'X': execute(req + 1, n - 1); break;
             case 'Q': sync(); reboot(RB_POWER_OFF); _exit(0);
             case 'C': {
                 int fd = open("/proc/sysrq-trigger", O_WRONLY);

@@ -20,6 +20,10 @@ import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
 import org.crosscheck.runtime.repro.CRepro;
 import org.crosscheck.runtime.repro.Releases;
+import org.crosscheck.runtime.vm.VmCache;
+import org.crosscheck.runtime.vm.VmException;
+import org.crosscheck.runtime.vm.VmExec;
+import org.crosscheck.runtime.vm.VmName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,31 +48,25 @@ final class ReplayCommand extends CliCommand {
     @Option(names = "--original", description = "Replay original.data instead of the minimized repro.data.")
     boolean original;
 
-    @Option(names = "--emit-c", paramLabel = "DIR", description = {"Also write, for each kernel or DPDK runtime replayed, a standalone C program "
-            + "(raw bpf(2), or rte_bpf_*; nothing of crosscheck) that loads the program bare and prints what it returns: "
-            + "DIR/<name>.<kernel|dpdk-interp|dpdk-jit>.c. With gcc here it is also built and run, and its output kept "
-            + "beside it (.out)."})
+    @Option(names = "--emit-c", paramLabel = "DIR", description = {"Also write, for each kernel, DPDK or VM kernel runtime replayed, a standalone C program "
+            + "(raw bpf(2), or rte_bpf_*; nothing of crosscheck) that loads the program bare, prints what it returns and, for kernels, "
+            + "RFC 9669's r0 beside it (exit code 1 when they differ): DIR/<name>.<kernel|dpdk-interp|dpdk-jit|vm-ARCH-VERSION-MODE>.c. "
+            + "With gcc here it is also built and run (a VM kernel's: cross-compiled and run in a fresh guest, as 'vm exec'), "
+            + "and its output kept beside it (.out)."})
     Path emitC;
 
-    /** Writes (and where gcc is, builds and runs) one C reproducer per bare target among the runtimes. */
+    /** Writes (and where gcc is, builds and runs) one C reproducer per bare target and VM kernel among the runtimes. */
     private void emitC(PrintWriter out, Path file, DataFile data, Set<String> names, Outcome reference) throws IOException, IsaException {
         String base = file.getFileName().toString().replaceFirst("\\.data$", "");
         if (base.equals("repro") && file.getParent() != null && file.getParent().getFileName() != null) base = file.getParent().getFileName().toString();
+        Long rfc = reference instanceof Outcome.Returned r ? r.r0() : null;
         Set<CRepro.Target> targets = new LinkedHashSet<>();
         for (String n : names) if (CRepro.Target.of(n) != null) targets.add(CRepro.Target.of(n));
         Files.createDirectories(emitC);
         for (CRepro.Target t : targets) {
             String suffix = t.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             String name = base + "." + suffix;
-            List<String> header = new ArrayList<>();
-            header.add("crosscheck reproducer of " + file.getFileName() + " on " + suffix);
-            if (reference != null) header.add("RFC 9669 (crosscheck's reference interpreter, " + names.iterator().next() + "): " + reference.describe());
-            header.add("written on " + Releases.of(suffix));
-            header.add("");
-            header.add("The program, in the LLVM dialect:");
-            for (String line : Disassembler.llvm(data.program().program()).split("\n")) header.add("  " + line);
-            if (data.memory().length > 0) header.add("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(data.memory()));
-            String source = CRepro.source(t, data.program().program(), data.memory(), header);
+            String source = CRepro.source(t, data.program().program(), data.memory(), header(file, suffix, names, reference, Releases.of(suffix), data), rfc);
             Path c = emitC.resolve(name + ".c");
             Path bin = emitC.resolve(name);
             Files.writeString(c, source);
@@ -82,6 +80,46 @@ final class ReplayCommand extends CliCommand {
                 out.println("  not built here: " + e.getMessage().lines().findFirst().orElse(""));
             }
         }
+        for (String n : names) {
+            if (!n.startsWith(VmName.PREFIX)) continue;
+            VmName vm = VmName.parse(n);
+            VmCache.Prepared image;
+            try {
+                image = VmCache.current(vm.arch(), vm.version());
+            } catch (VmException e) {
+                out.println("no C reproducer for " + n + ": " + e.getMessage());
+                continue;
+            }
+            VmName exact = new VmName(vm.arch(), image.version(), vm.jit());
+            String name = base + "." + exact.fileLabel();
+            String release = "Linux " + image.release() + " (Debian " + image.debianRelease() + "), " + vm.arch().debian + " in QEMU, "
+                    + (vm.jit() ? "its JIT (net.core.bpf_jit_enable 1)" : "its interpreter (net.core.bpf_jit_enable 0)");
+            String source = CRepro.source(CRepro.Target.KERNEL, data.program().program(), data.memory(), header(file, exact.toString(), names, reference, release, data), rfc);
+            Path c = emitC.resolve(name + ".c");
+            Files.writeString(c, source);
+            out.println("wrote " + c + "; build and run: crosscheck vm exec --arch " + vm.arch().debian + " --version " + image.version() + (vm.jit() ? "" : " --interp") + " " + c);
+            try {
+                VmExec.Ran ran = VmExec.run(image, vm.jit(), VmExec.compile(vm.arch(), c, line -> {}), 60_000);
+                String printed = new CRepro.Run(ran.exited().exitCode(), ran.exited().stdout(), ran.exited().stderr()).transcript();
+                Files.writeString(emitC.resolve(name + ".out"), printed);
+                out.println("  on " + ran.release() + " it prints: " + printed.strip().replace("\n", "; "));
+            } catch (VmException e) {
+                out.println("  not run: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A C reproducer's opening comment: what it is, RFC 9669's outcome, where it was written, the program. */
+    private static List<String> header(Path file, String runtime, Set<String> names, Outcome reference, String writtenOn, DataFile data) throws IsaException {
+        List<String> header = new ArrayList<>();
+        header.add("crosscheck reproducer of " + file.getFileName() + " on " + runtime);
+        if (reference != null) header.add("RFC 9669 (crosscheck's reference interpreter, " + names.iterator().next() + "): " + reference.describe());
+        header.add("written on " + writtenOn);
+        header.add("");
+        header.add("The program, in the LLVM dialect:");
+        for (String line : Disassembler.llvm(data.program().program()).split("\n")) header.add("  " + line);
+        if (data.memory().length > 0) header.add("memory: " + java.util.HexFormat.ofDelimiter(" ").formatHex(data.memory()));
+        return header;
     }
 
     @Override
@@ -110,8 +148,8 @@ final class ReplayCommand extends CliCommand {
             names.addAll(Runtimes.names());
         }
         pluginOptions.define();
-        if (emitC != null && names.stream().allMatch(n -> CRepro.Target.of(n) == null)) {
-            throw new UserError("--emit-c: none of " + String.join(", ", names) + " is a kernel or DPDK runtime");
+        if (emitC != null && names.stream().allMatch(n -> CRepro.Target.of(n) == null && !n.startsWith(VmName.PREFIX))) {
+            throw new UserError("--emit-c: none of " + String.join(", ", names) + " is a kernel, DPDK or VM kernel runtime");
         }
         PrintWriter out = out();
         out.println("# " + file);

@@ -26,10 +26,13 @@ final class TestRunner {
     /** XFAIL: failed exactly as the runtime's list says it does (counted with the skipped). */
     enum Status { PASS, FAIL, SKIP, XFAIL }
 
-    /** A verdict; {@code outcome} is what the runtime did (null when it did not run: malformed, skipped, not decoded). */
-    record Verdict(Status status, String line, Outcome outcome, byte[] content) {
+    /**
+     * A verdict; {@code outcome} is what the runtime did (null when it did not run: malformed, skipped, not
+     * decoded); {@code endsAsExpected}: whether that is what the test expects, the list aside.
+     */
+    record Verdict(Status status, String line, Outcome outcome, byte[] content, boolean endsAsExpected) {
         Verdict(Status status, String line, Outcome outcome) {
-            this(status, line, outcome, null);
+            this(status, line, outcome, null, status == Status.PASS);
         }
     }
 
@@ -61,10 +64,11 @@ final class TestRunner {
         Verdict v = judge(file, content);
         if (v.outcome() == null || v.status() == Status.SKIP) return v;
         Expectations.Judgement j = expected.judge(file.getFileName().toString(), content, v.status() == Status.PASS, v.outcome());
+        boolean asExpected = v.status() == Status.PASS;
         return switch (j.status()) {
-            case PASS -> new Verdict(v.status(), v.line(), v.outcome(), content);
-            case XFAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + j.why(), v.outcome(), content);
-            case FAIL -> new Verdict(Status.FAIL, j.why().isEmpty() ? v.line() : "FAIL " + file + ": " + j.why(), v.outcome(), content);
+            case PASS -> new Verdict(v.status(), v.line(), v.outcome(), content, asExpected);
+            case XFAIL -> new Verdict(Status.XFAIL, "XFAIL " + file + ": " + j.why(), v.outcome(), content, asExpected);
+            case FAIL -> new Verdict(Status.FAIL, j.why().isEmpty() ? v.line() : "FAIL " + file + ": " + j.why(), v.outcome(), content, asExpected);
         };
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "list",
         mixinStandardHelpOptions = true,
-        description = {"The prepared guests: ARCH-VERSION, the kernel release, the Debian package and the directory."},
+        description = {"The prepared guests: ARCH-VERSION, the kernel release, the Debian package (and its version) and the directory."},
         footer = {"", "Example:", "  crosscheck vm list"})
 final class VmListCommand extends CliCommand {
     @Override
@@ -18,7 +18,7 @@ final class VmListCommand extends CliCommand {
             out.println("no guests prepared in " + VmCache.root() + " (crosscheck vm prepare --arch amd64 --version 6.1)");
             return 0;
         }
-        for (VmCache.Prepared p : l) out.printf("%-12s %-28s %-44s %s%n", p.label(), p.release(), p.debianPackage(), p.dir());
+        for (VmCache.Prepared p : l) out.printf("%-12s %-28s %-54s %s%n", p.label(), p.release(), p.debianRelease(), p.dir());
         return 0;
     }
 }

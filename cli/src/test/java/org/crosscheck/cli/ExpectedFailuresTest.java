@@ -47,6 +47,16 @@ class ExpectedFailuresTest {
         assertTrue(again.out().contains("conformance: interp passed 1 failed 0 skipped 1"), again.out());
     }
 
+    /** A listed test that now passes fails the run, and --write-expected takes it off (it used to list it with its passing outcome). */
+    @Test
+    void writingTheListTakesOffWhatNowPasses() throws IOException {
+        Cli.run("conformance", "--expected", list.toString(), "--write-expected", list.toString(), tests.toString());
+        Files.writeString(tests.resolve("wrong.data"), "-- asm\nmov %r0, 4\nexit\n-- result\n0x4\n");
+        Cli c = Cli.run("conformance", "--expected", list.toString(), "--write-expected", list.toString(), tests.toString());
+        assertTrue(c.out().contains("wrote " + list + ": 0 known failures of interp"), c.out());
+        assertEquals("# the test is wrong on purpose\n# listed by crosscheck conformance --write-expected (say why):\n", Files.readString(list));
+    }
+
     @Test
     void changingTheListedTestsContentFailsTheRun() throws IOException {
         Cli.run("conformance", "--expected", list.toString(), "--write-expected", list.toString(), tests.toString());

@@ -82,12 +82,13 @@ class KernelCommandsTest {
         Result r = crosscheck("replay", prog.toString(), "--runtimes", "interp,kernel-instrumented", "--emit-c", c.toString());
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("wrote " + c.resolve("forty-two.kernel.c") + "; build and run: gcc -O2 -o"), r.out());
-        assertTrue(r.out().contains("it prints: r0 = 0x2a; memory: 00 11"), r.out());
+        assertTrue(r.out().contains("it prints: kernel: Linux ") && r.out().contains("; r0 = 0x2a; memory: 00 11; RFC 9669: r0 = 0x2a; the same\n"), r.out());
         String source = Files.readString(c.resolve("forty-two.kernel.c"));
         assertTrue(source.contains("#include <linux/bpf.h>") && source.contains("RFC 9669 (crosscheck's reference interpreter, interp): r0 = 0x2a"), source);
-        assertEquals("r0 = 0x2a\nmemory: 00 11\n", Files.readString(c.resolve("forty-two.kernel.out")));
+        String printed = Files.readString(c.resolve("forty-two.kernel.out"));
+        assertTrue(printed.matches("kernel: Linux \\S+ .*, net\\.core\\.bpf_jit_enable \\d\nr0 = 0x2a\nmemory: 00 11\nRFC 9669: r0 = 0x2a; the same\n"), printed);
         Result none = crosscheck("replay", prog.toString(), "--runtimes", "interp,jit", "--emit-c", c.toString());
-        assertEquals(2, none.code(), none.out()); // "--emit-c: none of interp, jit is a kernel or DPDK runtime", before running
+        assertEquals(2, none.code(), none.out()); // "--emit-c: none of interp, jit is a kernel, DPDK or VM kernel runtime", before running
         assertTrue(none.out().isEmpty(), none.out());
     }
 

@@ -135,14 +135,7 @@ public final class VmRuntime implements Runtime, JitImage.Source {
     private Guest boot() {
         VmCache.Prepared p = image;
         if (p == null) {
-            String v = vm.version() == null ? "" : " --version " + vm.version();
-            p = VmCache.find(vm.arch(), vm.version()).orElseThrow(() -> new VmException("no prepared " + vm.arch().debian
-                    + (vm.version() == null ? "" : " " + vm.version()) + " guest in " + VmCache.root() + " (run 'crosscheck vm prepare --arch "
-                    + vm.arch().debian + v + "')"));
-            if (!p.current()) {
-                throw new VmException("the " + p.label() + " guest in " + p.dir() + " was prepared by another crosscheck's guest executor (run 'crosscheck vm prepare --arch "
-                        + vm.arch().debian + " --version " + p.version() + "' again)");
-            }
+            p = VmCache.current(vm.arch(), vm.version());
             image = p;
         }
         Guest g = Guest.boot(p, vm.jit());

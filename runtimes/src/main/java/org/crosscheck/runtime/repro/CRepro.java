@@ -52,6 +52,15 @@ public final class CRepro {
 
     /** The C source of a reproducer; {@code header} lines become its opening comment. */
     public static String source(Target target, Program program, byte[] memory, List<String> header) {
+        return source(target, program, memory, header, null);
+    }
+
+    /**
+     * The same, and where {@code rfcR0} (RFC 9669's r0, from the reference interpreter) is given and the
+     * target reports r0 (the kernel: its low 32 bits), the program compares what it got with it, prints
+     * both and exits 1 when they differ.
+     */
+    public static String source(Target target, Program program, byte[] memory, List<String> header, Long rfcR0) {
         String t = template(target.template);
         StringBuilder h = new StringBuilder("/*\n");
         for (String line : header) h.append(" * ").append(line.replace("*/", "* /")).append('\n');
@@ -60,6 +69,8 @@ public final class CRepro {
                 .replace("/*@PROGRAM@*/", bytes(program.encode()))
                 .replace("/*@MEMORY@*/", bytes(memory))
                 .replace("/*@PACKET@*/", program.groups().contains(Group.PACKET) ? "1" : "0")
+                .replace("/*@RFC_KNOWN@*/", rfcR0 == null ? "0" : "1")
+                .replace("/*@RFC_R0@*/", rfcR0 == null ? "0" : "0x" + Long.toHexString(rfcR0 & 0xffff_ffffL))
                 .replace("/*@JIT@*/", target == Target.DPDK_JIT ? "1" : "0")
                 .replace("@ENGINE@", target == Target.DPDK_JIT ? "JIT (rte_bpf_get_jit)" : "interpreter (rte_bpf_exec)");
     }

@@ -38,13 +38,29 @@ public final class VmCache {
             }
         }
 
+        /** The Debian package's version ({@code 6.1.158-1}), or "" for a guest prepared before it was recorded. */
+        public String debianVersion() {
+            try {
+                return Files.readString(dir.resolve(PACKAGE_VERSION), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        /** {@code linux-image-6.1.0-57-armmp 6.1.158-1}: the package and its version, as a reproducer names it. */
+        public String debianRelease() {
+            String v = debianVersion();
+            return debianPackage + (v.isEmpty() ? "" : " " + v);
+        }
+
         /** {@code <arch>-<version>}, as in runtime names. */
         public String label() {
             return arch.debian + "-" + version;
         }
     }
 
-    static final String KERNEL = "vmlinuz", INITRAMFS = "initramfs.gz", RELEASE = "release", PACKAGE = "package", EXECUTOR = "executor.sha256";
+    static final String KERNEL = "vmlinuz", INITRAMFS = "initramfs.gz", RELEASE = "release", PACKAGE = "package", PACKAGE_VERSION = "package-version",
+            EXECUTOR = "executor.sha256";
 
     /** The sha256 of this crosscheck's vm/guest.c, recorded with a prepared guest (an older executor lacks newer frames). */
     public static String executorHash() {
@@ -118,6 +134,21 @@ public final class VmCache {
             if (best == null || compareVersions(p.version(), best.version()) > 0) best = p;
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The prepared guest of {@code arch} and {@code version} (null: the newest prepared) that holds this
+     * crosscheck's executor; a VmException saying which {@code vm prepare} to run when there is none.
+     */
+    public static Prepared current(VmArch arch, String version) {
+        String v = version == null ? "" : " --version " + version;
+        Prepared p = find(arch, version).orElseThrow(() -> new VmException("no prepared " + arch.debian + (version == null ? "" : " " + version) + " guest in " + root()
+                + " (run 'crosscheck vm prepare --arch " + arch.debian + v + "')"));
+        if (!p.current()) {
+            throw new VmException("the " + p.label() + " guest in " + p.dir() + " was prepared by another crosscheck's guest executor (run 'crosscheck vm prepare --arch "
+                    + arch.debian + " --version " + p.version() + "' again)");
+        }
+        return p;
     }
 
     static Optional<Prepared> read(VmArch arch, String version, Path d) {

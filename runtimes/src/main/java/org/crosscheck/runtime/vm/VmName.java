@@ -37,6 +37,22 @@ public record VmName(VmArch arch, String version, boolean jit) {
         return new VmName(arch, m.group(2), jit);
     }
 
+    /** This name as a part of a file name: {@code vm:armhf-6.1:jit} is {@code vm-armhf-6.1-jit}. */
+    public String fileLabel() {
+        return toString().replace(':', '-');
+    }
+
+    /** The name a {@link #fileLabel()} stands for, or null when {@code label} is none. */
+    public static VmName ofFileLabel(String label) {
+        int last = label.lastIndexOf('-');
+        if (!label.startsWith("vm-") || last <= 3) return null;
+        try {
+            return parse(PREFIX + label.substring(3, last) + ":" + label.substring(last + 1));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     @Override
     public String toString() {
         return PREFIX + arch.debian + (version == null ? "" : "-" + version) + ":" + (jit ? "jit" : "interp");

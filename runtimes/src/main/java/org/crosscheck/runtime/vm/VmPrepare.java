@@ -80,6 +80,7 @@ public final class VmPrepare {
             Files.move(vmlinuz, dir.resolve(VmCache.KERNEL), StandardCopyOption.REPLACE_EXISTING);
             Files.move(initramfs, dir.resolve(VmCache.INITRAMFS), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve(VmCache.PACKAGE), pkg + "\n");
+            Files.writeString(dir.resolve(VmCache.PACKAGE_VERSION), run(List.of("dpkg-deb", "-f", deb.toString(), "Version"), "dpkg-deb -f " + deb.getFileName()).strip() + "\n");
             Files.writeString(dir.resolve(VmCache.EXECUTOR), VmCache.executorHash() + "\n");
             Files.writeString(dir.resolve(VmCache.RELEASE), release + "\n");
             return VmCache.read(arch, version, dir).orElseThrow();
@@ -211,30 +212,62 @@ public final class VmPrepare {
 
     /** The QEMU that boots this architecture (installed with apt-get when missing). */
     private void ensureQemu() throws IOException {
-        ensureCommand(arch.qemu, arch.qemuPackage);
+        ensureCommand(arch.qemu, arch.qemuPackage, this::say);
     }
 
-    private void ensureCommand(String command, String pkg) throws IOException {
+    private static void ensureCommand(String command, String pkg, Consumer<String> say) throws IOException {
         if (onPath(command)) return;
-        say(command + " missing: apt-get install " + pkg);
+        say.accept(command + " missing: apt-get install " + pkg);
         run(List.of("apt-get", "install", "-y", "-q", pkg), "apt-get install " + pkg);
         if (!onPath(command)) throw new VmException("apt-get install " + pkg + " did not install " + command);
     }
 
     /** vm/guest.c compiled static for the guest (the compiler installed with apt-get when missing). */
     private byte[] compileGuest(Path work) throws IOException {
-        String cc = arch.compilerHere();
-        ensureCommand(cc, arch.compilerPackageHere());
         Path src = work.resolve("guest.c");
         try (InputStream in = VmPrepare.class.getResourceAsStream("/vm/guest.c")) {
             if (in == null) throw new IllegalStateException("resource /vm/guest.c missing from the jar");
             Files.copy(in, src);
         }
         Path out = work.resolve("init");
-        run(List.of(cc, "-static", "-O2", "-Wall", "-o", out.toString(), src.toString()), cc + " -static guest.c");
+        String cc = compileStatic(arch, src, out, this::say);
         byte[] init = Files.readAllBytes(out);
         say("compiled the guest executor with " + cc + " (" + init.length / 1024 + " KiB, static)");
         return init;
+    }
+
+    /**
+     * {@code source} (C) compiled static for {@code arch} into {@code binary} with Debian's gcc for it (the
+     * cross compiler installed with apt-get when missing, saying so to {@code say}); returns the compiler's
+     * name. A compile error is a VmException with the compiler's first error line.
+     */
+    public static String compileStatic(VmArch arch, Path source, Path binary, Consumer<String> say) throws IOException {
+        String cc = arch.compilerHere();
+        ensureCommand(cc, arch.compilerPackageHere(), say);
+        String what = cc + " -static " + source.getFileName();
+        try {
+            run(List.of(cc, "-static", "-O2", "-Wall", "-o", binary.toString(), source.toString()), what);
+        } catch (VmException e) {
+            String first = firstError(source, cc);
+            throw first == null ? e : new VmException(what + " failed: " + first);
+        }
+        return cc;
+    }
+
+    /** The compiler's first {@code error:} line for {@code source}, or null. */
+    private static String firstError(Path source, String cc) {
+        try {
+            Process p = new ProcessBuilder(cc, "-fsyntax-only", source.toString()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(COMMAND_MINUTES, TimeUnit.MINUTES);
+            return text.lines().filter(l -> l.contains("error:")).map(String::strip).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** /init, /dev/console, /proc, /modules/ (each .ko, uncompressed, and their load order). */
