@@ -148,12 +148,7 @@ public final class VmRuntime implements Runtime, JitImage.Source {
         return runBatch(List.of(new Job(program, List.of(memory), limits))).get(0).get(0);
     }
 
-    /** The guest loads the program once and runs every input of one frame ({@link #runBatch}). */
-    @Override
-    public Loaded load(Program program, int memoryLength) {
-        return (memory, limits) -> run(program, memory, limits);
-    }
-
+    /** The guest loads a program once and runs every input of one frame ({@link #runBatch}); {@link #load} is the default. */
     @Override
     public boolean loadsOnce() {
         return true;
