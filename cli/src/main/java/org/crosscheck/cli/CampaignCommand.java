@@ -107,6 +107,9 @@ final class CampaignCommand extends CliCommand {
             out.printf(Locale.ROOT, "%s: %,d executions (%,.0f/s) on up to %d inputs a program; %.2f distinct paths a program, %.1f%% of programs took more than one%n",
                     who, s.executions(), s.executions() / Math.max(s.seconds(), 1e-9), cfg.inputs(), s.programs() == 0 ? 0.0 : s.paths() / (double) s.programs(),
                     s.programs() == 0 ? 0.0 : 100.0 * s.multiPath() / s.programs());
+            if (s.keptPrograms() > 0)
+                out.printf(Locale.ROOT, "%s: kept %,d programs with their %,d inputs that reached new paths in %s (the next campaign over this workdir mutates them)%n",
+                        who, s.keptPrograms(), s.keptInputs(), org.crosscheck.coordinator.generate.PathCorpus.dirOf(cfg.workdir()));
         }
         if (!s.verifierAcceptance().isEmpty()) out.println(who + ": " + s.verifierAcceptance());
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));

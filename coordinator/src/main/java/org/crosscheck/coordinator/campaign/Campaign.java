@@ -16,6 +16,7 @@ import org.crosscheck.coordinator.findings.AtomicFiles;
 import org.crosscheck.coordinator.findings.FindingStore;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
+import org.crosscheck.coordinator.generate.PathCorpus;
 import org.crosscheck.coordinator.metrics.Metrics;
 import org.crosscheck.isa.CpuVersion;
 import org.crosscheck.isa.Group;
@@ -35,8 +36,9 @@ public final class Campaign {
     /** What happened, for the caller's summary. */
     /** {@code verifierAcceptance} as in the progress line, empty without a kernel runtime. */
     /** {@code executions}: (program, input) pairs; {@code paths}: distinct reference paths summed over programs; {@code multiPath}: programs with more than one. */
+    /** {@code keptPrograms}: programs this run added to WORKDIR/corpus with their {@code keptInputs} ({@link PathCorpus}). */
     public record Summary(long programs, long executions, long paths, long multiPath, long divergences, int findings, int newFindings, double seconds,
-            String verifierAcceptance) {}
+            String verifierAcceptance, long keptPrograms, long keptInputs) {}
 
     private final CampaignConfig config;
     private final Generator generator;
@@ -54,6 +56,8 @@ public final class Campaign {
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
     private final Corpus corpus;
+    private final PathCorpus pathCorpus;
+    private long keptPrograms;
     private final long started = System.nanoTime();
     private final long deadline;
 
@@ -98,6 +102,9 @@ public final class Campaign {
                     Map.of("group", g.id()), () -> coverage.count(g, generator.config()::allows)[0]);
         }
         this.corpus = Corpus.frozen(config.workdir(), config.corpusDirs(), generator.config(), msg -> System.err.println("crosscheck: " + msg));
+        this.pathCorpus = PathCorpus.open(config.workdir());
+        metrics.gauge("crosscheck_corpus_path_programs", "Programs kept in WORKDIR/corpus with the inputs that reached new paths", Map.of(),
+                pathCorpus::programs);
     }
 
     /**
@@ -179,6 +186,7 @@ public final class Campaign {
         }
         BatchQueue.Result counted = queue.complete(start, end, runtimes, t.programs(), t.executions(), divs);
         if (counted == BatchQueue.Result.DUPLICATE) return false;
+        if (t.pathInputs() != null && pathCorpus.keep(t.pathInputs())) keptPrograms++;
         if (counted == BatchQueue.Result.COUNTED) {
             programs.add(t.programs());
             metrics.generated(t.programs());
@@ -219,7 +227,7 @@ public final class Campaign {
         checkpoint();
         AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
         return new Summary(programs.sum(), executions.sum(), paths.sum(), multiPath.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
-                verifierAcceptance().replaceFirst("^ \\| ", ""));
+                verifierAcceptance().replaceFirst("^ \\| ", ""), keptPrograms, pathCorpus.keptInputs());
     }
 
     /** Programs of every batch done, this run and before (the durable count). */

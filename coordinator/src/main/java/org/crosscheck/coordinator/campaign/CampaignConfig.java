@@ -62,10 +62,11 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
                 timeoutMillis, litmus, verifierOracleEvery, profile, k);
     }
 
-    /** Where corpus programs to mutate live: the given directories plus this workdir's findings. */
+    /** Where corpus programs to mutate live: the given directories plus this workdir's findings and its path corpus. */
     public List<Path> corpusDirs() {
         List<Path> all = new java.util.ArrayList<>(corpus);
         all.add(workdir.resolve("findings"));
+        all.add(org.crosscheck.coordinator.generate.PathCorpus.dirOf(workdir));
         return all;
     }
 

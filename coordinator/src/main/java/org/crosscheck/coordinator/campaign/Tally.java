@@ -18,6 +18,33 @@ public final class Tally {
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
     private final Map<String, Long> oracle = new TreeMap<>();
     private final List<FindingStore.Report> findings = new ArrayList<>();
+    private PathInputs kept;
+
+    /**
+     * A program and the inputs of it that each reached a path the ones before did not (the first is its own
+     * input): what a batch offers the workdir's corpus ({@link org.crosscheck.coordinator.generate.PathCorpus}).
+     */
+    public record PathInputs(org.crosscheck.isa.Program program, List<Input> inputs, long index) {
+        public PathInputs {
+            inputs = List.copyOf(inputs);
+        }
+    }
+
+    /** An input and the reference's r0 on it (null: it did not return). */
+    public record Input(byte[] memory, Long r0) {}
+
+    /**
+     * Offers a program whose inputs took several paths; the batch keeps one, the one with the most paths (the
+     * first of them on a tie), so a corpus grows by the programs whose input matters most, not by thousands a second.
+     */
+    public void offerPathInputs(PathInputs p) {
+        if (p.inputs().size() > 1 && (kept == null || p.inputs().size() > kept.inputs().size())) kept = p;
+    }
+
+    /** The program this batch keeps for the corpus, or null. */
+    public PathInputs pathInputs() {
+        return kept;
+    }
 
     public void countPrograms(long n) {
         programs += n;

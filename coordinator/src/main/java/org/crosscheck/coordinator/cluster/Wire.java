@@ -71,8 +71,12 @@ public final class Wire {
     }
 
     public static Program program(ProgramCase c) {
+        return program(c.getProgram());
+    }
+
+    static Program program(ByteString encoded) {
         try {
-            return Program.decode(c.getProgram().toByteArray());
+            return Program.decode(encoded.toByteArray());
         } catch (DecodeException e) {
             throw new IllegalArgumentException("undecodable program in a message: " + e.getMessage(), e);
         }
@@ -139,6 +143,16 @@ public final class Wire {
                 .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle())
                 .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
+        if (t.pathInputs() != null) {
+            Tally.PathInputs k = t.pathInputs();
+            org.crosscheck.proto.PathInputs.Builder p = org.crosscheck.proto.PathInputs.newBuilder()
+                    .setProgram(ByteString.copyFrom(k.program().encode())).setIndex(k.index());
+            for (Tally.Input in : k.inputs()) {
+                p.addInputs(org.crosscheck.proto.PathInputs.Input.newBuilder().setMemory(ByteString.copyFrom(in.memory()))
+                        .setReturned(in.r0() != null).setR0(in.r0() == null ? 0 : in.r0()));
+            }
+            b.setPathInputs(p);
+        }
         return b.build();
     }
 
@@ -155,6 +169,13 @@ public final class Wire {
         r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
         r.getOracleMap().forEach(t::countOracle);
         for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
+        if (r.hasPathInputs()) {
+            org.crosscheck.proto.PathInputs k = r.getPathInputs();
+            List<Tally.Input> in = new java.util.ArrayList<>();
+            for (org.crosscheck.proto.PathInputs.Input i : k.getInputsList())
+                in.add(new Tally.Input(i.getMemory().toByteArray(), i.getReturned() ? i.getR0() : null));
+            t.offerPathInputs(new Tally.PathInputs(program(k.getProgram()), in, k.getIndex()));
+        }
         return t;
     }
 }

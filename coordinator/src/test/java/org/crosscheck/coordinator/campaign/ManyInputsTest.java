@@ -55,4 +55,28 @@ class ManyInputsTest {
         assertEquals(CASES, t.executed().get("jit"), "programs per runtime, not executions");
         assertTrue(t.findings().isEmpty(), t.findings().toString());
     }
+
+    /**
+     * The batch keeps its program with the most paths for the corpus: each kept input takes a path the ones
+     * before it did not, the first is the program's own, and each r0 is the interpreter's on that input.
+     */
+    @Test
+    void theBatchKeepsItsProgramWithTheMostPathsAndTheInputsThatReachedThem() {
+        Tally t = run(8, "jit");
+        Tally.PathInputs kept = t.pathInputs();
+        assertTrue(kept != null && kept.inputs().size() >= 2, "kept " + kept);
+        Generator.Case c = CaseRunner.caseOf(11, kept.index(), new Generator(Generator.Config.of(Group.rfc(), CpuVersion.V4)), Corpus.of(List.of()));
+        assertEquals(c.program(), kept.program());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c.memory(), kept.inputs().get(0).memory(), "the program's own input first");
+        var probe = new org.crosscheck.coordinator.reference.Reference.PathProbe(kept.program());
+        java.util.Set<Long> paths = new java.util.HashSet<>();
+        for (Tally.Input in : kept.inputs()) {
+            var path = probe.run(in.memory().clone(), CaseRunner.limits(c, 10_000));
+            assertTrue(paths.add(path.hash()), "each kept input reaches a new path");
+            var ran = new Interpreter().run(kept.program(), in.memory().clone(), org.crosscheck.runtime.Limits.DEFAULT);
+            Long r0 = ran instanceof org.crosscheck.runtime.Outcome.Returned r ? r.r0() : null;
+            assertEquals(r0, in.r0());
+        }
+        assertEquals(null, run(1, "jit").pathInputs(), "one input a program: nothing to keep");
+    }
 }

@@ -55,6 +55,7 @@ class WireTest {
         t.countDeviation("kernel", "some-deviation");
         t.addFinding(new FindingStore.Report("r0 mismatch: kernel vs interp [base64 add]", "r0 mismatch", List.of("kernel"), "interp",
                 "base64", c.program(), c.memory(), c.program(), c.memory(), outs, "5:9", 5, 9, Generator.VERSION, true));
+        t.offerPathInputs(new Tally.PathInputs(c.program(), List.of(new Tally.Input(new byte[] {1, 2}, 7L), new Tally.Input(new byte[] {3}, null)), 9));
         BatchResult r = Wire.result("w1", 256, 384, List.of("interp", "kernel"), t);
         ProtoSerializer ser = new ProtoSerializer(null);
         BatchResult back = (BatchResult) ser.fromBinary(ser.toBinary(r), ser.manifest(r));
@@ -66,6 +67,11 @@ class WireTest {
         assertEquals(t.findings().get(0).title(), f.title());
         assertArrayEquals(c.program().encode(), f.repro().encode());
         assertEquals(outs, f.reproOutcomes());
+        Tally.PathInputs kept = t2.pathInputs();
+        assertEquals(c.program(), kept.program());
+        assertEquals(9, kept.index());
+        assertArrayEquals(new byte[] {3}, kept.inputs().get(1).memory());
+        assertEquals(List.of(7L), kept.inputs().stream().map(Tally.Input::r0).filter(java.util.Objects::nonNull).toList(), "r0 where it returned, null where not");
         var e = assertThrows(NotSerializableException.class, () -> ser.fromBinary(new byte[0], "crosscheck.cluster.Nope"));
         assertTrue(e.getMessage().contains("unknown crosscheck message type 'crosscheck.cluster.Nope'"), e.getMessage());
     }
