@@ -61,7 +61,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Example:", "  crosscheck bench kernel", "  crosscheck bench kernel --generated --threads 1,2",
             "  crosscheck bench vm:amd64-6.1:jit --generated --beside kernel --threads 1",
             "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
-            "  crosscheck bench coordinator --seconds 5", "  crosscheck bench campaign --runtimes interp,kernel --seconds 30 --rounds 2", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
+            "  crosscheck bench coordinator --seconds 5", "  crosscheck bench campaign --runtimes interp,kernel --seconds 30 --rounds 2", "  crosscheck bench campaign --runtimes interp,kernel --verifier-oracle 1/16 --seconds 30 --rounds 3", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand extends CliCommand {
     @Parameters(paramLabel = "RUNTIME", description = "The runtime to measure: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
@@ -104,6 +104,10 @@ final class BenchCommand extends CliCommand {
     @Option(names = "--inputs", paramLabel = "K", description = "campaign: inputs a program on the second run of each pair (default: as campaign's auto, 32 with a kernel runtime, else 8).")
     Long inputs;
 
+    @Option(names = "--verifier-oracle", paramLabel = "1/N", description = "campaign: pair the campaign without the verifier oracle with the same "
+            + "campaign checking one case in N (both on --inputs, default 1), instead of one input against K: the oracle's cost.")
+    String oracle;
+
     /** The largest of --threads, or {@code otherwise} when they were not given. */
     private int most(int otherwise) {
         return threads.equals(List.of(1, 2)) ? otherwise : threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -138,6 +142,13 @@ final class BenchCommand extends CliCommand {
             try {
                 for (String n : campaignRuntimes.split(",")) rts.add(RuntimeOptions.available(n.trim()));
                 if (rts.size() < 2) throw new UserError("--runtimes: a campaign compares at least two runtimes, got '" + campaignRuntimes + "'");
+                if (oracle != null) {
+                    int every = CampaignOptions.oracleEvery(oracle, rts.stream().map(Runtime::name).toList());
+                    if (every == 0) throw new UserError("--verifier-oracle: bench campaign compares the oracle on with off; give 1/N");
+                    int k = inputs != null ? (int) CampaignOptions.within("--inputs", inputs, 1, 1024) : 1;
+                    CampaignBench.oracle(out, rts, k, every, seconds, rounds, most(2));
+                    return 0;
+                }
                 int k = inputs != null ? (int) CampaignOptions.within("--inputs", inputs, 2, 1024)
                         : CampaignConfig.defaultInputs(rts.stream().anyMatch(Runtime::loadsOnce));
                 CampaignBench.run(out, rts, k, seconds, rounds, most(2));

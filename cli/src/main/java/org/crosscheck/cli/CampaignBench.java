@@ -44,12 +44,38 @@ final class CampaignBench {
         }
     }
 
+    /**
+     * The verifier oracle's cost: the same campaign (seed 1, {@code inputs} a program) without the oracle and
+     * with it checking one case in {@code every}, back to back, alternating, after a pair for warm-up.
+     */
+    static void oracle(PrintWriter out, List<Runtime> rts, int inputs, int every, double seconds, int rounds, int threads)
+            throws IOException, InterruptedException {
+        List<String> names = rts.stream().map(Runtime::name).toList();
+        List<Path> corpus = Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of();
+        out.printf(Locale.ROOT, "bench campaign: %s, seed 1, %.0f s each, %d threads, --inputs %d, --verifier-oracle off against 1/%d, %d rounds after a pair for warm-up%n",
+                String.join(",", names), seconds, threads, inputs, every, rounds);
+        out.flush();
+        once(rts, names, corpus, inputs, 0, seconds, threads);
+        once(rts, names, corpus, inputs, every, seconds, threads);
+        for (int round = 1; round <= rounds; round++) {
+            Campaign.Summary off = once(rts, names, corpus, inputs, 0, seconds, threads), on = once(rts, names, corpus, inputs, every, seconds, threads);
+            double p0 = off.programs() / off.seconds(), p1 = on.programs() / on.seconds();
+            out.printf(Locale.ROOT, "round %d: oracle off %,.0f programs/s; oracle 1/%d %,.0f programs/s: %.0f%% of it%n", round, p0, every, p1, 100 * p1 / p0);
+            out.flush();
+        }
+    }
+
     private static Campaign.Summary once(List<Runtime> rts, List<String> names, List<Path> corpus, int inputs, double seconds, int threads)
+            throws IOException, InterruptedException {
+        return once(rts, names, corpus, inputs, 0, seconds, threads);
+    }
+
+    private static Campaign.Summary once(List<Runtime> rts, List<String> names, List<Path> corpus, int inputs, int oracleEvery, double seconds, int threads)
             throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("crosscheck-bench-campaign-");
         try {
             CampaignConfig cfg = new CampaignConfig(names, Group.rfc(), CpuVersion.V4, 1, Duration.ofMillis((long) (seconds * 1000)), 0, work, threads, 256,
-                    Generator.DEFAULT_MAX_UNITS, corpus, false, 10_000, null, 0, Generator.Profile.DEFAULT, inputs);
+                    Generator.DEFAULT_MAX_UNITS, corpus, false, 10_000, null, oracleEvery, Generator.Profile.DEFAULT, inputs);
             Campaign c = new Campaign(cfg, rts, new FindingStore(work), new Metrics());
             return LocalCampaign.run(c, rts, threads, null);
         } finally {
