@@ -81,7 +81,8 @@ final class CampaignOptions {
     @Option(names = "--inputs", defaultValue = "auto", paramLabel = "K|auto", description = "Inputs each program runs on, loaded once per"
             + " runtime and executed up to K times: the generated input, then inputs made to matter (boundary values at the offsets the program"
             + " reads, mutations of inputs that reached a new path in the reference); 1 to 1024; auto (the default): 32 with a kernel runtime,"
-            + " whose load costs far more than a run, else 8.")
+            + " whose load costs far more than a run, else 8. Each batch keeps its program whose inputs took the most paths, with those"
+            + " inputs, in WORKDIR/corpus (at most 1,000 programs), which the next campaign over the workdir mutates.")
     String inputs;
 
     /** {@code --inputs} as K. */
