@@ -22,10 +22,14 @@
  * Protocol (one protocol, both directions, all integers little-endian): a frame is a u32 payload
  * length N then N bytes; the payload's first byte is its type.
  *   guest -> host 'H' hello:   str release, str machine, str jit   (str = u16 length, bytes)
- *   host -> guest 'R' run:     u8 flags (1 = packet), u16 map slot (the instruction whose imm is the
+ *   host -> guest 'R' run:     u8 flags (1 = packet, 2 = verify only), u16 map slot (the instruction whose imm is the
  *                              memory map's fd, 0xffff none), u32 memory length M, u32 code length,
  *                              u16 input count K (at least 1; 1 when M is 0), code, then K inputs of
- *                              M bytes: the program is loaded once and run on each input in turn
+ *                              M bytes: the program is loaded once and run on each input in turn.
+ *                              Verify only (K must be 1): one load with the verifier's log of level 2
+ *                              (every state walked) in a 16 MiB buffer, nothing run; the answer's text
+ *                              is that log whether loaded or refused, its run count 0 (the verifier
+ *                              oracle's second load, as KernelRuntime.verify makes it on the host)
  *   guest -> host 'r' result:  u8 status (0 loaded, 1 load refused, 2 a system call failed before
  *                              any run), i32 errno, u32 text length, text (the verifier log when
  *                              refused, the failing call when status 2), u16 run count (K when
@@ -72,12 +76,14 @@
 
 #define ETH_HLEN 14
 #define LOG_SIZE (1 << 20)
+#define STATES_LOG_SIZE (16 << 20)
 #define LOAD_ATTEMPTS 8
 #define MAX_FRAME (64 << 20)
 #define MAX_MAPS 64
 
 static int port = -1;
 static char *logbuf;
+static char *states_log; /* the log of level 2 of a verify-only request, allocated at the first */
 
 static void die(const char *what) {
     fprintf(stderr, "crosscheck guest: %s: %s\n", what, strerror(errno));
@@ -230,7 +236,7 @@ static int memory_map(uint32_t size, uint8_t **value) {
     return fd;
 }
 
-static int load(const uint8_t *code, uint32_t code_len, int log_level) {
+static int load_logged(const uint8_t *code, uint32_t code_len, int log_level, char *log, uint32_t log_size) {
     union bpf_attr a;
     memset(&a, 0, sizeof(a));
     a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
@@ -239,10 +245,10 @@ static int load(const uint8_t *code, uint32_t code_len, int log_level) {
     a.license = (uint64_t) (uintptr_t) "GPL";
     memcpy(a.prog_name, "crosscheck", 10);
     if (log_level > 0) {
-        logbuf[0] = 0;
+        log[0] = 0;
         a.log_level = (uint32_t) log_level;
-        a.log_size = LOG_SIZE;
-        a.log_buf = (uint64_t) (uintptr_t) logbuf;
+        a.log_size = log_size;
+        a.log_buf = (uint64_t) (uintptr_t) log;
     }
     int fd = -1;
     errno = EAGAIN;
@@ -251,16 +257,20 @@ static int load(const uint8_t *code, uint32_t code_len, int log_level) {
     return fd;
 }
 
+static int load(const uint8_t *code, uint32_t code_len, int log_level) {
+    return load_logged(code, code_len, log_level, logbuf, LOG_SIZE);
+}
+
 static void run(const uint8_t *req, uint32_t n) {
     if (n < 13) {
         errno = EINVAL;
         die("short run request");
     }
-    int packet = req[0] & 1;
+    int packet = req[0] & 1, verify_only = req[0] & 2;
     uint16_t slot = get_u16(req + 1);
     uint32_t mem_len = get_u32(req + 3), code_len = get_u32(req + 7);
     uint16_t inputs = get_u16(req + 11);
-    if (inputs == 0 || (mem_len == 0 && inputs != 1) || 13 + (uint64_t) code_len + (uint64_t) mem_len * inputs != n || code_len % 8 != 0
+    if (inputs == 0 || (verify_only && inputs != 1) || (req[0] & ~3) != 0 || (mem_len == 0 && inputs != 1) || 13 + (uint64_t) code_len + (uint64_t) mem_len * inputs != n || code_len % 8 != 0
             || (slot != 0xffff && (uint32_t) slot * 8 + 16 > code_len)) {
         errno = EINVAL;
         die("malformed run request");
@@ -280,6 +290,15 @@ static void run(const uint8_t *req, uint32_t n) {
             memcpy(code + slot * 8 + 4, &fd, 4);
         }
         memcpy(value, mem, mem_len); /* the verifier sees the first input, as a single run would have it */
+    }
+    if (verify_only) {
+        if (!states_log && !(states_log = malloc(STATES_LOG_SIZE))) die("malloc");
+        int vfd = load_logged(code, code_len, 2, states_log, STATES_LOG_SIZE);
+        int err = vfd < 0 ? errno : 0;
+        if (vfd >= 0) close(vfd);
+        reply(vfd >= 0 ? 0 : 1, err, states_log, (uint32_t) strnlen(states_log, STATES_LOG_SIZE), 0);
+        send();
+        return;
     }
     int fd = load(code, code_len, 0);
     if (fd < 0) {

@@ -112,6 +112,7 @@ final class CampaignCommand extends CliCommand {
                         who, s.keptPrograms(), s.keptInputs(), org.crosscheck.coordinator.generate.PathCorpus.dirOf(cfg.workdir()));
         }
         if (!s.verifierAcceptance().isEmpty()) out.println(who + ": " + s.verifierAcceptance());
+        if (!s.verifierOracle().isEmpty()) out.println(who + ": " + s.verifierOracle());
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }
 

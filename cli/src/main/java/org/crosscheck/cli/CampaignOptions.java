@@ -75,7 +75,7 @@ final class CampaignOptions {
 
     @Option(names = "--verifier-oracle", paramLabel = "1/N|off", description = "Check one case in N against what each kernel runtime's verifier"
             + " claimed (its log of level 2: instructions walked, value bounds, access bounds); a broken claim is a finding (default: 1/"
-            + DEFAULT_ORACLE_EVERY + " when a kernel runtime takes part).")
+            + DEFAULT_ORACLE_EVERY + " when a kernel runtime, kernel or vm:*, takes part).")
     String verifierOracle;
 
     @Option(names = "--inputs", defaultValue = "auto", paramLabel = "K|auto", description = "Inputs each program runs on, loaded once per"
@@ -104,9 +104,9 @@ final class CampaignOptions {
     /** One case in this many is checked by the verifier oracle by default: the oracle's second load with a log costs about its run again. */
     static final int DEFAULT_ORACLE_EVERY = 16;
 
-    /** {@code --verifier-oracle} as N (0: off); the default is on when a kernel runtime takes part. */
+    /** {@code --verifier-oracle} as N (0: off); the default is on when a kernel runtime (the host's or a guest's) takes part. */
     static int oracleEvery(String option, List<String> runtimes) {
-        if (option == null) return runtimes.stream().anyMatch(r -> r.startsWith("kernel")) ? DEFAULT_ORACLE_EVERY : 0;
+        if (option == null) return runtimes.stream().anyMatch(org.crosscheck.runtime.kernel.Verifying::named) ? DEFAULT_ORACLE_EVERY : 0;
         if (option.equals("off")) return 0;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("1/(\\d{1,9})").matcher(option);
         if (!m.matches() || Integer.parseInt(m.group(1)) < 1) throw new UserError("--verifier-oracle: expected 1/N (N at least 1) or off, got '" + option + "'");

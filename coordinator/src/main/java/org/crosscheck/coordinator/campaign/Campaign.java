@@ -38,7 +38,7 @@ public final class Campaign {
     /** {@code executions}: (program, input) pairs; {@code paths}: distinct reference paths summed over programs; {@code multiPath}: programs with more than one. */
     /** {@code keptPrograms}: programs this run added to WORKDIR/corpus with their {@code keptInputs} ({@link PathCorpus}). */
     public record Summary(long programs, long executions, long paths, long multiPath, long divergences, int findings, int newFindings, double seconds,
-            String verifierAcceptance, long keptPrograms, long keptInputs) {}
+            String verifierAcceptance, long keptPrograms, long keptInputs, String verifierOracle) {}
 
     private final CampaignConfig config;
     private final Generator generator;
@@ -53,6 +53,8 @@ public final class Campaign {
     private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
     /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link Tally#verifierRuns}). */
     private final Map<String, LongAdder> verifierRuns = new ConcurrentHashMap<>(), verifierAccepts = new ConcurrentHashMap<>();
+    /** The verifier oracle's counts by "runtime/counter" (as {@link Tally#oracle}), for the summary. */
+    private final Map<String, LongAdder> oracle = new ConcurrentHashMap<>();
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
     private final Corpus corpus;
@@ -208,7 +210,10 @@ public final class Campaign {
             String[] f = k.split("/", 3); // runtime/verdict/observation; a runtime name has no '/'
             metrics.litmus(f[0], f[1], f[2], n);
         });
-        t.oracle().forEach((k, n) -> metrics.oracle(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
+        t.oracle().forEach((k, n) -> {
+            metrics.oracle(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n);
+            oracle.computeIfAbsent(k, x -> new LongAdder()).add(n);
+        });
         t.litmusIterations().forEach((rt, n) -> {
             metrics.litmusIterations(rt, n);
             litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);
@@ -227,7 +232,7 @@ public final class Campaign {
         checkpoint();
         AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
         return new Summary(programs.sum(), executions.sum(), paths.sum(), multiPath.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
-                verifierAcceptance().replaceFirst("^ \\| ", ""), keptPrograms, pathCorpus.keptInputs());
+                verifierAcceptance().replaceFirst("^ \\| ", ""), keptPrograms, pathCorpus.keptInputs(), verifierOracle());
     }
 
     /** Programs of every batch done, this run and before (the durable count). */
@@ -294,6 +299,26 @@ public final class Campaign {
         if (per.isEmpty()) return "";
         StringBuilder sb = new StringBuilder(" | verifier accepts");
         per.forEach((rt, v) -> sb.append(String.format(" %s %.1f%% (generated %.1f%%)", rt, 100.0 * v[1] / Math.max(v[0], 1), 100.0 * v[3] / Math.max(v[2], 1))));
+        return sb.toString();
+    }
+
+    /**
+     * {@code verifier oracle kernel: 200 checks (1,234 states, 5.1 MB of logs), 0 unreadable, 0 findings}: per
+     * kernel runtime it checked (the name up to the first '/' of the key: runtime names have none); "" when it
+     * checked none.
+     */
+    public String verifierOracle() {
+        Map<String, Map<String, Long>> per = new java.util.TreeMap<>();
+        oracle.forEach((k, n) -> per.computeIfAbsent(k.substring(0, k.indexOf('/')), x -> new java.util.TreeMap<>()).merge(k.substring(k.indexOf('/') + 1), n.sum(), Long::sum));
+        StringBuilder sb = new StringBuilder();
+        per.forEach((rt, c) -> {
+            long findings = c.entrySet().stream().filter(e -> e.getKey().startsWith("findings/")).mapToLong(Map.Entry::getValue).sum();
+            sb.append(sb.isEmpty() ? "verifier oracle" : ";").append(String.format(" %s: %,d checks (%,d states, %.1f MB of logs), %,d unreadable, %,d findings",
+                    rt, c.getOrDefault("checks", 0L), c.getOrDefault("states", 0L), c.getOrDefault("log_bytes", 0L) / 1e6, c.getOrDefault("unreadable", 0L), findings));
+            c.forEach((k, n) -> {
+                if (k.startsWith("findings/")) sb.append(String.format(" (%s %,d)", k.substring("findings/".length()), n));
+            });
+        });
         return sb.toString();
     }
 

@@ -20,7 +20,7 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
-import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.Verifying;
 import org.crosscheck.runtime.kernel.VerifierStates;
 
 /**
@@ -253,7 +253,7 @@ public final class CaseRunner implements BatchRunner {
                 || trace.outcome() instanceof Outcome.Trapped t && t.kind() == Outcome.TrapKind.OUT_OF_BOUNDS;
         if (!judged) return;
         for (Runtime r : which) {
-            if (!(r instanceof KernelRuntime kernel) || !(outcomes.get(r.name()) instanceof Outcome.Returned)) continue;
+            if (!(r instanceof Verifying kernel) || !(outcomes.get(r.name()) instanceof Outcome.Returned)) continue;
             VerifierOracle.Result result;
             try {
                 result = VerifierOracle.run(kernel, trace);
@@ -275,7 +275,7 @@ public final class CaseRunner implements BatchRunner {
     /** Counts each kernel verifier's verdicts, apart for generated programs and corpus mutants. */
     private void countVerdicts(Generator.Case c, Map<String, Outcome> outcomes, Tally tally) {
         outcomes.forEach((name, o) -> {
-            if (name.equals(judge.reference()) || !name.startsWith("kernel") || o instanceof Outcome.Unsupported) return;
+            if (name.equals(judge.reference()) || !(runtimes.get(name) instanceof Verifying) || o instanceof Outcome.Unsupported) return;
             tally.countVerdicts(name + (c.mutated() ? "/mutant" : "/generated"), 1, o instanceof Outcome.Rejected ? 0 : 1);
         });
     }

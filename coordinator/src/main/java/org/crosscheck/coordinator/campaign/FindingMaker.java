@@ -26,7 +26,7 @@ import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import org.crosscheck.runtime.Runtimes;
-import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.Verifying;
 import org.crosscheck.runtime.kernel.VerifierStates;
 import org.crosscheck.runtime.repro.CRepro;
 import org.crosscheck.runtime.repro.Releases;
@@ -134,7 +134,7 @@ final class FindingMaker {
      * one found earlier in the batch with its check and ops, else minimized while the same check still fails
      * (on the verifier's log of each candidate), with the claim and the log's lines about it.
      */
-    void reportClaim(Generator.Case c, KernelRuntime kernel, VerifierOracle.Violation v, VerifierOracle.Result result,
+    void reportClaim(Generator.Case c, Verifying kernel, VerifierOracle.Violation v, VerifierOracle.Result result,
             Map<String, Outcome> outcomes, Tally tally, BatchTitles titles) {
         Divergence d = new Divergence(Divergence.Kind.VERIFIER_CLAIM, v.check().id, List.of(kernel.name()), judge.reference(), outcomes);
         String caseId = seed + ":" + c.index();
@@ -168,7 +168,7 @@ final class FindingMaker {
     private record Found(VerifierOracle.Violation violation, VerifierOracle.Result result) {}
 
     /** The violation of {@code check} on the reference's run of {@code trace}, with the result it is in, or null. */
-    private static Found violation(KernelRuntime kernel, ReferenceTrace trace, VerifierOracle.Check check) {
+    private static Found violation(Verifying kernel, ReferenceTrace trace, VerifierOracle.Check check) {
         try {
             VerifierOracle.Result r = VerifierOracle.run(kernel, trace);
             for (VerifierOracle.Violation x : r.violations()) if (x.check() == check) return new Found(x, r);

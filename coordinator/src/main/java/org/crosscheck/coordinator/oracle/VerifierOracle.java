@@ -12,7 +12,7 @@ import org.crosscheck.isa.Program;
 import org.crosscheck.isa.Shape;
 import org.crosscheck.runtime.Layout;
 import org.crosscheck.runtime.Outcome;
-import org.crosscheck.runtime.kernel.KernelRuntime;
+import org.crosscheck.runtime.kernel.Verifying;
 import org.crosscheck.runtime.kernel.VerifierStates;
 import org.crosscheck.runtime.kernel.VerifierStates.Pointer;
 import org.crosscheck.runtime.kernel.VerifierStates.Scalar;
@@ -89,8 +89,8 @@ public final class VerifierOracle {
      * Loads the program of {@code trace} on {@code kernel} with the verifier's log of level 2 and checks the
      * reference's run against it; nothing to check when the verifier rejects it this time.
      */
-    public static Result run(KernelRuntime kernel, ReferenceTrace trace) throws VerifierStates.Unreadable {
-        KernelRuntime.Verification v = kernel.verify(trace.program(), trace.memory());
+    public static Result run(Verifying kernel, ReferenceTrace trace) throws VerifierStates.Unreadable {
+        Verifying.Verification v = kernel.verify(trace.program(), trace.memory());
         if (!v.accepted()) return new Result(List.of(), 0, v.log(), v.userStart());
         List<State> states = VerifierStates.parse(v.log());
         return new Result(check(trace, states, v.userStart()), states.size(), v.log(), v.userStart());

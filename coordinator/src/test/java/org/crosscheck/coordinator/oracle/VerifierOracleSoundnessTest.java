@@ -20,6 +20,7 @@ import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.interp.Interpreter;
 import org.crosscheck.runtime.kernel.KernelRuntime;
 import org.crosscheck.runtime.kernel.VerifierStates;
+import org.crosscheck.runtime.kernel.Verifying;
 import org.junit.jupiter.api.Test;
 
 /** No false positives on this machine's kernel: the conformance suite and generated programs break no claim of its verifier. */
@@ -28,7 +29,7 @@ class VerifierOracleSoundnessTest {
 
     /** The oracle's violations for one program the kernel accepts, as "name: violation" lines; null when it rejects it. */
     static List<String> violations(KernelRuntime kernel, String name, ProgramInput in) throws VerifierStates.Unreadable {
-        KernelRuntime.Verification v = kernel.verify(in.program(), in.memory());
+        Verifying.Verification v = kernel.verify(in.program(), in.memory());
         if (!v.accepted()) return null;
         List<String> out = new ArrayList<>();
         for (VerifierOracle.Violation x : VerifierOracle.check(Reference.trace(in, Limits.DEFAULT), VerifierStates.parse(v.log()), v.userStart())) {

@@ -16,6 +16,7 @@ import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.kernel.KernelRuntime;
 import org.crosscheck.runtime.kernel.VerifierStates;
+import org.crosscheck.runtime.kernel.Verifying;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class VerifierOracleTest {
             exit""";
     static final byte[] MEMORY = {(byte) 0xff, 0, 0, 0, 0, 0, 9, 0};
 
-    static KernelRuntime.Verification verification;
+    static Verifying.Verification verification;
     static Program program;
 
     @BeforeAll

@@ -57,7 +57,7 @@ import org.crosscheck.runtime.Runtime;
  *
  * <p>Thread-safe: each run borrows a {@link Session} (native buffers and maps) from a pool.
  */
-public class KernelRuntime implements Runtime, JitImage.Source {
+public class KernelRuntime implements Verifying, JitImage.Source {
     /** The Ethernet header the socket-filter test run strips from the packet. */
     static final int ETH_HLEN = 14;
     /** The largest packet a socket-filter test run takes (one page minus skb overheads), rounded down. */
@@ -299,17 +299,11 @@ public class KernelRuntime implements Runtime, JitImage.Source {
 
     /** Verifier log level 2: every state at every instruction walked. */
     private static final int LOG_STATES = 2;
-    /** The largest log of states we read (16 MiB; a longer one is cut to its end by the kernel). */
+    /** The largest log of states we read (16 MiB; a longer one is cut to its end by the kernel; guest.c's too). */
     private static final int STATES_LOG_SIZE = 16 << 20;
 
-    /**
-     * What the verifier said of a program loaded as this runtime loads it: accepted or not, and its
-     * log of level 2 (every state of every instruction walked), with the kernel's instruction numbers
-     * (the user's pc k is the kernel's {@code k + userStart}).
-     */
-    public record Verification(boolean accepted, String log, int userStart) {}
-
     /** Loads {@code program} with the verifier's states logged (for the verifier oracle: slow, so sampled). */
+    @Override
     public Verification verify(Program program, byte[] memory) {
         Session s = borrow();
         try {

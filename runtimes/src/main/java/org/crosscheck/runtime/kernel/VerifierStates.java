@@ -57,6 +57,11 @@ public final class VerifierStates {
             return new Scalar(v, v, v, v, (int) v, (int) v, (int) v, (int) v, v, 0, null, precise);
         }
 
+        /** Any value: nothing known. */
+        static Scalar unknown(boolean precise) {
+            return new Scalar(Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, 0, -1, null, precise);
+        }
+
         /** Whether the concrete value {@code v} lies inside every bound. */
         public boolean contains(long v) {
             int w = (int) v;
@@ -214,9 +219,13 @@ public final class VerifierStates {
     private static final String SLOT_TYPES = "?rm0dif";
 
     static Value value(int lineNo, String line, String v, boolean slot) throws Unreadable {
+        // 6.1 shows a spilled scalar that is not constant by its precision alone: nothing, or P
+        if (slot && (v.isEmpty() || v.equals("P"))) return Scalar.unknown(v.equals("P"));
         boolean precise = v.startsWith("P") && v.length() > 1 && !v.startsWith("PTR");
         if (precise) v = v.substring(1);
         if (slot) { // 8 slot-type bytes, or fewer followed by the value spilled in the rest (????-5)
+            // 6.1 shows a spilled pointer by its type alone (map_value, fp): no offset, no fields
+            if (v.matches("[a-z_][a-z_0-9]*") && !v.chars().allMatch(c -> SLOT_TYPES.indexOf(c) >= 0)) return new Pointer(v, 0, Map.of(), precise);
             for (int k = Math.min(8, v.length()); k > 0; k--) {
                 String types = v.substring(0, k), rest = v.substring(k);
                 if (!types.chars().allMatch(c -> SLOT_TYPES.indexOf(c) >= 0)) continue;
@@ -251,10 +260,11 @@ public final class VerifierStates {
                 case "smax" -> smax = constant(lineNo, line, val);
                 case "umin" -> umin = constant(lineNo, line, val);
                 case "umax" -> umax = constant(lineNo, line, val);
-                case "smin32" -> smin32 = (int) constant(lineNo, line, val);
-                case "smax32" -> smax32 = (int) constant(lineNo, line, val);
-                case "umin32" -> umin32 = (int) constant(lineNo, line, val);
-                case "umax32" -> umax32 = (int) constant(lineNo, line, val);
+                // 6.1 names them s32_min..u32_max and prints the unsigned ones as int (u32_max=-4 is 0xfffffffc)
+                case "smin32", "s32_min" -> smin32 = (int) constant(lineNo, line, val);
+                case "smax32", "s32_max" -> smax32 = (int) constant(lineNo, line, val);
+                case "umin32", "u32_min" -> umin32 = (int) constant(lineNo, line, val);
+                case "umax32", "u32_max" -> umax32 = (int) constant(lineNo, line, val);
                 case "id", "ref_obj_id" -> id = val;
                 case "var_off" -> {
                     if (!val.startsWith("(") || !val.endsWith(")") || !val.contains("; ")) throw new Unreadable(lineNo, line, "var_off '" + val + "' is not (V; M)");

@@ -38,7 +38,7 @@ import org.crosscheck.runtime.vm.VmName;
  * guest that dies or misses a run's wall-clock limit is killed (the run is {@link Outcome.Crashed} or
  * {@link Outcome.TimedOut}) and replaced at the next run.
  */
-public final class VmRuntime implements Runtime, JitImage.Source {
+public final class VmRuntime implements Verifying, JitImage.Source {
     private final String name;
     private final VmName vm;
     private final ConcurrentLinkedDeque<Guest> idle = new ConcurrentLinkedDeque<>();
@@ -316,33 +316,67 @@ public final class VmRuntime implements Runtime, JitImage.Source {
     /** The guest JIT's image of {@code program}, loaded as {@link #run} loads it (guest.c's 'J' request), not run. */
     @Override
     public JitImage jitImage(Program program, byte[] memory) {
+        return onGuest(program, memory, why -> JitImage.of(JitImage.Status.FAILED, 0, why), (g, code, slot, packet) -> {
+            Guest.Image r = g.jited(code.code(), slot, packet, memory, Limits.DEFAULT.wallClockMillis());
+            return switch (r.status()) {
+                case Guest.Image.JITED -> JitImage.jited(r.image());
+                case Guest.Image.NOT_JITED -> JitImage.of(JitImage.Status.NOT_JITED, 0, "");
+                case Guest.Image.WITHHELD -> JitImage.of(JitImage.Status.WITHHELD, 0, "");
+                case Guest.Image.REFUSED -> JitImage.refused(r.errno(), r.errno() == Errno.E2BIG.number ? VerifierLog.tooLarge(code.code().length / 8)
+                        : VerifierLog.rejection(r.errno(), r.text(), code.userStart(), program.slotCount(), code.wrapper()));
+                default -> JitImage.of(JitImage.Status.FAILED, r.errno(), r.text());
+            };
+        });
+    }
+
+    /**
+     * The program loaded in a guest as {@link #run} loads it, with the verifier's log of level 2 (guest.c's
+     * 'R' request, verify only), not run. Not loaded, the log a line starting with {@code #} saying why, when
+     * this runtime is unavailable, the program cannot be expressed or the guest dies.
+     */
+    @Override
+    public Verification verify(Program program, byte[] memory) {
+        return onGuest(program, memory, why -> new Verification(false, "# not loaded: " + why, 0), (g, code, slot, packet) -> {
+            Guest.Answer a = g.run(new Guest.Request(code.code(), slot, packet, List.of(memory), true), VERIFY_MILLIS);
+            return new Verification(a.status() == Guest.Answer.LOADED, a.text(), code.userStart());
+        });
+    }
+
+    /** A request about one program to a guest: its code, the memory map's slot (-1 none), whether it is a packet program. */
+    private interface GuestCall<T> {
+        T on(Guest g, KernelCode code, int mapSlot, boolean packet) throws Guest.GuestFailure;
+    }
+
+    /**
+     * {@code call} on an idle guest (or one booted) with the program's code for {@code memory}; {@code failed}
+     * of why when this runtime is unavailable, the program cannot be expressed or the guest dies. A guest that
+     * dies, or that printed a kernel report meanwhile (a tainted kernel), is retired, as at a run.
+     */
+    private <T> T onGuest(Program program, byte[] memory, java.util.function.Function<String, T> failed, GuestCall<T> call) {
         Optional<String> why = unavailableReason();
-        if (why.isPresent()) return JitImage.of(JitImage.Status.FAILED, 0, name + " unavailable: " + why.get());
+        if (why.isPresent()) return failed.apply(name + " unavailable: " + why.get());
         KernelCode code;
         Guest g;
         try {
             code = KernelCode.faithful(program, memory.length > 0 ? 0 : -1, memory.length);
             g = take();
         } catch (KernelCode.Inexpressible | VmException e) {
-            return JitImage.of(JitImage.Status.FAILED, 0, e.getMessage());
+            return failed.apply(e.getMessage());
         }
-        Guest.Image r;
+        T r;
         try {
-            r = g.jited(code.code(), memory.length > 0 ? mapSlot(code) : -1, program.groups().contains(Group.PACKET), memory, Limits.DEFAULT.wallClockMillis());
+            r = call.on(g, code, memory.length > 0 ? mapSlot(code) : -1, program.groups().contains(Group.PACKET));
         } catch (Guest.GuestFailure e) {
             retire(g);
-            return JitImage.of(JitImage.Status.FAILED, 0, "guest " + g.hello().release() + " died: " + e.getMessage());
+            return failed.apply("guest " + g.hello().release() + " died: " + e.getMessage());
         }
-        idle.push(g);
-        return switch (r.status()) {
-            case Guest.Image.JITED -> JitImage.jited(r.image());
-            case Guest.Image.NOT_JITED -> JitImage.of(JitImage.Status.NOT_JITED, 0, "");
-            case Guest.Image.WITHHELD -> JitImage.of(JitImage.Status.WITHHELD, 0, "");
-            case Guest.Image.REFUSED -> JitImage.refused(r.errno(), r.errno() == Errno.E2BIG.number ? VerifierLog.tooLarge(code.code().length / 8)
-                    : VerifierLog.rejection(r.errno(), r.text(), code.userStart(), program.slotCount(), code.wrapper()));
-            default -> JitImage.of(JitImage.Status.FAILED, r.errno(), r.text());
-        };
+        if (g.newReport() == null) idle.push(g);
+        else retire(g);
+        return r;
     }
+
+    /** How long a guest may take to verify one program with its log of states (TCG is slow; a log of 16 MiB is sent back). */
+    private static final long VERIFY_MILLIS = 60_000;
 
     /** A guest that crashed, hung or reported: killed and forgotten (the next run boots another); counted. */
     private void retire(Guest g) {

@@ -45,13 +45,20 @@ public final class Guest implements AutoCloseable {
     /**
      * One program for the guest: {@code code} (the mapSlot-th instruction's imm becomes the memory map's fd;
      * -1: none), loaded once and run on each of {@code inputs} (all of one length; one empty input: no memory).
+     * {@code verifyOnly}: loaded with the verifier's log of level 2 and not run (one input: the map's value
+     * while it verifies); the answer's text is that log, loaded or refused.
      */
-    public record Request(byte[] code, int mapSlot, boolean packet, List<byte[]> inputs) {
+    public record Request(byte[] code, int mapSlot, boolean packet, List<byte[]> inputs, boolean verifyOnly) {
         public Request {
             if (inputs.isEmpty() || inputs.size() > 0xffff) throw new IllegalArgumentException("a request has 1..65535 inputs, not " + inputs.size());
+            if (verifyOnly && inputs.size() != 1) throw new IllegalArgumentException("a verify-only request has one input, not " + inputs.size());
             int n = inputs.get(0).length;
             for (byte[] in : inputs) if (in.length != n) throw new IllegalArgumentException("a request's inputs differ in length");
             if (n == 0 && inputs.size() != 1) throw new IllegalArgumentException("a request without memory has one input");
+        }
+
+        public Request(byte[] code, int mapSlot, boolean packet, List<byte[]> inputs) {
+            this(code, mapSlot, packet, inputs, false);
         }
 
         int frameLength() {
@@ -210,7 +217,7 @@ public final class Guest implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (Request q : requests) {
             int m = q.inputs().get(0).length;
-            b.putInt(q.frameLength()).put((byte) 'R').put((byte) (q.packet() ? 1 : 0)).putShort((short) (q.mapSlot() < 0 ? 0xffff : q.mapSlot()))
+            b.putInt(q.frameLength()).put((byte) 'R').put((byte) ((q.packet() ? 1 : 0) | (q.verifyOnly() ? 2 : 0))).putShort((short) (q.mapSlot() < 0 ? 0xffff : q.mapSlot()))
                     .putInt(m).putInt(q.code().length).putShort((short) q.inputs().size()).put(q.code());
             for (byte[] in : q.inputs()) b.put(in);
         }

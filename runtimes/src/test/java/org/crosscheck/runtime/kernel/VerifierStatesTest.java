@@ -96,6 +96,79 @@ class VerifierStatesTest {
         assertEquals(7, ((Scalar) inner.frames().get(1).registers().get(6)).smin());
     }
 
+    /** Captured logs of Debian's guest kernels ({@code crosscheck vm prepare}), one folder per kernel release. */
+    static final Path VM_LOGS = Path.of("src/test/resources/verifier-logs");
+
+    /** A line with states: at an instruction, after one (maybe none shown), at a branch target, pruned. */
+    static final java.util.regex.Pattern STATE_LINE = java.util.regex.Pattern.compile("(?:from \\d+ to )?\\d+: ((?:\\(|R|fp|frame|safe).*)");
+
+    /** The captured log files of the release starting with {@code version} (6.1, 6.12). */
+    static List<Path> vmLogs(String version) throws Exception {
+        try (Stream<Path> s = Files.walk(VM_LOGS)) {
+            List<Path> logs = s.filter(f -> f.toString().endsWith(".verifier.txt") && f.getParent().getFileName().toString().startsWith(version + ".")).sorted().toList();
+            assertFalse(logs.isEmpty(), "no captured logs of " + version + " in " + VM_LOGS);
+            return logs;
+        }
+    }
+
+    /**
+     * Every line of the guest kernels' logs that holds states is read, every NAME=VALUE of it typed: the
+     * count of items on state lines (after '; ' for an instruction) equals the values of the states.
+     */
+    @Test
+    void readsEveryStateOfTheGuestKernelsLogs() throws Exception {
+        for (String version : List.of("6.1", "6.12")) {
+            int states = 0;
+            for (Path f : vmLogs(version)) {
+                String log = Files.readString(f);
+                List<State> parsed = VerifierStates.parse(log);
+                int items = 0, stateLines = 0, values = 0;
+                for (String line : log.split("\n")) {
+                    java.util.regex.Matcher m = STATE_LINE.matcher(line);
+                    if (!m.matches()) continue;
+                    stateLines++;
+                    String text = m.group(1).startsWith("(") ? (line.contains("; ") ? line.substring(line.indexOf("; ") + 2) : "") : m.group(1);
+                    if (!text.equals("safe")) items += (int) java.util.Arrays.stream(text.split(" (?![^(]*\\))")).filter(i -> !i.isEmpty() && !i.matches("frame\\d+:")).count();
+                }
+                for (State st : parsed) {
+                    for (VerifierStates.Frame fr : st.frames()) {
+                        values += fr.registers().size() + fr.stack().size();
+                        for (VerifierStates.Value v : fr.registers().values()) assertTrue(v instanceof Scalar || v instanceof Pointer, f + ": " + v);
+                    }
+                }
+                assertEquals(stateLines, parsed.size(), f + ": state lines");
+                assertEquals(items, values, f + ": values");
+                states += parsed.size();
+            }
+            assertTrue(states > 50, version + ": " + states + " states");
+        }
+    }
+
+    /** 6.1's own words: s32_min..u32_max (the unsigned printed as int), a spilled scalar shown as nothing. */
+    @Test
+    void readsLinux61sFieldNames() throws Exception {
+        List<State> states = VerifierStates.parse(Files.readString(vmLogs("6.1").get(0))); // case-77-12
+        State spill = states.stream().filter(st -> st.pc() == 51 && st.kind() == Kind.AFTER).findFirst().orElseThrow();
+        Scalar r0 = assertInstanceOf(Scalar.class, spill.registers().get(0));
+        assertEquals(0x80000000, r0.umin32());
+        assertEquals(0x800000ff, r0.umax32());
+        assertEquals(0xffffffff80000000L, r0.umin());
+        assertEquals(0xffffffff800000ffL, r0.umax());
+        assertTrue(r0.contains(0xffffffff80000010L));
+        assertEquals("umax32=2147483903", new Scalar(Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0, r0.umax32(), 0, -1, null, false)
+                .violated(0x80000100L));
+        Scalar slot = assertInstanceOf(Scalar.class, spill.stack().get(-24)); // fp-24_w=
+        assertTrue(slot.contains(Long.MIN_VALUE) && slot.contains(-1) && !slot.precise());
+        Scalar sub = assertInstanceOf(Scalar.class, VerifierStates.parse(Files.readString(vmLogs("6.1").get(1))).stream() // case-77-36
+                .filter(st -> st.pc() == 31 && st.kind() == Kind.AFTER).findFirst().orElseThrow().registers().get(1));
+        assertEquals(-55, sub.smin32());
+        assertEquals(-24, sub.smax32());
+        assertEquals(-55, sub.umin32());
+        assertEquals("smax32=-24", sub.violated(0xffffffe9L));
+        assertEquals(new Pointer("map_value", 0, java.util.Map.of(), false), VerifierStates.value(1, "", "map_value", true)); // a spilled pointer
+        assertTrue(((Scalar) VerifierStates.value(1, "", "P", true)).precise());
+    }
+
     @Test
     void aStateLineThatCannotBeReadNamesItsLine() {
         for (String bad : List.of("5: (bf) r4 = r3 ; R4=scalar(smin=1,bogus=3)", "5: (bf) r4 = r3 ; R4=scalar(smin=1", "from 3 to 5: R1=wibble!",
@@ -119,7 +192,7 @@ class VerifierStatesTest {
         long bytes = 0;
         for (Path f : files) {
             DataFile data = DataFile.read(f);
-            KernelRuntime.Verification v = kernel.verify(data.program().program(), data.memory());
+            Verifying.Verification v = kernel.verify(data.program().program(), data.memory());
             bytes += v.log().length();
             try {
                 states += VerifierStates.parse(v.log()).size();

@@ -204,4 +204,28 @@ class VmPiecesTest {
     private static void ko(Path dir, String name, String depends) throws IOException {
         Files.write(dir.resolve(name + ".ko"), ("\u007fELF junk\0license=GPL\0depends=" + depends + "\0vermagic=6.1\0").getBytes(StandardCharsets.US_ASCII));
     }
+
+    /** A verify-only request (guest.c's 'R' with flag 2) has one input; guest.c documents the flag. */
+    @Test
+    void aVerifyOnlyRequestHasOneInput() throws IOException {
+        byte[] code = new byte[16];
+        assertTrue(new Guest.Request(code, -1, false, List.of(new byte[0]), true).verifyOnly());
+        assertFalse(new Guest.Request(code, -1, false, List.of(new byte[4], new byte[4])).verifyOnly());
+        assertEquals("a verify-only request has one input, not 2",
+                assertThrows(IllegalArgumentException.class, () -> new Guest.Request(code, 0, false, List.of(new byte[4], new byte[4]), true)).getMessage());
+        try (var in = Guest.class.getResourceAsStream("/vm/guest.c")) {
+            String c = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(c.contains("u8 flags (1 = packet, 2 = verify only)") && c.contains("Verify only (K must be 1)"), "guest.c's protocol comment");
+        }
+    }
+
+    /** A guest runtime that cannot boot verifies nothing, and says why on one line of its log. */
+    @Test
+    void anUnavailableGuestVerifiesNothing() throws Exception {
+        try (var vm = new org.crosscheck.runtime.kernel.VmRuntime("vm:amd64-9.99:interp")) {
+            var v = vm.verify(org.crosscheck.isa.Assembler.assemble("mov %r0, 0\nexit"), new byte[0]);
+            assertFalse(v.accepted());
+            assertTrue(v.log().startsWith("# not loaded: vm:amd64-9.99:interp unavailable: ") && !v.log().contains("\n"), v.log());
+        }
+    }
 }
