@@ -214,6 +214,7 @@ public final class Campaign {
             metrics.oracle(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n);
             oracle.computeIfAbsent(k, x -> new LongAdder()).add(n);
         });
+        t.falseRejections().forEach((k, n) -> metrics.falseRejection(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
         t.litmusIterations().forEach((rt, n) -> {
             metrics.litmusIterations(rt, n);
             litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);

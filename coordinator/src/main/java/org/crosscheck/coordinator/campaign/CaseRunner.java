@@ -277,6 +277,9 @@ public final class CaseRunner implements BatchRunner {
         outcomes.forEach((name, o) -> {
             if (name.equals(judge.reference()) || !(runtimes.get(name) instanceof Verifying) || o instanceof Outcome.Unsupported) return;
             tally.countVerdicts(name + (c.mutated() ? "/mutant" : "/generated"), 1, o instanceof Outcome.Rejected ? 0 : 1);
+            // a false rejection: the reference ran the program safely (it returned) and the verifier refused it
+            if (o instanceof Outcome.Rejected r && r.stage() == Outcome.Stage.VERIFIER && outcomes.get(judge.reference()) instanceof Outcome.Returned)
+                tally.countFalseRejection(name + "/" + org.crosscheck.coordinator.compare.Reasons.normalize(r.reason()), 1);
         });
     }
 

@@ -140,7 +140,7 @@ public final class Wire {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
                 .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
-                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle())
+                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle()).putAllFalseRejections(t.falseRejections())
                 .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         if (t.pathInputs() != null) {
@@ -168,6 +168,7 @@ public final class Wire {
         r.getLitmusObservationsMap().forEach(t::countLitmusTests);
         r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
         r.getOracleMap().forEach(t::countOracle);
+        r.getFalseRejectionsMap().forEach(t::countFalseRejection);
         for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
         if (r.hasPathInputs()) {
             org.crosscheck.proto.PathInputs k = r.getPathInputs();

@@ -128,6 +128,18 @@ public final class Metrics {
     }
 
     private final Map<String, Counter> oracle = new ConcurrentHashMap<>();
+    private final Map<String, Counter> falseRejections = new ConcurrentHashMap<>();
+
+    /**
+     * Campaign totals of programs the reference ran safely (it returned) that a verifier rejected, by reason
+     * ({@code crosscheck_verifier_false_rejections_total}); over {@code crosscheck_programs_executed_total}, the
+     * false-rejection rate.
+     */
+    public void falseRejection(String runtime, String reason, long n) {
+        falseRejections.computeIfAbsent(runtime + '\0' + reason, k -> Counter.builder("crosscheck_verifier_false_rejections")
+                .description("Programs the reference interpreter ran safely that a verifier rejected, by reason").tag("runtime", runtime)
+                .tag("reason", reason).register(registry)).increment(n);
+    }
 
     /**
      * Campaign totals of the verifier oracle per kernel runtime: {@code counter} is checks (cases checked),

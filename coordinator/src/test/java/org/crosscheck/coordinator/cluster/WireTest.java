@@ -53,6 +53,7 @@ class WireTest {
         t.countExecuted("interp", 128);
         t.countDivergences("r0", 3);
         t.countDeviation("kernel", "some-deviation");
+        t.countFalseRejection("kernel/R2 !read_ok", 2);
         t.addFinding(new FindingStore.Report("r0 mismatch: kernel vs interp [base64 add]", "r0 mismatch", List.of("kernel"), "interp",
                 "base64", c.program(), c.memory(), c.program(), c.memory(), outs, "5:9", 5, 9, Generator.VERSION, true));
         t.offerPathInputs(new Tally.PathInputs(c.program(), List.of(new Tally.Input(new byte[] {1, 2}, 7L), new Tally.Input(new byte[] {3}, null)), 9));
@@ -63,6 +64,7 @@ class WireTest {
         Tally t2 = Wire.tally(back);
         assertEquals(t.executed(), t2.executed());
         assertEquals(t.deviations(), t2.deviations());
+        assertEquals(t.falseRejections(), t2.falseRejections());
         FindingStore.Report f = t2.findings().get(0);
         assertEquals(t.findings().get(0).title(), f.title());
         assertArrayEquals(c.program().encode(), f.repro().encode());
