@@ -17,6 +17,7 @@ public final class Tally {
     private final Map<String, Long> verifierRuns = new TreeMap<>(), verifierAccepts = new TreeMap<>();
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
     private final Map<String, Long> oracle = new TreeMap<>();
+    private final Map<String, Long> csmith = new TreeMap<>();
     private final List<FindingStore.Report> findings = new ArrayList<>();
     private PathInputs kept;
 
@@ -108,6 +109,15 @@ public final class Tally {
     /** The verifier oracle's counts by "runtime/counter": checks, states, log_bytes, unreadable, findings/CHECK. */
     public void countOracle(String runtimeAndCounter, long n) {
         oracle.merge(runtimeAndCounter, n, Long::sum);
+    }
+
+    /** csmith campaigns: C programs by "programs/BUCKET" and builds by "builds/CC -O/BUCKET" ({@link CsmithCaseRunner}). */
+    public void countCsmith(String key, long n) {
+        csmith.merge(key, n, Long::sum);
+    }
+
+    public Map<String, Long> csmith() {
+        return Collections.unmodifiableMap(csmith);
     }
 
     public Map<String, Long> oracle() {
