@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
             "(they differ), not compiled, rejected by reader, not terminated within budget, trapped; then the",
             "reasons of the refusals and the kernel's verdicts. Divergences are findings in WORKDIR/findings",
             "(title by bucket and flags; runtime divergences minimized as campaigns minimize them, with the C",
-            "source kept as csmith.c)."
+            "source kept as csmith.c). The continuous, resumable form with metrics: campaign --source csmith."
         },
         footer = {"", "Examples:", "  crosscheck csmith --count 100 --cc gcc,clang -O 2",
             "  crosscheck csmith --count 50 --cc clang -O 0,2 --kernel --seed 7 --workdir work"})

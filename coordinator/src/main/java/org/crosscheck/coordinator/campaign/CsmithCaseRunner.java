@@ -78,13 +78,16 @@ public final class CsmithCaseRunner implements BatchRunner {
         }
     }
 
-    /** A program's counts: one C program in its bucket, each build in its own, each run on its runtime. */
+    /** A program's counts: one C program in its bucket, each build in its own, each run on its runtime, each BPF program read an execution. */
     static void count(Csmith.Result r, Tally t) {
         t.countPrograms(1);
         t.countCsmith("programs/" + Csmith.ProgramBucket.of(r).id(), 1);
+        long ran = 0;
         for (Csmith.Build b : r.builds()) {
             t.countCsmith("builds/" + b.cc().id() + " " + b.opt() + "/" + b.bucket().id(), 1);
             for (Map.Entry<String, ?> o : b.outcomes().entrySet()) t.countExecuted(o.getKey(), 1);
+            if (b.program() != null) ran++;
         }
+        t.countInputs(ran, 0, 0); // executions: the BPF programs the compilers made and the runtimes ran (one input each)
     }
 }
