@@ -54,7 +54,7 @@ final class CampaignOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of a new campaign (default: random; a resumed campaign keeps its own).")
     Long seed;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, or 4 litmus tests).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, 4 litmus tests, or 1 csmith C program).")
     Integer batchSize;
 
     @Option(names = "--max-units", defaultValue = "" + org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, paramLabel = "N", description = "Largest program, in generator units: 1 to "
