@@ -87,7 +87,14 @@ public final class Worker {
         metrics.gauge("crosscheck_worker_threads", "Threads of this worker running batches", java.util.Map.of(), () -> threads);
     }
 
-    /** Why the coordinator refused this worker (after {@link End#REFUSED}). */
+    private volatile boolean refusedHere;
+
+    /** Whether this worker refused the campaign itself ({@link End#REFUSED} for want of csmith's tools), not the coordinator it. */
+    public boolean refusedHere() {
+        return refusedHere;
+    }
+
+    /** Why the coordinator refused this worker, or it the campaign (after {@link End#REFUSED}). */
     public String refusal() {
         return refusal;
     }
@@ -157,6 +164,7 @@ public final class Worker {
                     spec = w.getSpec();
                     if (spec.hasCsmith() && !csmithMissing().isEmpty()) {
                         refusal = "this node cannot run a csmith campaign: it lacks " + csmithMissing();
+                        refusedHere = true;
                         end.compareAndSet(null, End.REFUSED);
                         return false;
                     }
