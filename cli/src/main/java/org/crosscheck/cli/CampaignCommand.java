@@ -27,11 +27,17 @@ import picocli.CommandLine.Option;
             "minimized, titled, replayable finding in WORKDIR/findings. Prints a progress line every",
             "2 s (rates over the last minute); Ctrl-C stops cleanly; running again on the same workdir",
             "resumes. The coordinator and a worker of a cluster (see the coordinator and worker",
-            "commands), in one process."
+            "commands), in one process.",
+            "With --source csmith the cases are csmith's C programs instead (differential compilation,",
+            "as the csmith command does it): each compiled natively by gcc and to BPF by each --cc at each",
+            "-O, run on interp and jit (and kernel) and compared with the native checksum. The progress",
+            "line counts C programs a second and each bucket (agree, compiler-divergent, runtime-divergent,",
+            "not compiled, rejected by reader, ..., native non-terminating); findings keep csmith.c."
         },
         footer = {"", "Examples:",
             "  crosscheck campaign --runtimes interp,jit,kernel --duration 10m --workdir work",
             "  crosscheck campaign --runtimes interp,interp-mutant:sdiv-overflow --groups divmul64 --duration 60s",
+            "  crosscheck campaign --source csmith --runtimes interp,jit --cc gcc,clang -O 0,2 --duration 10m --workdir csmith-work --seed 1",
             "  crosscheck campaign --list-mutants"})
 final class CampaignCommand extends CliCommand {
     @Mixin
@@ -59,6 +65,7 @@ final class CampaignCommand extends CliCommand {
         // a litmus run keeps every CPU busy by itself: one test at a time unless asked otherwise
         int nThreads = threads.resolve(options.litmus ? 1 : ThreadsOption.cores());
         CampaignConfig cfg = options.config(rts, nThreads);
+        CampaignOptions.checkCsmithTools(cfg);
         CampaignOptions.checkWorkdir(cfg.workdir());
         try (WorkdirLock lock = WorkdirLock.take(cfg.workdir())) {
             return run(out, rts, nThreads, cfg);
@@ -81,15 +88,14 @@ final class CampaignCommand extends CliCommand {
         Thread hook = stopHook(campaign, ended);
         if (campaign.resumedAt() > 0) out.println("campaign: resuming in " + cfg.workdir() + " at case " + campaign.resumedAt());
         out.println("campaign: seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes()) + " (reference "
-                + cfg.reference() + "), " + (cfg.litmus() != null ? "litmus tests of " + cfg.litmus().generator().groups() + ", "
-                        + cfg.litmus().iterations() + " iterations each" : "groups " + campaign.generator().config().groups() + ", cpu " + cfg.cpu())
+                + cfg.reference() + "), " + cases(cfg, campaign)
                 + ", workdir " + cfg.workdir()
                 + (server != null ? ", live view http://" + server.address().getHostString() + ":" + server.address().getPort() + "/ (metrics at /metrics)" : ""));
-        if (campaign.corpusSize() > 0) out.println("campaign: mutating " + campaign.corpusSize() + " corpus programs alongside generation");
+        if (campaign.corpusSize() > 0 && cfg.csmith() == null) out.println("campaign: mutating " + campaign.corpusSize() + " corpus programs alongside generation");
         out.flush();
         try {
             Campaign.Summary s = LocalCampaign.run(campaign, rts, nThreads, System.out);
-            printSummary(out, "campaign", s, cfg);
+            printSummary(out, "campaign", s, cfg, campaign);
             return 0;
         } finally {
             ended.countDown();
@@ -99,10 +105,24 @@ final class CampaignCommand extends CliCommand {
         }
     }
 
-    static void printSummary(PrintWriter out, String who, Campaign.Summary s, CampaignConfig cfg) {
-        out.printf(Locale.ROOT, "%s: %,d %s in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
-                who, s.programs(), cfg.litmus() != null ? "litmus tests" : "programs", s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
+    /** What the campaign's cases are, for the start line. */
+    static String cases(CampaignConfig cfg, Campaign campaign) {
+        if (cfg.litmus() != null) return "litmus tests of " + cfg.litmus().generator().groups() + ", " + cfg.litmus().iterations() + " iterations each";
+        if (cfg.csmith() != null) return "csmith C programs built by " + String.join(",", cfg.csmith().compilers().stream().map(c -> c.id()).toList())
+                + " at " + String.join(",", cfg.csmith().opts()) + " -mcpu=" + cfg.csmith().cpu() + ", compared with native gcc";
+        return "groups " + campaign.generator().config().groups() + ", cpu " + cfg.cpu();
+    }
+
+    static void printSummary(PrintWriter out, String who, Campaign.Summary s, CampaignConfig cfg, Campaign campaign) {
+        boolean csmith = cfg.csmith() != null;
+        out.printf(Locale.ROOT, csmith ? "%s: %,d %s in %.1f s (%,.2f/s), %,d divergences, %d findings (%d new) in %s%n"
+                        : "%s: %,d %s in %.1f s (%,.0f/s), %,d divergences, %d findings (%d new) in %s%n",
+                who, s.programs(), cfg.litmus() != null ? "litmus tests" : csmith ? "C programs" : "programs", s.seconds(), s.programs() / Math.max(s.seconds(), 1e-9), s.divergences(), s.findings(), s.newFindings(),
                 cfg.workdir().resolve("findings"));
+        if (csmith) {
+            out.println(who + ": " + campaign.csmithBuckets());
+            return;
+        }
         if (cfg.litmus() == null && cfg.inputs() > 1) {
             out.printf(Locale.ROOT, "%s: %,d executions (%,.0f/s) on up to %d inputs a program; %.2f distinct paths a program, %.1f%% of programs took more than one%n",
                     who, s.executions(), s.executions() / Math.max(s.seconds(), 1e-9), cfg.inputs(), s.programs() == 0 ? 0.0 : s.paths() / (double) s.programs(),

@@ -25,8 +25,22 @@ final class CampaignOptions {
     @Option(names = "--groups", paramLabel = "G,G", description = "Conformance groups to generate (default: all RFC groups the runtimes support).")
     String groups;
 
-    @Option(names = "--cpu", defaultValue = "v4", paramLabel = "v1..v4", description = "Newest CPU version to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cpu", paramLabel = "v1..v4", description = "Newest CPU version to generate (default: v4); with --source csmith the"
+            + " compilers' -mcpu (default: v3).")
     String cpu;
+
+    @Option(names = "--source", defaultValue = "generator", paramLabel = "generator|csmith", description = "Where cases come from: generator"
+            + " (the default: generated BPF programs, or litmus tests with --litmus) or csmith (differential compilation, as the csmith command"
+            + " does it, continuously: case i is csmith's C program of a seed derived from the campaign's seed and i, compiled natively by gcc"
+            + " and to BPF by each --cc at each -O, run on interp and jit (and kernel when named) and compared with the native checksum;"
+            + " --runtimes of interp, jit and kernel only).")
+    String source;
+
+    @Option(names = "--cc", split = ",", paramLabel = "gcc,clang", description = "--source csmith: the BPF compilers (default: gcc,clang).")
+    List<String> cc;
+
+    @Option(names = "-O", split = ",", paramLabel = "0|2", description = "--source csmith: the optimization levels, e.g. -O 0,2 (default: -O2).")
+    List<String> levels;
 
     @Option(names = "--duration", paramLabel = "D", description = "How long to run: 90s, 10m, 2h, 7d (default: until Ctrl-C).")
     String duration;
@@ -40,7 +54,7 @@ final class CampaignOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of a new campaign (default: random; a resumed campaign keeps its own).")
     Long seed;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, or 4 litmus tests).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Cases per batch (default: 256 programs, 4 litmus tests, or 1 csmith C program).")
     Integer batchSize;
 
     @Option(names = "--max-units", defaultValue = "" + org.crosscheck.coordinator.generate.Generator.DEFAULT_MAX_UNITS, paramLabel = "N", description = "Largest program, in generator units: 1 to "
@@ -121,7 +135,9 @@ final class CampaignOptions {
      * error, one of the default set is skipped); else only their names and groups are needed.
      */
     List<Runtime> runtimes(boolean mustRun) {
-        List<Runtime> rts = open(runtimes, mustRun, 2);
+        boolean csmith = csmithSource();
+        if (!csmith && (cc != null || levels != null)) throw new UserError((cc != null ? "--cc" : "-O") + " is for --source csmith (compilers of C programs)");
+        List<Runtime> rts = open(runtimes == null && csmith ? "interp,jit" : runtimes, mustRun, 2);
         if (litmus) {
             for (Runtime r : rts) {
                 if (!org.crosscheck.runtime.concurrent.ConcurrentRunners.names().contains(r.name()))
@@ -161,7 +177,8 @@ final class CampaignOptions {
         Duration d;
         try {
             gs = groups == null ? Group.rfc() : Group.parseList(groups);
-            cv = CpuVersion.parse(cpu);
+            boolean csmith = csmithSource();
+            cv = CpuVersion.parse(cpu != null ? cpu : csmith ? "v3" : "v4");
             d = duration == null ? null : parseDuration("--duration", duration);
             within("--programs", maxPrograms, 0, Long.MAX_VALUE);
             within("--max-units", maxUnits, 1, org.crosscheck.coordinator.generate.Generator.MAX_UNITS);
@@ -172,13 +189,54 @@ final class CampaignOptions {
                 gs = Group.rfc(); // the program generator is not used
             }
             return new CampaignConfig(rts.stream().map(Runtime::name).toList(), gs, cv, seed == null ? Long.MIN_VALUE : seed, d,
-                    maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : 256, maxUnits,
+                    maxPrograms, workdir, threads, batchSize != null ? batchSize : litmus ? 4 : csmith ? 1 : 256, maxUnits,
                     corpus != null ? directories("--corpus", corpus) : Files.isDirectory(Path.of("corpus")) ? List.of(Path.of("corpus")) : List.of(),
                     allowMissingExit, timeoutMillis, lo, oracleEvery(verifierOracle, rts.stream().map(Runtime::name).toList()),
-                    org.crosscheck.coordinator.generate.Generator.Profile.parse(profile), inputs(rts));
+                    org.crosscheck.coordinator.generate.Generator.Profile.parse(profile), csmith ? 1 : inputs(rts),
+                    csmith ? csmithOptions(rts, cv) : null);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /** Whether --source is csmith; an unknown source is an error. */
+    boolean csmithSource() {
+        return switch (source) {
+            case "generator" -> false;
+            case "csmith" -> true;
+            default -> throw new UserError("--source: expected generator or csmith, got '" + source + "'");
+        };
+    }
+
+    /**
+     * --source csmith's options, refusing what belongs to generated programs or litmus tests and runtimes other
+     * than interp, jit (both, interp the reference) and kernel.
+     */
+    private org.crosscheck.coordinator.csmith.Csmith.Options csmithOptions(List<Runtime> rts, CpuVersion cv) {
+        String why = litmus ? "--litmus" : !profile.equals("default") ? "--profile " + profile : verifierOracle != null ? "--verifier-oracle"
+                : groups != null ? "--groups" : !inputs.equals("auto") ? "--inputs" : allowMissingExit ? "--allow-missing-exit" : null;
+        if (why != null) throw new UserError("--source csmith and " + why + ": " + why.replaceFirst(" .*", "")
+                + " is for generated BPF programs or litmus tests; csmith campaigns compile C programs (drop one of them)");
+        List<String> names = rts.stream().map(Runtime::name).toList();
+        for (String n : names) {
+            if (!org.crosscheck.coordinator.campaign.CsmithCaseRunner.RUNTIMES.contains(n))
+                throw new UserError("--source csmith: runtime " + n + " cannot take part (csmith campaigns run interp, jit and optionally kernel)");
+        }
+        if (!names.get(0).equals("interp") || !names.contains("jit"))
+            throw new UserError("--source csmith: --runtimes must be interp,jit or interp,jit,kernel (interp first), got " + String.join(",", names));
+        List<org.crosscheck.isa.elf.BpfCompiler> compilers = (cc == null ? List.of("gcc", "clang") : cc).stream().map(CFiles::compiler).distinct().toList();
+        List<String> opts = (levels == null ? List.of("2") : levels).stream().map(CFiles::opt).distinct().toList();
+        var d = org.crosscheck.coordinator.csmith.Csmith.Options.defaults();
+        return new org.crosscheck.coordinator.csmith.Csmith.Options(compilers, opts, cv, d.budget(), d.nativeMillis());
+    }
+
+    /** --source csmith on this machine: csmith, the host gcc and each --cc must be here; else one line naming what to install. */
+    static void checkCsmithTools(CampaignConfig cfg) {
+        if (cfg.csmith() == null) return;
+        String missing = org.crosscheck.coordinator.csmith.Csmith.missingTools();
+        if (!missing.isEmpty()) throw new UserError("--source csmith needs " + missing);
+        for (var b : cfg.csmith().compilers())
+            if (!b.available()) throw new UserError("--source csmith: " + b.executable() + " not found on PATH (apt-get install " + b.debianPackage() + ")");
     }
 
     private int[] threadRange() {

@@ -92,8 +92,8 @@ final class CoordinatorCommand extends CliCommand {
                 out.println("coordinator: resuming in " + cfg.workdir() + " at case " + campaign.resumedAt() + " (" + campaign.totalPrograms() + " programs done)");
             }
             out.println("coordinator: campaign " + campaignId + ", seed " + campaign.seed() + ", runtimes " + String.join(",", cfg.runtimes())
-                    + " (reference " + cfg.reference() + "), groups " + campaign.generator().config().groups() + ", cpu " + cfg.cpu()
-                    + ", workdir " + cfg.workdir());
+                    + " (reference " + cfg.reference() + "), " + CampaignCommand.cases(cfg, campaign) + ", workdir " + cfg.workdir()
+                    + (cfg.csmith() != null ? " (workers need csmith, gcc and the BPF compilers; one without them stops, saying so)" : ""));
             out.println("coordinator: listening on " + node.address() + (server != null ? ", metrics http://"
                     + server.address().getHostString() + ":" + server.address().getPort() + "/metrics" : ""));
             out.println("coordinator: cluster secret " + secret + (cluster.given() == null ? " (in " + cfg.workdir().resolve("secret") + ")" : ""));
@@ -102,7 +102,7 @@ final class CoordinatorCommand extends CliCommand {
             out.flush();
             Campaign.Summary s = host.await(System.out, true);
             host.tellWorkers(Duration.ofSeconds(2), Duration.ofSeconds(15));
-            CampaignCommand.printSummary(out, "coordinator", s, cfg);
+            CampaignCommand.printSummary(out, "coordinator", s, cfg, campaign);
             out.printf("coordinator: %,d programs done in this campaign (all runs)%n", campaign.totalPrograms());
             return 0;
         } finally {

@@ -18,11 +18,8 @@ import org.crosscheck.coordinator.csmith.Csmith;
 import org.crosscheck.coordinator.csmith.Csmith.Bucket;
 import org.crosscheck.coordinator.findings.AtomicFiles;
 import org.crosscheck.coordinator.findings.FindingStore;
-import org.crosscheck.coordinator.minimize.Minimizer;
 import org.crosscheck.isa.CpuVersion;
-import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.elf.BpfCompiler;
-import org.crosscheck.runtime.Limits;
 import org.crosscheck.runtime.Outcome;
 import org.crosscheck.runtime.Runtime;
 import picocli.CommandLine.Command;
@@ -39,7 +36,7 @@ import picocli.CommandLine.Option;
             "(they differ), not compiled, rejected by reader, not terminated within budget, trapped; then the",
             "reasons of the refusals and the kernel's verdicts. Divergences are findings in WORKDIR/findings",
             "(title by bucket and flags; runtime divergences minimized as campaigns minimize them, with the C",
-            "source kept as csmith.c)."
+            "source kept as csmith.c). The continuous, resumable form with metrics: campaign --source csmith."
         },
         footer = {"", "Examples:", "  crosscheck csmith --count 100 --cc gcc,clang -O 2",
             "  crosscheck csmith --count 50 --cc clang -O 0,2 --kernel --seed 7 --workdir work"})
@@ -115,9 +112,7 @@ final class CsmithCommand extends CliCommand {
                             tally.add(r);
                             if (verbose) print(out, r);
                         }
-                        for (Csmith.Build b : r.builds()) {
-                            if (b.bucket() == Bucket.COMPILER_DIVERGENT || b.bucket() == Bucket.RUNTIME_DIVERGENT) finding(store, r, b, interp, jit, out);
-                        }
+                        record(store, engine, r, out);
                     }
                     return null;
                 }));
@@ -147,40 +142,17 @@ final class CsmithCommand extends CliCommand {
         }
     }
 
-    /** A divergent build as a finding: titled by bucket and flags; a runtime divergence minimized between interp and jit. */
-    private void finding(FindingStore store, Csmith.Result r, Csmith.Build b, Runtime interp, Runtime jit, PrintWriter out) throws IOException {
-        boolean compiler = b.bucket() == Bucket.COMPILER_DIVERGENT;
-        String title = compiler ? "checksum mismatch: " + b.flags() + " vs native [csmith]"
-                : "runtime divergence: " + String.join(" vs ", b.outcomes().keySet()) + " [csmith " + b.flags() + "]";
-        ProgramInput original = new ProgramInput(b.program(), new byte[0]);
-        ProgramInput repro = original;
-        boolean minimized = false;
-        Limits limits = Limits.DEFAULT.withBudget(budget);
-        if (!compiler && !interp.run(b.program(), new byte[0], limits).sameAs(jit.run(b.program(), new byte[0], limits))) {
-            repro = new Minimizer(c -> !interp.run(c.program(), c.memory(), limits).sameAs(jit.run(c.program(), c.memory(), limits)), 2_000, 60_000)
-                    .minimize(original);
-            minimized = true;
-        }
-        Map<String, Outcome> outcomes = new TreeMap<>();
-        for (var e : b.outcomes().entrySet()) outcomes.put(e.getKey(), e.getValue());
-        if (minimized) {
-            outcomes.put("interp", interp.run(repro.program(), repro.memory(), limits));
-            outcomes.put("jit", jit.run(repro.program(), repro.memory(), limits));
-        }
-        FindingStore.Report report = new FindingStore.Report(title, compiler ? "compiler" : "runtime", List.copyOf(b.outcomes().keySet()),
-                compiler ? "native" : "interp", "csmith", original.program(), original.memory(), repro.program(), repro.memory(), outcomes,
-                "csmith-" + r.seed() + "-" + b.flags().replace(' ', '_'), r.seed(), 0, 0, minimized);
-        boolean fresh;
-        synchronized (store) {
-            fresh = store.record(report);
-        }
-        Path dir = store.root().resolve(FindingStore.idOf(title));
-        if (fresh || !Files.exists(dir.resolve("csmith.c"))) {
-            AtomicFiles.write(dir.resolve("csmith.c"), "/* csmith seed " + r.seed() + ", " + b.flags() + ": " + b.reason() + " (native checksum 0x"
-                    + Long.toHexString(r.nativeChecksum()) + ") */\n" + r.source());
-        }
-        synchronized (out) {
-            out.println((fresh ? "new finding: " : "finding seen again: ") + title + " (seed " + r.seed() + ", " + b.reason() + ") in " + dir);
+    /** Stores a program's findings ({@link Csmith#findings}: the campaign's the same) and says which are new. */
+    private static void record(FindingStore store, Csmith engine, Csmith.Result r, PrintWriter out) throws IOException {
+        for (FindingStore.Report report : engine.findings(r, r.seed(), 0)) {
+            boolean fresh;
+            synchronized (store) {
+                fresh = store.record(report);
+            }
+            synchronized (out) {
+                out.println((fresh ? "new finding: " : "finding seen again: ") + report.title() + " (seed " + r.seed() + ") in "
+                        + store.root().resolve(FindingStore.idOf(report.title())));
+            }
         }
     }
 

@@ -89,6 +89,7 @@ final class WorkerCommand extends CliCommand {
                 }
                 Worker.End end;
                 String refusal;
+                boolean refusedHere;
                 try {
                     node.join(seeds);
                     String name = node.address().host().get() + ":" + node.address().port().get();
@@ -105,6 +106,7 @@ final class WorkerCommand extends CliCommand {
                     java.lang.Runtime.getRuntime().addShutdownHook(hook);
                     end = w.run();
                     refusal = w.refusal();
+                    refusedHere = w.refusedHere();
                     if (w.lastAnswer() >= 0) lastHeard = w.lastAnswer();
                     CampaignCommand.removeHook(hook);
                 } finally {
@@ -117,7 +119,7 @@ final class WorkerCommand extends CliCommand {
                         return 0;
                     }
                     case REFUSED -> {
-                        Main.report(spec.commandLine(), "crosscheck: worker refused by the coordinator: " + refusal);
+                        Main.report(spec.commandLine(), "crosscheck: worker " + (refusedHere ? "cannot join" : "refused by the coordinator") + ": " + refusal);
                         return 1;
                     }
                     case LOST -> {

@@ -78,6 +78,59 @@ class CompileCommandTest {
                 + "rejected by reader 0, not terminated within budget 0, trapped on both runtimes 0; native failed 0"), c.lastLine());
     }
 
+    /**
+     * {@code campaign --source csmith}: every C program lands in one bucket (the buckets sum to the programs), the
+     * workdir resumes after its watermark (a second run does the next cases only), and combinations that belong to
+     * generated programs or litmus tests, an unknown source, or a workdir of another kind, are one-line errors.
+     */
+    @Test
+    void aCsmithCampaignCountsEveryProgramInABucketAndResumes() throws Exception {
+        need(BpfCompiler.GCC);
+        need(BpfCompiler.CLANG);
+        assumeTrue(org.crosscheck.coordinator.csmith.Csmith.missingTools().isEmpty(), "needs " + org.crosscheck.coordinator.csmith.Csmith.missingTools());
+        Path w = tmp.resolve("csmith-camp");
+        Cli first = Cli.run("campaign", "--source", "csmith", "--runtimes", "interp,jit", "--programs", "3", "--seed", "4", "--workdir", w.toString(),
+                "--metrics", "off", "--threads", "2");
+        assertEquals(0, first.exit(), first.err() + first.out());
+        assertEquals(3, programsAndBuckets(first.out()));
+        assertTrue(Files.readString(w.resolve("campaign.properties")).contains("kind=csmith\n"));
+        Cli second = Cli.run("campaign", "--source", "csmith", "--runtimes", "interp,jit", "--programs", "5", "--workdir", w.toString(), "--metrics", "off");
+        assertEquals(0, second.exit(), second.err() + second.out());
+        assertTrue(second.out().contains("campaign: resuming in " + w + " at case 3\n"), second.out());
+        assertEquals(2, programsAndBuckets(second.out()));
+        assertTrue(Files.readString(w.resolve("campaign.properties")).contains("watermark=5\n"));
+
+        for (var bad : java.util.Map.of("--litmus", List.of("--litmus"), "--profile verifier", List.of("--profile", "verifier"),
+                "--groups", List.of("--groups", "base64")).entrySet()) {
+            List<String> args = new java.util.ArrayList<>(List.of("campaign", "--source", "csmith", "--workdir", tmp.resolve("bad").toString()));
+            args.addAll(bad.getValue());
+            Cli c = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, c.exit(), c.out());
+            assertEquals("crosscheck: --source csmith and " + bad.getKey() + ": " + bad.getValue().get(0) + " is for generated BPF programs or litmus"
+                    + " tests; csmith campaigns compile C programs (drop one of them)\n", c.err());
+        }
+        Cli unknown = Cli.run("campaign", "--source", "llvm-stress", "--workdir", tmp.resolve("bad").toString());
+        assertEquals(2, unknown.exit());
+        assertEquals("crosscheck: --source: expected generator or csmith, got 'llvm-stress'\n", unknown.err());
+        Cli kernelFirst = Cli.run("campaign", "--source", "csmith", "--runtimes", "jit,interp", "--workdir", tmp.resolve("bad").toString());
+        assertEquals(2, kernelFirst.exit());
+        assertTrue(kernelFirst.err().startsWith("crosscheck: --source csmith: --runtimes must be interp,jit or interp,jit,kernel"), kernelFirst.err());
+        Cli otherKind = Cli.run("campaign", "--runtimes", "interp,jit", "--programs", "1", "--workdir", w.toString(), "--metrics", "off");
+        assertEquals(2, otherKind.exit());
+        assertEquals("crosscheck: " + w.resolve("campaign.properties") + ": this workdir holds a csmith (--source csmith) campaign; a program campaign"
+                + " needs another --workdir\n", otherKind.err());
+    }
+
+    /** The C programs of a csmith campaign's summary, checked to equal the sum of its buckets. */
+    private static long programsAndBuckets(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("campaign: (\\d+) C programs in .*\ncampaign: (agree .*)\n").matcher(out);
+        assertTrue(m.find(), out);
+        long programs = Long.parseLong(m.group(1)), sum = 0;
+        for (String b : m.group(2).split(", ")) sum += Long.parseLong(b.substring(b.lastIndexOf(' ') + 1).replace(",", ""));
+        assertEquals(programs, sum, out);
+        return programs;
+    }
+
     /** The atomics table names the instruction each builtin becomes: clang's fetch add32 at v3, GCC's lock add32 for an unused result. */
     @Test
     void theAtomicsTableNamesEachBuiltinsInstruction() throws Exception {

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.crosscheck.coordinator.campaign.BatchRunner;
 import org.crosscheck.coordinator.campaign.CaseRunner;
+import org.crosscheck.coordinator.campaign.CsmithCaseRunner;
 import org.crosscheck.coordinator.campaign.Tally;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.coordinator.cluster.Wire;
@@ -86,7 +87,14 @@ public final class Worker {
         metrics.gauge("crosscheck_worker_threads", "Threads of this worker running batches", java.util.Map.of(), () -> threads);
     }
 
-    /** Why the coordinator refused this worker (after {@link End#REFUSED}). */
+    private volatile boolean refusedHere;
+
+    /** Whether this worker refused the campaign itself ({@link End#REFUSED} for want of csmith's tools), not the coordinator it. */
+    public boolean refusedHere() {
+        return refusedHere;
+    }
+
+    /** Why the coordinator refused this worker, or it the campaign (after {@link End#REFUSED}). */
     public String refusal() {
         return refusal;
     }
@@ -154,7 +162,15 @@ public final class Worker {
             case Welcome w -> {
                 if (!w.getSpec().equals(spec)) { // the first, or a coordinator that restarted
                     spec = w.getSpec();
+                    if (spec.hasCsmith() && !csmithMissing().isEmpty()) {
+                        refusal = "this node cannot run a csmith campaign: it lacks " + csmithMissing();
+                        refusedHere = true;
+                        end.compareAndSet(null, End.REFUSED);
+                        return false;
+                    }
                     runner = spec.hasLitmus() ? new LitmusCaseRunner(spec.getSeed(), Wire.litmus(spec.getLitmus()))
+                            : spec.hasCsmith() ? new CsmithCaseRunner(spec.getSeed(), Wire.csmith(spec.getCsmith()),
+                                    runtimes.stream().filter(r -> spec.getRuntimesList().contains(r.name())).toList())
                             : new CaseRunner(spec.getSeed(), spec.getReference(), runtimes, Wire.generator(spec.getGenerator()),
                                     Wire.corpus(spec.getCorpusList()), metrics, coverage,
                                     spec.getTimeoutMillis() > 0 ? spec.getTimeoutMillis() : org.crosscheck.runtime.Limits.DEFAULT.wallClockMillis(),
@@ -167,6 +183,15 @@ public final class Worker {
             case null, default -> Thread.sleep(200);
         }
         return false;
+    }
+
+    /** What this node lacks of csmith's tools (csmith, the host gcc, the campaign's BPF compilers); empty when none. */
+    private String csmithMissing() {
+        List<String> missing = new ArrayList<>();
+        if (!org.crosscheck.coordinator.csmith.Csmith.missingTools().isEmpty()) missing.add(org.crosscheck.coordinator.csmith.Csmith.missingTools());
+        for (var cc : Wire.csmith(spec.getCsmith()).compilers())
+            if (!cc.available()) missing.add(cc.executable() + " (apt-get install " + cc.debianPackage() + ")");
+        return String.join(", ", missing);
     }
 
     private void refused(Refused r, String id) {

@@ -98,16 +98,36 @@ class DashboardsTest {
                 List.of(), false, 10_000, new LitmusCaseRunner.Options(LitmusGenerator.Config.defaults(), 2000), 0,
                 org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT, 1);
         Campaign litmus = new Campaign(litmusCfg, litmusRts, new FindingStore(litmusWork), litmusMetrics);
+        // and a csmith campaign (--source csmith) for the csmith panels, where csmith, gcc and clang are here
+        String csmithMissing = org.crosscheck.coordinator.csmith.Csmith.missingTools()
+                + (org.crosscheck.isa.elf.BpfCompiler.CLANG.available() ? "" : " clang (apt-get install clang)");
+        Metrics csmithMetrics = new Metrics();
+        List<Runtime> csmithRts = List.of(Runtimes.create("interp"), Runtimes.create("jit"));
+        Campaign csmith = null;
+        if (csmithMissing.isBlank()) {
+            Path csmithWork = tmp.resolve("csmith");
+            var csmithCfg = new CampaignConfig(List.of("interp", "jit"), Group.rfc(), CpuVersion.V3, 9, Duration.ofSeconds(60), 0, csmithWork, 1, 1, 24,
+                    List.of(), false, 10_000, null, 0, org.crosscheck.coordinator.generate.Generator.Profile.DEFAULT, 1,
+                    new org.crosscheck.coordinator.csmith.Csmith.Options(List.of(org.crosscheck.isa.elf.BpfCompiler.CLANG), List.of("-O2"), CpuVersion.V3,
+                            10_000_000, 5_000));
+            csmith = new Campaign(csmithCfg, csmithRts, new FindingStore(csmithWork), csmithMetrics);
+        } else {
+            queries.values().removeIf(q -> q.contains("crosscheck_csmith_"));
+            System.err.println("DashboardsTest: csmith panels not checked: needs " + csmithMissing.strip());
+        }
+        Campaign csmithCampaign = csmith;
         int promPort = freePort();
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), metrics);
-                MetricsServer litmusServer = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), litmusMetrics)) {
+                MetricsServer litmusServer = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), litmusMetrics);
+                MetricsServer csmithServer = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), csmithMetrics)) {
             Files.writeString(tmp.resolve("prometheus.yml"), """
                     global: {scrape_interval: 1s, evaluation_interval: 1s}
                     rule_files: [%s]
                     scrape_configs:
                       - job_name: crosscheck-coordinator
-                        static_configs: [{targets: ["127.0.0.1:%d", "127.0.0.1:%d"]}]
-                    """.formatted(dashboards().toAbsolutePath().resolve("alerts.yml"), server.address().getPort(), litmusServer.address().getPort()));
+                        static_configs: [{targets: ["127.0.0.1:%d", "127.0.0.1:%d", "127.0.0.1:%d"]}]
+                    """.formatted(dashboards().toAbsolutePath().resolve("alerts.yml"), server.address().getPort(), litmusServer.address().getPort(),
+                    csmithServer.address().getPort()));
             Thread runner = Thread.ofPlatform().start(() -> {
                 try {
                     LocalCampaign.run(campaign, rts, 1, null);
@@ -118,6 +138,14 @@ class DashboardsTest {
             Thread litmusRunner = Thread.ofPlatform().start(() -> {
                 try {
                     LocalCampaign.run(litmus, litmusRts, 1, null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread csmithRunner = Thread.ofPlatform().start(() -> {
+                if (csmithCampaign == null) return;
+                try {
+                    LocalCampaign.run(csmithCampaign, csmithRts, 1, null);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
@@ -156,8 +184,10 @@ class DashboardsTest {
                 prom.waitFor(10, TimeUnit.SECONDS);
                 campaign.stop();
                 litmus.stop();
+                if (csmithCampaign != null) csmithCampaign.stop();
                 runner.join();
                 litmusRunner.join();
+                csmithRunner.join();
             }
         }
     }

@@ -50,7 +50,7 @@ public final class BatchQueue {
     private final long limit;
     private final long leaseNanos;
     private final TreeMap<Long, Open> open = new TreeMap<>();
-    private boolean stopped, exhausted;
+    private boolean stopped, exhausted, whole;
     private volatile int leasesOut, waiting;
 
     /** {@code runtimes}: the campaign's, reference first; {@code limit}: no case at or past it (Long.MAX_VALUE: none). */
@@ -63,9 +63,19 @@ public final class BatchQueue {
         this.leaseNanos = leaseNanos;
     }
 
+    /**
+     * Batches go whole to a worker with every runtime of the campaign, never in parts: a csmith case compares its
+     * runtimes with each other and with native, and counts each C program in one bucket.
+     */
+    public synchronized BatchQueue whole() {
+        whole = true;
+        return this;
+    }
+
     /** The next part for a worker with these runtimes, or null when there is none it can run now. */
     public synchronized Lease next(String worker, Set<String> workerRuntimes, long now) {
         if (!workerRuntimes.contains(reference) || others.stream().noneMatch(workerRuntimes::contains)) return null;
+        if (whole && !workerRuntimes.containsAll(others)) return null;
         for (Open o : open.values()) {
             Lease l = lease(o, worker, workerRuntimes, now);
             if (l != null) return l;

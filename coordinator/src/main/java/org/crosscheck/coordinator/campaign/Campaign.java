@@ -51,6 +51,8 @@ public final class Campaign {
     private final LongAdder executions = new LongAdder(), paths = new LongAdder(), multiPath = new LongAdder();
     private final Map<String, LongAdder> perRuntime = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> litmusIterations = new ConcurrentHashMap<>();
+    /** csmith campaigns: C programs of this run by {@link org.crosscheck.coordinator.csmith.Csmith.ProgramBucket} id. */
+    private final Map<String, LongAdder> csmithPrograms = new ConcurrentHashMap<>();
     /** Verifier verdicts by "runtime/generated" and "runtime/mutant" (see {@link Tally#verifierRuns}). */
     private final Map<String, LongAdder> verifierRuns = new ConcurrentHashMap<>(), verifierAccepts = new ConcurrentHashMap<>();
     /** The verifier oracle's counts by "runtime/counter" (as {@link Tally#oracle}), for the summary. */
@@ -67,21 +69,24 @@ public final class Campaign {
     public static final Duration LEASE = Duration.ofSeconds(60);
 
     public Campaign(CampaignConfig config, List<Runtime> runtimes, FindingStore store, Metrics metrics) throws IOException {
-        this(config, runtimes, store, metrics, LEASE);
+        this(config, runtimes, store, metrics, config.csmith() != null ? CSMITH_LEASE : LEASE);
     }
+
+    /** A csmith case's lease: a C program's builds and runs take seconds, a slow one (-O0, the kernel's verifier) minutes. */
+    public static final Duration CSMITH_LEASE = Duration.ofMinutes(10);
 
     /** {@code runtimes} are only asked their names and groups: the coordinator need not be able to run them. */
     public Campaign(CampaignConfig config, List<Runtime> runtimes, FindingStore store, Metrics metrics, Duration lease) throws IOException {
         this.config = config;
         this.store = store;
         this.metrics = metrics;
-        this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed(),
-                config.litmus() != null ? CampaignState.LITMUS : CampaignState.PROGRAMS);
+        this.state = CampaignState.open(config.workdir(), config.seed() == Long.MIN_VALUE ? null : config.seed(), config.kind());
         this.generator = new Generator(generatorConfig(runtimes, config.groups(), config.cpu(), config.maxUnits(), config.allowMissingExit())
                 .withProfile(config.profile()));
         for (Runtime r : runtimes) perRuntime.put(r.name(), new LongAdder());
         this.queue = new BatchQueue(state, config.runtimes(), config.batchSize(),
                 config.maxPrograms() > 0 ? config.maxPrograms() : Long.MAX_VALUE, lease.toNanos());
+        if (config.csmith() != null) queue.whole();
         this.deadline = config.duration() == null ? Long.MAX_VALUE : started + config.duration().toNanos();
         metrics.gauge("crosscheck_findings", "Findings stored in the workdir", Map.of(), () -> {
             try {
@@ -196,6 +201,15 @@ public final class Campaign {
             paths.add(t.paths());
             multiPath.add(t.multiPathPrograms());
             metrics.inputs(t.executions(), t.paths());
+            t.csmith().forEach((k, n) -> { // programs/BUCKET, builds/CC -O/BUCKET: once per batch, as programs
+                String bucket = k.substring(k.lastIndexOf('/') + 1);
+                if (k.startsWith("programs/")) {
+                    metrics.csmithPrograms(bucket, n);
+                    csmithPrograms.computeIfAbsent(bucket, x -> new LongAdder()).add(n);
+                } else {
+                    metrics.csmithBuilds(k.substring(k.indexOf('/') + 1, k.lastIndexOf('/')), bucket, n);
+                }
+            });
         }
         divergences.add(divs);
         t.executed().forEach((rt, n) -> {
@@ -260,13 +274,18 @@ public final class Campaign {
         Sample since = samples.peekFirst();
         double dt = Math.max((now - since.nanos()) / 1e9, 1e-9);
         long p = programs.sum();
-        boolean litmus = config.litmus() != null;
-        StringBuilder sb = new StringBuilder(String.format("[%s] %,d %s (%,.0f/s)", clock((now - started) / 1e9), p,
-                litmus ? "litmus tests" : "programs", (p - since.programs()) / dt));
+        boolean litmus = config.litmus() != null, csmith = config.csmith() != null;
+        StringBuilder sb = new StringBuilder(csmith ? String.format("[%s] %,d C programs (%,.2f/s)", clock((now - started) / 1e9), p, (p - since.programs()) / dt)
+                : String.format("[%s] %,d %s (%,.0f/s)", clock((now - started) / 1e9), p, litmus ? "litmus tests" : "programs", (p - since.programs()) / dt));
+        if (csmith) sb.append(" | ").append(csmithBuckets());
         // litmus campaigns: iterations per second per runtime; else programs per second per runtime
         Map<String, Long> per = new LinkedHashMap<>();
         for (Map.Entry<String, LongAdder> e : (litmus ? litmusIterations : perRuntime).entrySet()) {
             long v = e.getValue().sum();
+            if (csmith) { // runs per runtime are builds, shown by bucket instead
+                per.put(e.getKey(), v);
+                continue;
+            }
             sb.append(String.format(" %s %,.0f%s/s", e.getKey(), (v - since.perRuntime().getOrDefault(e.getKey(), 0L)) / dt, litmus ? " it" : ""));
             per.put(e.getKey(), v);
         }
@@ -320,6 +339,19 @@ public final class Campaign {
                 if (k.startsWith("findings/")) sb.append(String.format(" (%s %,d)", k.substring("findings/".length()), n));
             });
         });
+        return sb.toString();
+    }
+
+    /**
+     * csmith campaigns: this run's C programs per bucket, every bucket named ({@code agree 12, compiler-divergent 0, ...});
+     * they sum to the programs counted.
+     */
+    public String csmithBuckets() {
+        StringBuilder sb = new StringBuilder();
+        for (var b : org.crosscheck.coordinator.csmith.Csmith.ProgramBucket.all()) {
+            long n = csmithPrograms.getOrDefault(b.id(), new LongAdder()).sum();
+            sb.append(sb.isEmpty() ? "" : ", ").append(b.label()).append(' ').append(String.format("%,d", n));
+        }
         return sb.toString();
     }
 

@@ -18,7 +18,16 @@ import org.crosscheck.isa.Group;
  */
 public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
         long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
-        LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile, int inputs) {
+        LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile, int inputs,
+        org.crosscheck.coordinator.csmith.Csmith.Options csmith) {
+
+    /** A campaign of generated programs or litmus tests ({@code csmith} null). */
+    public CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersion cpu, long seed, Duration duration,
+            long maxPrograms, Path workdir, int threads, int batchSize, int maxUnits, List<Path> corpus, boolean allowMissingExit, long timeoutMillis,
+            LitmusCaseRunner.Options litmus, int verifierOracleEvery, org.crosscheck.coordinator.generate.Generator.Profile profile, int inputs) {
+        this(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit, timeoutMillis, litmus,
+                verifierOracleEvery, profile, inputs, null);
+    }
 
     /**
      * Inputs per program unless told otherwise, chosen by measurement (README, "Measured"): 8 where every
@@ -50,6 +59,7 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
         if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms, is " + timeoutMillis);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
         if (inputs < 1) throw new IllegalArgumentException("inputs must be at least 1, is " + inputs);
+        if (litmus != null && csmith != null) throw new IllegalArgumentException("a campaign is of litmus tests or of csmith programs, not both");
         if (verifierOracleEvery < 0) throw new IllegalArgumentException("verifier oracle rate must be 1/N with N at least 1, or off");
         runtimes = List.copyOf(runtimes);
         groups = Set.copyOf(groups);
@@ -59,7 +69,7 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
     /** The same campaign with each program on up to {@code k} inputs. */
     public CampaignConfig withInputs(int k) {
         return new CampaignConfig(runtimes, groups, cpu, seed, duration, maxPrograms, workdir, threads, batchSize, maxUnits, corpus, allowMissingExit,
-                timeoutMillis, litmus, verifierOracleEvery, profile, k);
+                timeoutMillis, litmus, verifierOracleEvery, profile, k, csmith);
     }
 
     /** Where corpus programs to mutate live: the given directories plus this workdir's findings and its path corpus. */
@@ -68,6 +78,11 @@ public record CampaignConfig(List<String> runtimes, Set<Group> groups, CpuVersio
         all.add(workdir.resolve("findings"));
         all.add(org.crosscheck.coordinator.generate.PathCorpus.dirOf(workdir));
         return all;
+    }
+
+    /** What the workdir's campaign state holds: {@link CampaignState#PROGRAMS}, {@link CampaignState#LITMUS} or {@link CampaignState#CSMITH}. */
+    public String kind() {
+        return litmus != null ? CampaignState.LITMUS : csmith != null ? CampaignState.CSMITH : CampaignState.PROGRAMS;
     }
 
     public String reference() {

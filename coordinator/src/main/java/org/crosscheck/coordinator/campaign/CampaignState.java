@@ -40,11 +40,20 @@ public final class CampaignState {
         return open(workdir, seed, PROGRAMS);
     }
 
-    public static final String PROGRAMS = "programs", LITMUS = "litmus";
+    public static final String PROGRAMS = "programs", LITMUS = "litmus", CSMITH = "csmith";
+
+    /** A kind as the workdir's errors name it. */
+    private static String described(String kind) {
+        return switch (kind) {
+            case LITMUS -> "litmus";
+            case CSMITH -> "csmith (--source csmith)";
+            default -> "program";
+        };
+    }
 
     /**
      * Loads the state of the workdir, or starts one with {@code seed}; a different seed in the workdir is an
-     * error, and so is another kind of campaign ({@link #PROGRAMS} or {@link #LITMUS}: their case numbers
+     * error, and so is another kind of campaign ({@link #PROGRAMS}, {@link #LITMUS} or {@link #CSMITH}: their case numbers
      * mean different things).
      */
     public static CampaignState open(Path workdir, Long seed, String kind) throws IOException {
@@ -66,8 +75,8 @@ public final class CampaignState {
             }
             String held = p.getProperty("kind", PROGRAMS);
             if (!held.equals(kind)) {
-                throw new IOException(f + ": this workdir holds a " + (held.equals(LITMUS) ? "litmus" : "program") + " campaign; a "
-                        + (kind.equals(LITMUS) ? "litmus" : "program") + " campaign needs another --workdir");
+                throw new IOException(f + ": this workdir holds a " + described(held) + " campaign; a " + described(kind)
+                        + " campaign needs another --workdir");
             }
             CampaignState st = new CampaignState(f, s, Long.parseLong(p.getProperty("watermark", "0")),
                     Long.parseLong(p.getProperty("programs", "0")), Long.parseLong(p.getProperty("executions", p.getProperty("programs", "0"))),

@@ -18,6 +18,7 @@ public final class Tally {
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
     private final Map<String, Long> oracle = new TreeMap<>();
     private final Map<String, Long> falseRejections = new TreeMap<>();
+    private final Map<String, Long> csmith = new TreeMap<>();
     private final List<FindingStore.Report> findings = new ArrayList<>();
     private PathInputs kept;
 
@@ -118,6 +119,15 @@ public final class Tally {
 
     public Map<String, Long> falseRejections() {
         return Collections.unmodifiableMap(falseRejections);
+    }
+
+    /** csmith campaigns: C programs by "programs/BUCKET" and builds by "builds/CC -O/BUCKET" ({@link CsmithCaseRunner}). */
+    public void countCsmith(String key, long n) {
+        csmith.merge(key, n, Long::sum);
+    }
+
+    public Map<String, Long> csmith() {
+        return Collections.unmodifiableMap(csmith);
     }
 
     public Map<String, Long> oracle() {

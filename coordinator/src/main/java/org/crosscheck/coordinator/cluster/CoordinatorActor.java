@@ -116,6 +116,7 @@ public final class CoordinatorActor extends AbstractBehavior<Object> {
                 .setReference(campaign.config().reference()).addAllRuntimes(campaign.config().runtimes())
                 .setGenerator(Wire.generator(campaign.generator().config())).setTimeoutMillis(campaign.config().timeoutMillis()).addAllCorpus(Wire.corpus(campaign.corpus()));
         if (campaign.config().litmus() != null) spec.setLitmus(Wire.litmus(campaign.config().litmus()));
+        if (campaign.config().csmith() != null) spec.setCsmith(Wire.csmith(campaign.config().csmith()));
         spec.setVerifierOracleEvery(campaign.config().verifierOracleEvery());
         spec.setInputs(campaign.config().inputs());
         this.spec = spec.build();

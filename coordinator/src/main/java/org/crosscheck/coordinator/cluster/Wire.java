@@ -11,7 +11,9 @@ import org.crosscheck.coordinator.campaign.CaseRunner;
 import org.crosscheck.coordinator.campaign.Tally;
 import org.crosscheck.coordinator.campaign.LitmusCaseRunner;
 import org.crosscheck.memmodel.LitmusGenerator;
+import org.crosscheck.coordinator.csmith.Csmith;
 import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.isa.elf.BpfCompiler;
 import org.crosscheck.coordinator.generate.Corpus;
 import org.crosscheck.coordinator.generate.Generator;
 import org.crosscheck.isa.CpuVersion;
@@ -31,7 +33,7 @@ public final class Wire {
     private Wire() {}
 
     /** Bumped whenever a node of the previous version would misread a message; registration refuses another version. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
 
     public static GeneratorConfig generator(Generator.Config c) {
         GeneratorConfig.Builder b = GeneratorConfig.newBuilder().setCpu(c.cpu().toString()).setMaxUnits(c.maxUnits())
@@ -64,6 +66,18 @@ public final class Wire {
         for (String g : s.getGroupsList()) groups.add(Group.parse(g));
         return new LitmusCaseRunner.Options(new LitmusGenerator.Config(groups, s.getMinThreads(), s.getMaxThreads(), s.getMaxCycle()),
                 s.getIterations());
+    }
+
+    public static org.crosscheck.proto.CsmithSpec csmith(Csmith.Options o) {
+        org.crosscheck.proto.CsmithSpec.Builder b = org.crosscheck.proto.CsmithSpec.newBuilder().addAllOpts(o.opts()).setCpu(o.cpu().toString())
+                .setBudget(o.budget()).setNativeMillis(o.nativeMillis());
+        for (BpfCompiler c : o.compilers()) b.addCompilers(c.id());
+        return b.build();
+    }
+
+    public static Csmith.Options csmith(org.crosscheck.proto.CsmithSpec s) {
+        return new Csmith.Options(s.getCompilersList().stream().map(BpfCompiler::parse).toList(), List.copyOf(s.getOptsList()),
+                CpuVersion.parse(s.getCpu()), s.getBudget(), s.getNativeMillis());
     }
 
     public static ProgramCase program(Program p, byte[] memory) {
@@ -116,7 +130,7 @@ public final class Wire {
                 .setReference(r.reference()).setGroup(r.group()).setCaseId(r.caseId()).setSeed(r.seed()).setIndex(r.index())
                 .setGeneratorVersion(r.generatorVersion()).setMinimized(r.minimized())
                 .setBare(r.bare() == null ? "" : r.bare()).setReleases(r.releases() == null ? "" : r.releases())
-                .setClaim(r.claim() == null ? "" : r.claim());
+                .setClaim(r.claim() == null ? "" : r.claim()).putAllFiles(r.files());
         if (r.isLitmus()) return b.setLitmusTest(r.litmusTest()).setLitmusReport(r.litmusReport()).build();
         b.setOriginal(program(r.original(), r.originalMemory())).setRepro(program(r.repro(), r.reproMemory()));
         r.reproOutcomes().forEach((rt, o) -> b.putReproOutcomes(rt, outcome(o)));
@@ -132,7 +146,7 @@ public final class Wire {
         return new FindingStore.Report(r.getTitle(), r.getKind(), List.copyOf(r.getRuntimesList()), r.getReference(), r.getGroup(),
                 program(r.getOriginal()), r.getOriginal().getMemory().toByteArray(), program(r.getRepro()),
                 r.getRepro().getMemory().toByteArray(), outcomes, r.getCaseId(), r.getSeed(), r.getIndex(), r.getGeneratorVersion(),
-                r.getMinimized(), r.getBare(), r.getReleases()).withClaim(r.getClaim());
+                r.getMinimized(), r.getBare(), r.getReleases()).withClaim(r.getClaim()).withFiles(r.getFilesMap());
     }
 
     /** The result of a batch part as a worker sends it. */
@@ -141,7 +155,7 @@ public final class Wire {
                 .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
                 .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
                 .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle()).putAllFalseRejections(t.falseRejections())
-                .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms());
+                .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms()).putAllCsmith(t.csmith());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         if (t.pathInputs() != null) {
             Tally.PathInputs k = t.pathInputs();
@@ -169,6 +183,7 @@ public final class Wire {
         r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
         r.getOracleMap().forEach(t::countOracle);
         r.getFalseRejectionsMap().forEach(t::countFalseRejection);
+        r.getCsmithMap().forEach(t::countCsmith);
         for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
         if (r.hasPathInputs()) {
             org.crosscheck.proto.PathInputs k = r.getPathInputs();

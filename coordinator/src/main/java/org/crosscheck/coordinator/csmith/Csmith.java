@@ -11,8 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.crosscheck.coordinator.findings.FindingStore;
+import org.crosscheck.coordinator.minimize.Minimizer;
 import org.crosscheck.isa.CpuVersion;
+import org.crosscheck.isa.ProgramInput;
 import org.crosscheck.isa.Program;
 import org.crosscheck.isa.elf.BpfCompiler;
 import org.crosscheck.isa.elf.ElfException;
@@ -57,6 +61,53 @@ public final class Csmith {
         Bucket(String label) {
             this.label = label;
         }
+
+        /** The bucket as a metric label value: {@code compiler-divergent}, {@code reader-refused}... */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * A program's bucket (id, label) in a campaign: the most telling of its builds' buckets (a divergence,
+     * then a reader refusal, a trap, a run out of budget, then agree; not compiled only when no build compiled),
+     * or why it is no case (the native build failed or did not finish, csmith failed).
+     */
+    public record ProgramBucket(String id, String label) {
+        public static final ProgramBucket NATIVE_NOT_TERMINATED = new ProgramBucket("native-not-terminated", "native non-terminating"),
+                NATIVE_FAILED = new ProgramBucket("native-failed", "native failed"), CSMITH_FAILED = new ProgramBucket("csmith-failed", "csmith failed");
+
+        private static final List<Bucket> PRIORITY = List.of(Bucket.RUNTIME_DIVERGENT, Bucket.COMPILER_DIVERGENT, Bucket.READER_REFUSED,
+                Bucket.TRAPPED, Bucket.NOT_TERMINATED, Bucket.AGREE, Bucket.NOT_COMPILED);
+
+        static ProgramBucket of(Bucket b) {
+            return new ProgramBucket(b.id(), b.label);
+        }
+
+        /** Every program bucket, in the order progress lines show them. */
+        public static List<ProgramBucket> all() {
+            List<ProgramBucket> all = new ArrayList<>();
+            for (Bucket b : Bucket.values()) all.add(of(b));
+            all.addAll(List.of(NATIVE_NOT_TERMINATED, NATIVE_FAILED, CSMITH_FAILED));
+            return all;
+        }
+
+        public static ProgramBucket of(Result r) {
+            if (r.nativeFailure() != null) return r.nativeTimedOut() ? NATIVE_NOT_TERMINATED : NATIVE_FAILED;
+            for (Bucket b : PRIORITY) if (r.builds().stream().anyMatch(x -> x.bucket() == b)) return of(b);
+            return of(Bucket.NOT_COMPILED); // no compiler given
+        }
+    }
+
+    /**
+     * The csmith seed of case {@code index} of a campaign with seed {@code campaignSeed} (csmith takes 32 bits):
+     * SplitMix64 of the pair, so neighbouring campaigns and cases get unrelated programs.
+     */
+    public static long caseSeed(long campaignSeed, long index) {
+        long z = campaignSeed * 0x9E3779B97F4A7C15L + index * 0xD1B54A32D192ED03L + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) & 0xffff_ffffL;
     }
 
     /** What runs: the compilers, their -O levels and -mcpu, the runtimes (interp and jit first), the budget. */
@@ -75,7 +126,14 @@ public final class Csmith {
     }
 
     /** One program: its seed, source, native checksum (or why there is none) and builds. */
-    public record Result(long seed, String source, Long nativeChecksum, String nativeFailure, List<Build> builds) {}
+    public record Result(long seed, String source, Long nativeChecksum, String nativeFailure, List<Build> builds) {
+        /** Whether the native build ran out of time (no case: csmith's program may not terminate). */
+        public boolean nativeTimedOut() {
+            return nativeFailure != null && nativeFailure.startsWith(NATIVE_TIMEOUT);
+        }
+    }
+
+    static final String NATIVE_TIMEOUT = "native run did not finish within ";
 
     private final Options options;
     private final Runtime interp, jit, kernel;
@@ -148,17 +206,13 @@ public final class Csmith {
     public Result run(long seed, String source) throws IOException, InterruptedException {
         Path c = work.resolve("p" + seed + ".c");
         Files.writeString(c, source);
-        Path main = work.resolve("native_main.c");
-        if (!Files.exists(main)) {
-            Files.writeString(main, "#include <stdio.h>\nunsigned long long csmith_entry(void *ctx);\n"
-                    + "int main(void) { printf(\"%llx\\n\", csmith_entry(0)); return 0; }\n");
-        }
+        Path main = nativeMain();
         Path exe = work.resolve("p" + seed);
         try {
             Exec cc = exec(List.of("gcc", "-w", "-O1", c.toString(), main.toString(), "-o", exe.toString()), 120_000);
             if (cc.exit != 0) return new Result(seed, source, null, "native gcc: " + cc.firstLine(), List.of());
             Exec run = exec(List.of(exe.toString()), options.nativeMillis());
-            if (run.timedOut) return new Result(seed, source, null, "native run did not finish within " + options.nativeMillis() + " ms", List.of());
+            if (run.timedOut) return new Result(seed, source, null, NATIVE_TIMEOUT + options.nativeMillis() + " ms", List.of());
             if (run.exit != 0) return new Result(seed, source, null, "native run exited with " + run.exit, List.of());
             long checksum = Long.parseUnsignedLong(run.out.strip(), 16);
             List<Build> builds = new ArrayList<>();
@@ -170,6 +224,57 @@ public final class Csmith {
             Files.deleteIfExists(exe);
             Files.deleteIfExists(c);
         }
+    }
+
+    /** The native build's main (one per instance; the threads of a campaign's worker share an instance). */
+    private synchronized Path nativeMain() throws IOException {
+        Path main = work.resolve("native_main.c");
+        if (!Files.exists(main)) {
+            Files.writeString(main, "#include <stdio.h>\nunsigned long long csmith_entry(void *ctx);\n"
+                    + "int main(void) { printf(\"%llx\\n\", csmith_entry(0)); return 0; }\n");
+        }
+        return main;
+    }
+
+    /**
+     * The findings of a program's divergent builds, titled by triage (a compiler's checksum against native, or
+     * runtimes against each other), compiler, -O and -mcpu; a divergence between interp and jit minimized as
+     * campaigns minimize programs. Each keeps the C source ({@code csmith.c}, its first line the csmith seed,
+     * flags, reason and native checksum) and {@code native.txt}; original.data is the compiler's BPF program.
+     * {@code seed} and {@code index} are the finding's case (the campaign's seed and case, or the csmith seed and 0).
+     */
+    public List<FindingStore.Report> findings(Result r, long seed, long index) {
+        List<FindingStore.Report> out = new ArrayList<>();
+        for (Build b : r.builds()) {
+            if (b.bucket() == Bucket.COMPILER_DIVERGENT || b.bucket() == Bucket.RUNTIME_DIVERGENT) out.add(finding(r, b, seed, index));
+        }
+        return out;
+    }
+
+    private FindingStore.Report finding(Result r, Build b, long seed, long index) {
+        boolean compiler = b.bucket() == Bucket.COMPILER_DIVERGENT;
+        String title = compiler ? "checksum mismatch: " + b.flags() + " vs native [csmith]"
+                : "runtime divergence: " + String.join(" vs ", b.outcomes().keySet()) + " [csmith " + b.flags() + "]";
+        ProgramInput original = new ProgramInput(b.program(), new byte[0]);
+        ProgramInput repro = original;
+        boolean minimized = false;
+        Limits limits = Limits.DEFAULT.withBudget(options.budget());
+        Map<String, Outcome> outcomes = new TreeMap<>(b.outcomes());
+        if (!compiler && !interp.run(b.program(), new byte[0], limits).sameAs(jit.run(b.program(), new byte[0], limits))) {
+            repro = new Minimizer(c -> !interp.run(c.program(), c.memory(), limits).sameAs(jit.run(c.program(), c.memory(), limits)), 2_000, 60_000)
+                    .minimize(original);
+            minimized = true;
+            outcomes.put(interp.name(), interp.run(repro.program(), repro.memory(), limits));
+            outcomes.put(jit.name(), jit.run(repro.program(), repro.memory(), limits));
+        }
+        String checksum = "0x" + Long.toHexString(r.nativeChecksum());
+        Map<String, String> files = Map.of(
+                "csmith.c", "/* csmith seed " + r.seed() + ", " + b.flags() + ": " + b.reason() + " (native checksum " + checksum + ") */\n" + r.source(),
+                "native.txt", "csmith seed " + r.seed() + "\nbuild: " + b.flags() + "\nbucket: " + b.bucket().label + (b.reason().isEmpty() ? "" : " (" + b.reason() + ")")
+                        + "\nnative checksum (gcc -O1 on this host): " + checksum + "\n");
+        return new FindingStore.Report(title, compiler ? "compiler" : "runtime", List.copyOf(b.outcomes().keySet()), compiler ? "native" : interp.name(),
+                "csmith", original.program(), original.memory(), repro.program(), repro.memory(), outcomes,
+                "csmith-" + r.seed() + "-" + b.flags().replace(' ', '_'), seed, index, 0, minimized).withFiles(files);
     }
 
     private Build build(BpfCompiler compiler, String opt, Path c, long checksum) throws IOException, InterruptedException {

@@ -40,7 +40,12 @@ public final class FindingStore {
     public record Report(String title, String kind, List<String> runtimes, String reference, String group,
             Program original, byte[] originalMemory, Program repro, byte[] reproMemory,
             Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
-            String litmusTest, String litmusReport, String bare, String releases, String claim) {
+            String litmusTest, String litmusReport, String bare, String releases, String claim, Map<String, String> files) {
+
+        /** {@code files}: more files of the finding by name (a csmith finding's C source, {@code csmith.c}), written with it. */
+        public Report {
+            files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(files));
+        }
 
         /** {@code bare} of a finding whose repro diverges the same way on the faithful runtime. */
         public static final String REPRODUCES_BARE = "reproduces bare";
@@ -56,7 +61,7 @@ public final class FindingStore {
                 Map<String, Outcome> reproOutcomes, String caseId, long seed, long index, int generatorVersion, boolean minimized,
                 String bare, String releases) {
             this(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed, index,
-                    generatorVersion, minimized, null, null, bare, releases, "");
+                    generatorVersion, minimized, null, null, bare, releases, "", Map.of());
         }
 
         /** A divergence among runtimes of ours (nothing to re-run bare). */
@@ -71,13 +76,19 @@ public final class FindingStore {
         public static Report litmus(String title, String kind, List<String> runtimes, String group, String caseId, long seed, long index,
                 int generatorVersion, String test, String report) {
             return new Report(title, kind, runtimes, "bpf-memory-model", group, null, null, null, null, Map.of(), caseId, seed, index,
-                    generatorVersion, false, test, report, "", "", "");
+                    generatorVersion, false, test, report, "", "", "", Map.of());
         }
 
         /** This finding with {@code claim}: what a verifier claimed that the reference's run broke (verifier oracle findings). */
         public Report withClaim(String claim) {
             return new Report(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed,
-                    index, generatorVersion, minimized, litmusTest, litmusReport, bare, releases, claim);
+                    index, generatorVersion, minimized, litmusTest, litmusReport, bare, releases, claim, files);
+        }
+
+        /** This finding with more files ({@link #files}). */
+        public Report withFiles(Map<String, String> files) {
+            return new Report(title, kind, runtimes, reference, group, original, originalMemory, repro, reproMemory, reproOutcomes, caseId, seed,
+                    index, generatorVersion, minimized, litmusTest, litmusReport, bare, releases, claim, files);
         }
 
         public boolean isLitmus() {
@@ -217,6 +228,7 @@ public final class FindingStore {
             AtomicFiles.write(tmp.resolve("outcomes"), outcomes(r.reproOutcomes()));
             AtomicFiles.write(tmp.resolve("description"), description(r));
         }
+        for (Map.Entry<String, String> f : r.files().entrySet()) AtomicFiles.write(tmp.resolve(f.getKey()), f.getValue());
         AtomicFiles.write(tmp.resolve("cases"), r.caseId() + "\n");
         Properties meta = new Properties();
         meta.setProperty("id", id);
@@ -267,6 +279,7 @@ public final class FindingStore {
                 + "\n"
                 + "outcomes of repro.data:\n" + outcomes(r.reproOutcomes()) + "\n"
                 + "repro.data (LLVM dialect):\n" + Disassembler.llvm(r.repro()) + "\n"
+                + (r.files().isEmpty() ? "" : "more files: " + String.join(", ", r.files().keySet()) + "\n")
                 + "replay: crosscheck replay <this directory>\n"
                 + (r.releases() == null || r.releases().isEmpty() ? "" : "standalone C: crosscheck replay <this directory> --emit-c DIR\n");
     }

@@ -157,6 +157,22 @@ public final class Metrics {
         }).increment(n);
     }
 
+    private final Map<String, Counter> csmithPrograms = new ConcurrentHashMap<>(), csmithBuilds = new ConcurrentHashMap<>();
+
+    /** csmith campaigns: C programs by bucket ({@code agree}, {@code compiler-divergent}, {@code native-not-terminated}...). */
+    public void csmithPrograms(String bucket, long n) {
+        csmithPrograms.computeIfAbsent(bucket, b -> Counter.builder("crosscheck_csmith_programs")
+                .description("csmith C programs, by bucket (the most telling of its builds', or why it is no case)").tag("bucket", b)
+                .register(registry)).increment(n);
+    }
+
+    /** csmith campaigns: builds (a program by one compiler at one -O) by build ("gcc -O2") and bucket. */
+    public void csmithBuilds(String build, String bucket, long n) {
+        csmithBuilds.computeIfAbsent(build + "/" + bucket, k -> Counter.builder("crosscheck_csmith_builds")
+                .description("csmith builds (compiler and -O) by bucket").tag("build", build).tag("bucket", bucket)
+                .register(registry)).increment(n);
+    }
+
     private final Map<String, Counter> counts = new ConcurrentHashMap<>();
 
     /** A plain counter of this node (worker programs, batch seconds...). */

@@ -53,7 +53,7 @@ class CaseRunnerTest {
     }
 
     /** A runtime under another's name: here an injected bug standing in for an instrumented kernel's wrapper. */
-    private record Named(String name, org.crosscheck.runtime.Runtime inner) implements org.crosscheck.runtime.Runtime {
+    record Named(String name, org.crosscheck.runtime.Runtime inner) implements org.crosscheck.runtime.Runtime {
         @Override
         public org.crosscheck.runtime.Capabilities capabilities() {
             return inner.capabilities();

@@ -43,6 +43,13 @@ class WireTest {
     }
 
     @Test
+    void csmithSpecRoundTrip() {
+        var o = new org.crosscheck.coordinator.csmith.Csmith.Options(List.of(org.crosscheck.isa.elf.BpfCompiler.CLANG, org.crosscheck.isa.elf.BpfCompiler.GCC),
+                List.of("-O0", "-O2"), CpuVersion.V2, 1234, 567);
+        assertEquals(o, Wire.csmith(Wire.csmith(o)));
+    }
+
+    @Test
     void batchResultThroughTheSerializer() throws Exception {
         Generator.Case c = new Generator(Generator.Config.of(Group.rfc(), CpuVersion.V4)).generate(5, 9);
         Map<String, Outcome> outs = new LinkedHashMap<>();
@@ -56,6 +63,11 @@ class WireTest {
         t.countFalseRejection("kernel/R2 !read_ok", 2);
         t.addFinding(new FindingStore.Report("r0 mismatch: kernel vs interp [base64 add]", "r0 mismatch", List.of("kernel"), "interp",
                 "base64", c.program(), c.memory(), c.program(), c.memory(), outs, "5:9", 5, 9, Generator.VERSION, true));
+        t.addFinding(new FindingStore.Report("checksum mismatch: gcc -O2 -mcpu=v3 vs native [csmith]", "compiler", List.of("interp", "jit"), "native",
+                "csmith", c.program(), new byte[0], c.program(), new byte[0], outs, "csmith-7-gcc_-O2_-mcpu=v3", 5, 10, 0, false)
+                .withFiles(Map.of("csmith.c", "int main(void) { return 0; }\n", "native.txt", "native checksum 0x1\n")));
+        t.countCsmith("programs/agree", 2);
+        t.countCsmith("builds/gcc -O2/agree", 2);
         t.offerPathInputs(new Tally.PathInputs(c.program(), List.of(new Tally.Input(new byte[] {1, 2}, 7L), new Tally.Input(new byte[] {3}, null)), 9));
         BatchResult r = Wire.result("w1", 256, 384, List.of("interp", "kernel"), t);
         ProtoSerializer ser = new ProtoSerializer(null);
@@ -69,6 +81,8 @@ class WireTest {
         assertEquals(t.findings().get(0).title(), f.title());
         assertArrayEquals(c.program().encode(), f.repro().encode());
         assertEquals(outs, f.reproOutcomes());
+        assertEquals(t.findings().get(1).files(), t2.findings().get(1).files(), "a csmith finding's C source and native checksum travel with it");
+        assertEquals(t.csmith(), t2.csmith());
         Tally.PathInputs kept = t2.pathInputs();
         assertEquals(c.program(), kept.program());
         assertEquals(9, kept.index());
