@@ -52,12 +52,30 @@
  *   guest -> host 'x' exited:  i32 exit code (128 + signal when killed; -1 not started: stderr
  *                              names the failing call), u32 stdout length, stdout, u32 stderr
  *                              length, stderr
+ *   host -> guest 'L' litmus:  u32 value size V, u16 map slot, u8 thread count T (1..64), then per thread u32
+ *                              code length and code: a litmus test's threads (the host's SharedMap
+ *                              programs, the map slot's imm the shared map's fd), loaded over one new
+ *                              BPF_F_MMAPABLE array map of one V-byte value (the previous test's map and
+ *                              programs closed)
+ *   guest -> host 'l' loaded:  u8 status (0 loaded, 1 thread refused, 2 a system call failed), u8 thread,
+ *                              i32 errno, u32 text length, text (the verifier log when refused, the
+ *                              failing call when status 2), u16 CPUs the threads are pinned to (round-robin)
+ *   host -> guest 'U' chunk:   u32 repeat, u32 write count, per write u32 offset, u32 length, bytes; u32 read
+ *                              count, per read u32 offset, u32 length (all inside the value): the writes go
+ *                              into the map's value, then each of the T threads, a pthread pinned
+ *                              (sched_setaffinity) to CPU t mod the CPUs, spins until all have started (at
+ *                              most 20 ms) and runs its program by BPF_PROG_TEST_RUN with that repeat, as
+ *                              the host's KernelConcurrentRunner does; after all have ended the reads
+ *   guest -> host 'u' chunk:   u8 T, per thread i32 errno (0 ran), u32 length, the reads' bytes in order
  *   host -> guest 'Q' quit:    the guest powers off.
  *   host -> guest 'C' crash:   a debug command: the guest kernel is made to panic (sysrq 'c'), for
  *                              the host's crash handling tests; nothing is answered.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -195,6 +213,19 @@ static void fail(const char *call, int err) {
     send();
 }
 
+/* A one-element BPF_F_MMAPABLE array map of one size-byte value: its fd, or -1 (errno set). */
+static int create_map(uint32_t size) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.map_type = BPF_MAP_TYPE_ARRAY;
+    a.key_size = 4;
+    a.value_size = size;
+    a.max_entries = 1;
+    a.map_flags = BPF_F_MMAPABLE;
+    memcpy(a.map_name, "crosscheck", 10);
+    return (int) bpf(BPF_MAP_CREATE, &a);
+}
+
 /* Memory maps by value size, kept across programs (as the host's Session keeps them). */
 static struct { uint32_t size; int fd; uint8_t *value; } maps[MAX_MAPS];
 static int nmaps;
@@ -206,15 +237,7 @@ static int memory_map(uint32_t size, uint8_t **value) {
             return maps[i].fd;
         }
     }
-    union bpf_attr a;
-    memset(&a, 0, sizeof(a));
-    a.map_type = BPF_MAP_TYPE_ARRAY;
-    a.key_size = 4;
-    a.value_size = size;
-    a.max_entries = 1;
-    a.map_flags = BPF_F_MMAPABLE;
-    memcpy(a.map_name, "crosscheck", 10);
-    int fd = (int) bpf(BPF_MAP_CREATE, &a);
+    int fd = create_map(size);
     if (fd < 0) return -1;
     long page = sysconf(_SC_PAGESIZE);
     size_t len = ((size + 7) / 8 * 8 + page - 1) / page * page;
@@ -404,6 +427,166 @@ static void jited(uint8_t *req, uint32_t n) {
     free(image);
 }
 
+
+/* The litmus test loaded by 'L': its shared map and one program per thread. */
+#define MAX_THREADS 64
+static int lit_map = -1, lit_threads, lit_fds[MAX_THREADS], lit_cpus[MAX_THREADS], lit_ncpus;
+static uint8_t *lit_value;
+static size_t lit_mapped;
+static uint32_t lit_size;
+
+static void litmus_close(void) {
+    for (int t = 0; t < lit_threads; t++) if (lit_fds[t] >= 0) close(lit_fds[t]);
+    lit_threads = 0;
+    if (lit_value) munmap(lit_value, lit_mapped);
+    lit_value = NULL;
+    if (lit_map >= 0) close(lit_map);
+    lit_map = -1;
+}
+
+static void litmus_reply(uint8_t status, int thread, int err, const char *text) {
+    begin('l');
+    put_u8(status);
+    put_u8((uint8_t) thread);
+    put_u32((uint32_t) err);
+    put_blob(text, (uint32_t) strnlen(text, LOG_SIZE));
+    put_u16((uint16_t) lit_ncpus);
+    send();
+}
+
+/* 'L': a litmus test's threads over one new shared map. */
+static void litmus_load(uint8_t *req, uint32_t n) {
+    if (n < 7) { errno = EINVAL; die("short litmus request"); }
+    uint32_t size = get_u32(req);
+    uint16_t slot = get_u16(req + 4);
+    int threads = req[6];
+    if (size == 0 || size > (16 << 20) || size % 8 != 0 || threads < 1 || threads > MAX_THREADS) { errno = EINVAL; die("malformed litmus request"); }
+    uint8_t *code[MAX_THREADS];
+    uint32_t len[MAX_THREADS], at = 7;
+    for (int t = 0; t < threads; t++) {
+        if (at + 4 > n) { errno = EINVAL; die("malformed litmus request"); }
+        len[t] = get_u32(req + at);
+        at += 4;
+        if ((uint64_t) at + len[t] > n || len[t] % 8 != 0 || (uint32_t) slot * 8 + 16 > len[t]) { errno = EINVAL; die("malformed litmus request"); }
+        code[t] = req + at;
+        at += len[t];
+    }
+    if (at != n) { errno = EINVAL; die("malformed litmus request"); }
+    litmus_close();
+    cpu_set_t set;
+    lit_ncpus = 0;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        for (int c = 0; c < CPU_SETSIZE && lit_ncpus < MAX_THREADS; c++) if (CPU_ISSET(c, &set)) lit_cpus[lit_ncpus++] = c;
+    if (lit_ncpus == 0) { lit_cpus[0] = -1; lit_ncpus = 1; }
+    lit_map = create_map(size);
+    if (lit_map < 0) { litmus_reply(2, 0, errno, "BPF_MAP_CREATE"); return; }
+    long page = sysconf(_SC_PAGESIZE);
+    lit_mapped = (size + page - 1) / page * page;
+    void *m = mmap(NULL, lit_mapped, PROT_READ | PROT_WRITE, MAP_SHARED, lit_map, 0);
+    if (m == MAP_FAILED) { int err = errno; litmus_close(); litmus_reply(2, 0, err, "mmap"); return; }
+    lit_value = m;
+    lit_size = size;
+    for (int t = 0; t < threads; t++) {
+        to_native(code[t], len[t]);
+        int32_t fd = lit_map;
+        memcpy(code[t] + slot * 8 + 4, &fd, 4);
+        lit_fds[t] = load(code[t], len[t], 0);
+        lit_threads = t + 1;
+        if (lit_fds[t] < 0) {
+            int err = errno;
+            if (err != E2BIG) {
+                int again = load(code[t], len[t], 1);
+                if (again >= 0) close(again);
+            }
+            litmus_close();
+            litmus_reply(1, t, err, err == E2BIG ? "" : logbuf);
+            return;
+        }
+    }
+    litmus_reply(0, 0, 0, "");
+}
+
+static volatile int lit_arrived;
+static uint32_t lit_repeat;
+
+struct lit_thread { pthread_t id; int t, err; };
+
+static long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void *litmus_thread(void *arg) {
+    struct lit_thread *me = arg;
+    int cpu = lit_cpus[me->t % lit_ncpus];
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set) < 0) { me->err = errno; __atomic_add_fetch(&lit_arrived, 1, __ATOMIC_SEQ_CST); return NULL; }
+    }
+    /* spin until every thread has started (at most 20 ms), so that their test runs overlap */
+    __atomic_add_fetch(&lit_arrived, 1, __ATOMIC_SEQ_CST);
+    long until = now_ns() + 20000000L;
+    while (__atomic_load_n(&lit_arrived, __ATOMIC_SEQ_CST) < lit_threads && now_ns() < until) {}
+    static uint8_t data[ETH_HLEN];
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.test.prog_fd = (uint32_t) lit_fds[me->t];
+    a.test.data_size_in = ETH_HLEN;
+    a.test.data_in = (uint64_t) (uintptr_t) data;
+    a.test.repeat = lit_repeat;
+    me->err = bpf(BPF_PROG_TEST_RUN, &a) < 0 ? errno : 0;
+    return NULL;
+}
+
+static int in_value(uint32_t off, uint32_t len) {
+    return (uint64_t) off + len <= lit_size;
+}
+
+/* 'U': writes into the shared value, a chunk of repeat iterations on every thread, reads from it. */
+static void litmus_chunk(const uint8_t *req, uint32_t n) {
+    if (n < 8 || lit_threads == 0) { errno = EINVAL; die("chunk request without a litmus test loaded, or short"); }
+    lit_repeat = get_u32(req);
+    uint32_t writes = get_u32(req + 4), at = 8;
+    for (uint32_t w = 0; w < writes; w++) {
+        if (at + 8 > n) { errno = EINVAL; die("malformed chunk request"); }
+        uint32_t off = get_u32(req + at), len = get_u32(req + at + 4);
+        at += 8;
+        if ((uint64_t) at + len > n || !in_value(off, len)) { errno = EINVAL; die("malformed chunk request"); }
+        memcpy(lit_value + off, req + at, len);
+        at += len;
+    }
+    if (at + 4 > n) { errno = EINVAL; die("malformed chunk request"); }
+    uint32_t reads = get_u32(req + at);
+    at += 4;
+    if ((uint64_t) at + (uint64_t) reads * 8 != n) { errno = EINVAL; die("malformed chunk request"); }
+    struct lit_thread th[MAX_THREADS];
+    lit_arrived = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int t = 0; t < lit_threads; t++) {
+        th[t].t = t;
+        th[t].err = 0;
+        int e = pthread_create(&th[t].id, NULL, litmus_thread, &th[t]);
+        if (e != 0) { errno = e; die("pthread_create"); }
+    }
+    for (int t = 0; t < lit_threads; t++) pthread_join(th[t].id, NULL);
+    begin('u');
+    put_u8((uint8_t) lit_threads);
+    for (int t = 0; t < lit_threads; t++) put_u32((uint32_t) th[t].err);
+    uint64_t total = 0;
+    for (uint32_t r = 0; r < reads; r++) {
+        uint32_t off = get_u32(req + at + r * 8), len = get_u32(req + at + r * 8 + 4);
+        if (!in_value(off, len)) { errno = EINVAL; die("malformed chunk request"); }
+        total += len;
+    }
+    if (total > MAX_FRAME / 2) { errno = EINVAL; die("chunk reads too large"); }
+    put_u32((uint32_t) total);
+    for (uint32_t r = 0; r < reads; r++) put(lit_value + get_u32(req + at + r * 8), get_u32(req + at + r * 8 + 4));
+    send();
+}
+
 /* The whole of a file the child wrote, or NULL (its length in *n). */
 static char *slurp(const char *path, uint32_t *n) {
     *n = 0;
@@ -580,6 +763,8 @@ int main(void) {
             case 'R': run(req + 1, n - 1); break;
             case 'J': jited(req + 1, n - 1); break;
             case 'X': execute(req + 1, n - 1); break;
+            case 'L': litmus_load(req + 1, n - 1); break;
+            case 'U': litmus_chunk(req + 1, n - 1); break;
             case 'Q': sync(); reboot(RB_POWER_OFF); _exit(0);
             case 'C': {
                 int fd = open("/proc/sysrq-trigger", O_WRONLY);

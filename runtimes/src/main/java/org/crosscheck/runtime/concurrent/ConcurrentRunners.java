@@ -28,7 +28,8 @@ public final class ConcurrentRunners {
     /** @throws IllegalArgumentException naming the known runners when {@code name} is not one */
     public static ConcurrentRunner byName(String name) {
         Supplier<ConcurrentRunner> s = BY_NAME.get(name);
-        if (s == null) throw new IllegalArgumentException("no litmus runner '" + name + "' (known: " + String.join(", ", names()) + ")");
+        if (s == null && name.startsWith(org.crosscheck.runtime.vm.VmName.PREFIX)) return new org.crosscheck.runtime.kernel.VmConcurrentRunner(name);
+        if (s == null) throw new IllegalArgumentException("no litmus runner '" + name + "' (known: " + String.join(", ", names()) + ", vm:<arch>[-<version>]:<jit|interp>)");
         return s.get();
     }
 

@@ -64,9 +64,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
         int threads = program.threads().size();
         Histogram histogram = new Histogram();
         if (threads == 0 || iterations == 0) return histogram;
-        if (threads > SharedMap.MAX_THREADS) throw new ConcurrentRunException(threads + " threads; the kernel runner takes at most " + SharedMap.MAX_THREADS);
-        SharedMap layout = SharedMap.of(program);
-        if (layout == null) throw new ConcurrentRunException("the test's locations and observed registers do not fit one map value of " + SharedMap.MAX_SIZE + " bytes");
+        SharedMap layout = layout(program, SharedMap.SPINS);
         List<Session> sessions = new ArrayList<>();
         int[] fds = new int[threads];
         Arrays.fill(fds, -1);
@@ -85,11 +83,22 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
         }
     }
 
+    /** The shared map's layout for {@code program} (threads &gt; 0); why there is none as the exception. */
+    static SharedMap layout(SharedProgram program, int spins) throws ConcurrentRunException {
+        int threads = program.threads().size();
+        if (threads > SharedMap.MAX_THREADS) throw new ConcurrentRunException(threads + " threads; the kernel runner takes at most " + SharedMap.MAX_THREADS);
+        SharedMap layout = SharedMap.of(program, spins);
+        if (layout == null) throw new ConcurrentRunException("the test's locations and observed registers do not fit one map value of " + SharedMap.MAX_SIZE + " bytes");
+        return layout;
+    }
+
+    /** What the verifier log's wN instructions are. */
+    static final String PROLOGUE = "the litmus thread's prologue: barrier, delay, location addresses";
+
     private static int load(Session s, SharedMap.Code code, int thread) throws ConcurrentRunException {
         int fd = KernelRuntime.load(s, code.bytes(), 0, 0);
         if (fd >= 0) return fd;
-        Outcome.Rejected r = KernelRuntime.rejection(s, code.bytes(), code.bodyStart(), code.bodySlots(), -fd,
-                "the litmus thread's prologue: barrier, delay, location addresses");
+        Outcome.Rejected r = KernelRuntime.rejection(s, code.bytes(), code.bodyStart(), code.bodySlots(), -fd, PROLOGUE);
         throw new ConcurrentRunException("thread P" + thread + " refused by the kernel's verifier: " + r.reason());
     }
 
@@ -136,19 +145,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
                     if (err != 0) throw new ConcurrentRunException("thread P" + t + ": BPF_PROG_TEST_RUN failed with " + Errno.describe(err));
                     timeouts += value.get(ValueLayout.JAVA_LONG, layout.timeouts(t));
                 }
-                long base = value.get(ValueLayout.JAVA_LONG, layout.base(0));
-                long[] address = new long[layout.locations];
-                for (int i = 0; i < n; i++) {
-                    for (int l = 0; l < layout.locations; l++) address[l] = base + placement.address(i, l);
-                    int w = 0;
-                    for (int t = 0; t < threads; t++) {
-                        int observed = program.threads().get(t).observed().length;
-                        for (int k = 0; k < observed; k++)
-                            state[w++] = SharedProgram.symbolize(value.get(ValueLayout.JAVA_LONG, layout.result(t, i, k)), address);
-                    }
-                    for (int l = 0; l < layout.locations; l++) state[w++] = value.get(ValueLayout.JAVA_LONG, placement.address(i, l));
-                    histogram.add(state);
-                }
+                placement.record(program, value, n, state, histogram);
                 done += n;
             }
             lastTimeouts = timeouts;
@@ -192,7 +189,7 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
      * Where each instance's locations live in the current chunk: distinct cache lines of the
      * location region, at a random 8-byte slot of the line, drawn anew each chunk from the seed.
      */
-    private static final class Placement {
+    static final class Placement {
         private final SharedMap layout;
         private final SplittableRandom random;
         /** A permutation of the region's lines; each chunk uses its first instances*locations after a partial shuffle. */
@@ -226,6 +223,26 @@ public final class KernelConcurrentRunner implements ConcurrentRunner {
                     value.set(ValueLayout.JAVA_LONG, layout.tableEntry(i, l), offsets[i * layout.locations + l]);
                     value.set(ValueLayout.JAVA_LONG, address(i, l), p.initial()[l]);
                 }
+            }
+        }
+
+        /**
+         * Adds the states of the chunk's first {@code n} instances to {@code histogram}: each thread's observed
+         * registers (a location's address shown as the location) and each location's final value.
+         */
+        void record(SharedProgram program, MemorySegment value, int n, long[] state, Histogram histogram) {
+            long base = value.get(ValueLayout.JAVA_LONG, layout.base(0));
+            long[] address = new long[layout.locations];
+            for (int i = 0; i < n; i++) {
+                for (int l = 0; l < layout.locations; l++) address[l] = base + address(i, l);
+                int w = 0;
+                for (int t = 0; t < layout.threads; t++) {
+                    int observed = program.threads().get(t).observed().length;
+                    for (int k = 0; k < observed; k++)
+                        state[w++] = SharedProgram.symbolize(value.get(ValueLayout.JAVA_LONG, layout.result(t, i, k)), address);
+                }
+                for (int l = 0; l < layout.locations; l++) state[w++] = value.get(ValueLayout.JAVA_LONG, address(i, l));
+                histogram.add(state);
             }
         }
 

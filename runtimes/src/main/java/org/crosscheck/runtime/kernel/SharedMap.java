@@ -67,12 +67,15 @@ final class SharedMap {
     private static final int BASE_SLOT = -512, INDEX_SLOT = -504, REG_SLOTS = -496, OBSERVED_SLOTS = -408;
 
     final int threads, locations, instances;
+    /** Barrier reads before a time-out in this layout's programs. */
+    final int spins;
     final int barrier, table, tableStride, region, size;
     final int[] results, resultStride;
     /** Where the location region starts. */
     final int locationBase;
 
-    private SharedMap(SharedProgram p, int instances) {
+    private SharedMap(SharedProgram p, int instances, int spins) {
+        this.spins = spins;
         this.threads = p.threads().size();
         this.locations = p.locations();
         this.instances = instances;
@@ -94,8 +97,13 @@ final class SharedMap {
 
     /** The layout for {@code p} with as many instances (a power of two) as fit; null when not even one does. */
     static SharedMap of(SharedProgram p) {
+        return of(p, SPINS);
+    }
+
+    /** As {@link #of(SharedProgram)}, the barrier giving up after {@code spins} reads (older verifiers refuse {@link #SPINS}). */
+    static SharedMap of(SharedProgram p, int spins) {
         for (int k = MAX_INSTANCES; k >= 1; k /= 2) {
-            SharedMap m = new SharedMap(p, k);
+            SharedMap m = new SharedMap(p, k, spins);
             if (m.size <= MAX_SIZE) return m;
         }
         return null;
@@ -163,7 +171,7 @@ final class SharedMap {
         a.add(Insn.of(Op.LDXDW, 4, 9, barrier, 0));
         int toDone = a.add(null);
         a.add(Insn.imm(Op.ADD64_IMM, 5, 1));
-        a.jumpTo(a.add(null), Insn.of(Op.JLT_IMM, 5, 0, 0, SPINS), loop);
+        a.jumpTo(a.add(null), Insn.of(Op.JLT_IMM, 5, 0, 0, spins), loop);
         a.add(Insn.of(Op.LDXDW, 4, 9, timeouts(t), 0));
         a.add(Insn.imm(Op.ADD64_IMM, 4, 1));
         a.add(Insn.of(Op.STXDW, 9, 4, timeouts(t), 0));
@@ -181,7 +189,7 @@ final class SharedMap {
         int delayDone = a.add(null);
         a.add(Insn.imm(Op.SUB64_IMM, 5, 1));
         a.jumpTo(a.add(null), Insn.of(Op.JA), delay);
-        a.jumpTo(delayDone, Insn.of(Op.JEQ_IMM, 5, 0, 0, 0), a.slot());
+        a.jumpTo(delayDone, Insn.of(Op.JLE_IMM, 5, 0, 0, 0), a.slot()); // == 0, but 6.1's verifier narrows r5 only on an unsigned compare
         a.jumpTo(toDone, Insn.of(Op.JGE_REG, 4, 7, 0, 0), a.slot());
         a.jumpTo(timedOut, Insn.of(Op.JA), a.slot());
     }

@@ -98,7 +98,7 @@ public final class Guest implements AutoCloseable {
     /** A booting kernel that has printed nothing on its console after this long is taken for a bad image (a good one prints within a second). */
     static final long SILENT_MILLIS = 30_000;
 
-    private Guest(VmCache.Prepared image, boolean jit, long bootMillis) throws IOException {
+    private Guest(VmCache.Prepared image, boolean jit, long bootMillis, int cpus) throws IOException {
         this.image = image;
         long start = System.nanoTime();
         tmp = Files.createTempDirectory("crosscheck-vm-");
@@ -111,7 +111,7 @@ public final class Guest implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(sock));
             server.configureBlocking(false);
-            p = new ProcessBuilder(command(image, jit, sock, console)).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
+            p = new ProcessBuilder(command(image, jit, sock, console, cpus)).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
             long until = start + TimeUnit.MILLISECONDS.toNanos(bootMillis);
             while ((ch = server.accept()) == null) {
                 if (!p.isAlive()) throw new VmException(what() + ": " + image.arch().qemu + " exited with code " + p.exitValue() + " before the guest answered: " + lastLine(qemuLog, console));
@@ -151,20 +151,34 @@ public final class Guest implements AutoCloseable {
     }
 
     public static Guest boot(VmCache.Prepared image, boolean jit, long bootMillis) {
+        return boot(image, jit, bootMillis, 1);
+    }
+
+    /**
+     * Boots {@code image} with {@code cpus} vCPUs: more than one (litmus guests) runs TCG multi-threaded, one
+     * host thread per vCPU, so that the guest's threads really run at once (ordinary guests keep one vCPU:
+     * a second one made their runs slower).
+     */
+    public static Guest boot(VmCache.Prepared image, boolean jit, long bootMillis, int cpus) {
+        if (cpus < 1) throw new IllegalArgumentException("a guest has at least one vCPU, not " + cpus);
         VmArch a = image.arch();
         if (!VmPrepare.onPath(a.qemu)) throw new VmException("guest " + image.label() + ": " + a.qemu + " not found (apt-get install " + a.qemuPackage + ")");
         try {
-            return new Guest(image, jit, bootMillis);
+            return new Guest(image, jit, bootMillis, cpus);
         } catch (IOException e) {
             throw new VmException("guest " + image.label() + ": " + e.getMessage());
         }
     }
 
     static List<String> command(VmCache.Prepared image, boolean jit, Path sock, Path console) {
+        return command(image, jit, sock, console, 1);
+    }
+
+    static List<String> command(VmCache.Prepared image, boolean jit, Path sock, Path console, int cpus) {
         VmArch a = image.arch();
         List<String> c = new ArrayList<>(List.of(a.qemu));
         c.addAll(a.machineArgs);
-        c.addAll(List.of("-accel", "tcg", "-cpu", a.cpu, "-smp", "1", "-m", Integer.toString(a.memoryMiB),
+        c.addAll(List.of("-accel", cpus > 1 ? "tcg,thread=multi" : "tcg", "-cpu", a.cpu, "-smp", Integer.toString(cpus), "-m", Integer.toString(a.memoryMiB),
                 "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", "console=" + a.console + " panic=-1 loglevel=4 ccjit=" + (jit ? 1 : 0),
                 "-nodefaults", "-no-reboot", "-display", "none", "-nic", "none",
@@ -278,9 +292,72 @@ public final class Guest implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(4 + 12 + code.length + memory.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(12 + code.length + memory.length).put((byte) type).put((byte) (packet ? 1 : 0)).putShort((short) (mapSlot < 0 ? 0xffff : mapSlot))
                 .putInt(memory.length).putInt(code.length).put(code).put(memory).flip();
+        return exchange(b, timeoutMillis);
+    }
+
+    /** The answer to an 'L' request: status 0 loaded, 1 thread {@code thread} refused (text: the verifier's log), 2 a system call failed (text names it); the CPUs the threads run on. */
+    public record LitmusLoaded(int status, int thread, int errno, String text, int cpus) {
+        public static final int LOADED = 0, REFUSED = 1, FAILED = 2;
+    }
+
+    /**
+     * Loads a litmus test's threads ({@code codes}: the host's SharedMap programs, the {@code mapSlot}-th
+     * instruction's imm the shared map's fd) over one new mmapable array map of one {@code valueSize}-byte
+     * value, within {@code timeoutMillis}.
+     */
+    public LitmusLoaded litmusLoad(int valueSize, int mapSlot, List<byte[]> codes, long timeoutMillis) throws GuestFailure {
+        if (codes.isEmpty() || codes.size() > 64) throw new IllegalArgumentException("a litmus test has 1..64 threads, not " + codes.size());
+        int n = 8;
+        for (byte[] c : codes) n += 4 + c.length;
+        ByteBuffer b = ByteBuffer.allocate(4 + n).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(n).put((byte) 'L').putInt(valueSize).putShort((short) mapSlot).put((byte) codes.size());
+        for (byte[] c : codes) b.putInt(c.length).put(c);
+        ByteBuffer r = exchange(b.flip(), timeoutMillis);
+        if (r.get() != 'l') throw failure("the guest answered a litmus request with a frame of another type");
+        int status = r.get() & 0xff, thread = r.get() & 0xff, errno = r.getInt();
+        String text = new String(blob(r), StandardCharsets.UTF_8);
+        return new LitmusLoaded(status, thread, errno, text, r.getShort() & 0xffff);
+    }
+
+    /** A range of the litmus map's value: {@code bytes} to write at {@code offset}, or (bytes null) {@code length} bytes to read. */
+    public record Range(int offset, int length, byte[] bytes) {
+        public static Range write(int offset, byte[] bytes) {
+            return new Range(offset, bytes.length, bytes);
+        }
+
+        public static Range read(int offset, int length) {
+            return new Range(offset, length, null);
+        }
+    }
+
+    /** What a chunk did: each thread's errno (0: its test run ran), the reads' bytes one after another. */
+    public record Chunk(int[] errnos, byte[] read) {}
+
+    /**
+     * One chunk of the loaded litmus test ('U'): {@code writes} into the value, every thread's program run
+     * {@code repeat} times at once on its own CPU, then {@code reads} from the value; within {@code timeoutMillis}.
+     */
+    public Chunk litmusChunk(int repeat, List<Range> writes, List<Range> reads, long timeoutMillis) throws GuestFailure {
+        long n = 1 + 4 + 4 + 4 + 8L * reads.size();
+        for (Range w : writes) n += 8 + w.length();
+        if (n > 32 << 20) throw new IllegalArgumentException("a chunk request of " + n + " bytes");
+        ByteBuffer b = ByteBuffer.allocate(4 + (int) n).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt((int) n).put((byte) 'U').putInt(repeat).putInt(writes.size());
+        for (Range w : writes) b.putInt(w.offset()).putInt(w.length()).put(w.bytes());
+        b.putInt(reads.size());
+        for (Range q : reads) b.putInt(q.offset()).putInt(q.length());
+        ByteBuffer r = exchange(b.flip(), timeoutMillis);
+        if (r.get() != 'u') throw failure("the guest answered a chunk request with a frame of another type");
+        int[] errnos = new int[r.get() & 0xff];
+        for (int t = 0; t < errnos.length; t++) errnos[t] = r.getInt();
+        return new Chunk(errnos, blob(r));
+    }
+
+    /** Writes one request and reads its answer's frame, within the deadline. */
+    private ByteBuffer exchange(ByteBuffer request, long timeoutMillis) throws GuestFailure {
         deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            write(b);
+            write(request);
             return frame();
         } finally {
             deadline = 0;
@@ -298,17 +375,11 @@ public final class Guest implements AutoCloseable {
     public Exited exec(byte[] executable, long timeoutMillis) throws GuestFailure {
         ByteBuffer b = ByteBuffer.allocate(4 + 5 + executable.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(5 + executable.length).put((byte) 'X').putInt(executable.length).put(executable).flip();
-        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        try {
-            write(b);
-            ByteBuffer r = frame();
-            if (r.get() != 'x') throw failure("the guest answered with a frame of another type");
-            int code = r.getInt();
-            String out = new String(blob(r), StandardCharsets.UTF_8);
-            return new Exited(code, out, new String(blob(r), StandardCharsets.UTF_8));
-        } finally {
-            deadline = 0;
-        }
+        ByteBuffer r = exchange(b, timeoutMillis);
+        if (r.get() != 'x') throw failure("the guest answered with a frame of another type");
+        int code = r.getInt();
+        String out = new String(blob(r), StandardCharsets.UTF_8);
+        return new Exited(code, out, new String(blob(r), StandardCharsets.UTF_8));
     }
 
     private void write(ByteBuffer b) throws GuestFailure {
