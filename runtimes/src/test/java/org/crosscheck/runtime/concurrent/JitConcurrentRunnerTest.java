@@ -46,16 +46,19 @@ class JitConcurrentRunnerTest {
     }
 
     /**
-     * With fetch-add a plain load and store, both loads can read 0 again. Both threads add to z, and on
-     * x86 (TSO) a thread's load of z seeing the other's add means it sees the other's earlier store too:
-     * the weak outcome comes with a lost update (z = 1), itself impossible for an atomic add.
+     * With fetch-add a plain load and store, the mutant breaks what the fully ordered atomic guarantees: an
+     * update of z can be lost (z = 1, impossible for an atomic add), and both loads can read 0 again. Either
+     * is a state the model forbids for the fenced test. (On x86 (TSO) the weak outcome comes with a lost
+     * update; on the AMD EPYC guest of one session both loads never read 0 in 3,000,000 iterations while 2%
+     * of them lost an update, so the test takes either.)
      */
     @Test
     void theUnorderedFetchMutantShowsTheForbiddenOutcome() throws ConcurrentRunException {
         ConcurrentRunner mutant = ConcurrentRunners.byName("jit-mutant:unordered-fetch");
         assertEquals("jit-mutant:unordered-fetch", mutant.name());
-        Histogram all = StoreBufferingChecks.until(mutant, true, ROUND, MAX_ITERATIONS, StoreBufferingChecks::bothReadZero);
-        assertTrue(all.counts().keySet().stream().anyMatch(StoreBufferingChecks::bothReadZero),
+        java.util.function.Predicate<Histogram.State> forbidden = s -> StoreBufferingChecks.bothReadZero(s) || s.values()[4] != 2;
+        Histogram all = StoreBufferingChecks.until(mutant, true, ROUND, MAX_ITERATIONS, forbidden);
+        assertTrue(all.counts().keySet().stream().anyMatch(forbidden),
                 () -> "the mutant hid its missing fences for " + all.total() + " iterations: " + all.counts());
     }
 
