@@ -287,9 +287,29 @@ class LitmusRunTest {
         Observed jit = sb.run(JIT, 20_000); // ~1% would show it without the fences, as the mutant does
         assertEquals("Never", jit.observation(), jit.states()::toString);
 
-        List<Observed> rounds = rounds(sb, MUTANT, o -> !o.forbidden().isEmpty());
+        // The mutant's fetch-add is a plain load and store. Both reads missing the other write showed on some
+        // machines and never on others (an AMD EPYC guest: 0 in 200 rounds), so the mutant is caught where it
+        // always shows: both threads adding to one location, an update can be lost (z = 1), which atomicity forbids.
+        Prepared shared = Prepared.of(LitmusParser.parse("SB+fetch-shared.litmus", """
+                BPF SB+fetch-shared
+                {
+                 0:r2=x; 0:r4=y; 0:r6=z;
+                 1:r2=y; 1:r4=x; 1:r6=z;
+                }
+                 P0                                          | P1                                          ;
+                 r1 = 1                                      | r1 = 1                                      ;
+                 *(u32 *)(r2 + 0) = r1                       | *(u32 *)(r2 + 0) = r1                       ;
+                 r5 = 1                                      | r5 = 1                                      ;
+                 r5 = atomic_fetch_add((u32 *)(r6 + 0), r5)  | r5 = atomic_fetch_add((u32 *)(r6 + 0), r5)  ;
+                 r3 = *(u32 *)(r4 + 0)                       | r3 = *(u32 *)(r4 + 0)                       ;
+                exists (z=1)
+                """));
+        assertEquals(Verdict.FORBIDDEN, shared.model().verdict());
+        assertEquals("Never", shared.run(JIT, 20_000).observation());
+        List<Observed> rounds = rounds(shared, MUTANT, o -> !o.forbidden().isEmpty());
         Observed last = rounds.getLast();
-        assertEquals(List.of("0:r3=0; 1:r3=0;"), last.forbidden(), () -> "the mutant hid its missing fences in " + rounds.size() + " rounds: " + last.states());
+        assertTrue(!last.forbidden().isEmpty() && last.forbidden().stream().allMatch(f -> f.contains("z=1")),
+                () -> "the mutant hid its missing fences in " + rounds.size() + " rounds: " + last.states() + "; forbidden " + last.forbidden());
         assertEquals("Sometimes", last.observation());
     }
 
