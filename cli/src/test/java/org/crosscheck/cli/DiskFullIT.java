@@ -40,7 +40,9 @@ class DiskFullIT {
             Path work = disk.resolve("work"), log = tmp.resolve("campaign.log");
             p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", PluginProtocolIT.JAR.toString(),
                     "campaign", "--runtimes", "interp,interp-mutant:sdiv-overflow", "--duration", "5m", "--workdir", work.toString(),
-                    "--seed", "1", "--metrics", "off", "--threads", "2").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--seed", "1", "--metrics", "off", "--threads", "2",
+                    // one input a program: no WORKDIR/corpus of path inputs, whose files (a tmpfs page each) fill 256 KiB before the first finding
+                    "--inputs", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start();
             FindingStore store = new FindingStore(work);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (store.list().isEmpty() && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(100);
