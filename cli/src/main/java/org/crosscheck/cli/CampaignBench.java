@@ -32,10 +32,10 @@ final class CampaignBench {
         out.printf(Locale.ROOT, "bench campaign: %s, seed 1, %.0f s each, %d threads, --inputs 1 against --inputs %d, %d rounds after a pair for warm-up%n",
                 String.join(",", names), seconds, threads, inputs, rounds);
         out.flush();
-        once(rts, names, corpus, 1, seconds, threads); // warm-up, not reported: HotSpot compiles the engine in the first seconds
-        once(rts, names, corpus, inputs, seconds, threads);
+        once(rts, names, corpus, 1, 0, seconds, threads); // warm-up, not reported: HotSpot compiles the engine in the first seconds
+        once(rts, names, corpus, inputs, 0, seconds, threads);
         for (int round = 1; round <= rounds; round++) {
-            Campaign.Summary one = once(rts, names, corpus, 1, seconds, threads), k = once(rts, names, corpus, inputs, seconds, threads);
+            Campaign.Summary one = once(rts, names, corpus, 1, 0, seconds, threads), k = once(rts, names, corpus, inputs, 0, seconds, threads);
             double p1 = one.programs() / one.seconds(), pk = k.programs() / k.seconds(), ek = k.executions() / k.seconds();
             out.printf(Locale.ROOT, "round %d: --inputs 1 %,.0f programs/s; --inputs %d %,.0f programs/s, %,.0f executions/s (%.2f paths a program):"
                     + " executions %.2fx the programs/s of one input, programs/s %.0f%% of it%n", round, p1, inputs, pk, ek,
@@ -63,11 +63,6 @@ final class CampaignBench {
             out.printf(Locale.ROOT, "round %d: oracle off %,.0f programs/s; oracle 1/%d %,.0f programs/s: %.0f%% of it%n", round, p0, every, p1, 100 * p1 / p0);
             out.flush();
         }
-    }
-
-    private static Campaign.Summary once(List<Runtime> rts, List<String> names, List<Path> corpus, int inputs, double seconds, int threads)
-            throws IOException, InterruptedException {
-        return once(rts, names, corpus, inputs, 0, seconds, threads);
     }
 
     private static Campaign.Summary once(List<Runtime> rts, List<String> names, List<Path> corpus, int inputs, int oracleEvery, double seconds, int threads)

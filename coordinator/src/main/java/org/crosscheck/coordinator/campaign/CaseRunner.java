@@ -200,7 +200,7 @@ public final class CaseRunner implements BatchRunner {
     private int judgePlan(Plan p, int k, Map<String, List<List<Outcome>>> outcomes, List<Runtime> which, Tally tally, FindingMaker.BatchTitles titles) {
         Generator.Case c = p.c();
         Set<Long> paths = new HashSet<>();
-        List<Tally.Input> newPaths = new ArrayList<>(); // the inputs that each took a path no earlier one did
+        List<Tally.Input> newPaths = p.paths() == null ? List.of() : new ArrayList<>(); // the inputs that each took a path no earlier one did
         int ran = 0, divergences = 0;
         for (int i = 0; i < p.inputs().size() && divergences == 0; i++) {
             Map<String, Outcome> os = new LinkedHashMap<>();
@@ -214,7 +214,7 @@ public final class CaseRunner implements BatchRunner {
         tally.countPrograms(1);
         tally.countInputs(ran, Math.max(1, paths.size()), paths.size() > 1 ? 1 : 0);
         // a divergent program is kept as a finding; one that agreed on every path joins the corpus
-        if (divergences == 0) tally.offerPathInputs(new Tally.PathInputs(c.program(), newPaths, c.index()));
+        if (divergences == 0 && newPaths.size() > 1) tally.offerPathInputs(new Tally.PathInputs(c.program(), newPaths, c.index()));
         return divergences;
     }
 
