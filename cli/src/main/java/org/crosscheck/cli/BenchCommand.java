@@ -51,6 +51,9 @@ import picocli.CommandLine.Parameters;
                     + "the campaign (e.g. --seconds 60 --rounds 1): the kernel frees closed programs later, and short rounds read high.",
             "`bench campaign` runs the same campaign (seed 1) back to back on one input a program and on K (--inputs), --rounds "
                     + "times: programs/s and executions/s of each and their ratios (--seconds each, 2 threads).",
+            "`bench mutants` hunts each interp mutant (--mutants, default all) with a campaign of interp against it (seed 1, 2 threads) on one "
+                    + "input a program and on K (--inputs, default 8), alternating, --rounds times: the median seconds to the first finding "
+                    + "naming the mutated instruction (from the first batch handed out, the single-node cluster's start not counted; --seconds caps each hunt) and the first case.",
             "`bench coordinator` measures the cluster coordinator alone: batches dispatched to and results absorbed from no-op "
                     + "workers on a second node, in programs per second.",
             "`bench kernel-litmus` measures litmus iterations per second of the kernel's concurrent runner (store buffering on two "
@@ -62,13 +65,21 @@ import picocli.CommandLine.Parameters;
             "  crosscheck bench vm:amd64-6.1:jit --generated --beside kernel --threads 1",
             "  crosscheck bench kernel --generated --corpus corpus --threads 2 --seconds 60 --rounds 1", "  crosscheck bench dpdk-jit",
             "  crosscheck bench coordinator --seconds 5", "  crosscheck bench campaign --runtimes interp,kernel --seconds 30 --rounds 2", "  crosscheck bench campaign --runtimes interp,kernel --verifier-oracle 1/16 --seconds 30 --rounds 3", "  crosscheck bench kernel-litmus", "  crosscheck bench litmus --rounds 5",
+            "  crosscheck bench mutants --rounds 5", "  crosscheck bench mutants --mutants sdiv-overflow,ldxw-input-31 --inputs 8 --rounds 9",
             "  crosscheck bench interp --seconds 2 --threads 1"})
 final class BenchCommand extends CliCommand {
     @Parameters(paramLabel = "RUNTIME", description = "The runtime to measure: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
     String runtimeName;
 
-    @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "Length of each measurement (default: ${DEFAULT-VALUE}); a 1 s warm-up precedes each thread count.")
-    double seconds;
+    @Option(names = "--seconds", paramLabel = "S", description = "Length of each measurement (default: 2); a 1 s warm-up precedes each thread count. "
+            + "bench mutants: the most each hunt may take (default: 60).")
+    Double secondsGiven;
+
+    /** --seconds, or its default for the bench asked for. */
+    private double seconds;
+
+    @Option(names = "--mutants", split = ",", paramLabel = "NAME,NAME", description = "bench mutants: the interp mutants to hunt (default: all of them).")
+    List<String> mutantNames;
 
     @Option(names = "--threads", defaultValue = "1,2", split = ",", paramLabel = "N,N", description = "Thread counts to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
@@ -122,6 +133,7 @@ final class BenchCommand extends CliCommand {
             super(Runtimes.names());
             add("coordinator");
             add("campaign");
+            add("mutants");
             add("kernel-litmus");
             add("litmus");
         }
@@ -130,12 +142,25 @@ final class BenchCommand extends CliCommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
+        seconds = secondsGiven != null ? secondsGiven : runtimeName.equals("mutants") ? 60 : 2;
+        if (mutantNames != null && !runtimeName.equals("mutants")) throw new UserError("--mutants is for bench mutants");
         if (!(seconds > 0 && seconds <= 600)) throw new UserError("--seconds must be in (0, 600], is " + seconds);
         if (rounds < 1 || rounds > 100) throw new UserError("--rounds must be 1..100, is " + rounds);
         for (int t : threads) if (t < 1 || t > 64) throw new UserError("--threads: each count must be 1..64, is " + t);
         if (corpus != null && !generated) throw new UserError("--corpus needs --generated");
-        if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("campaign") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
+        if (generated && (runtimeName.equals("coordinator") || runtimeName.equals("campaign") || runtimeName.equals("mutants") || runtimeName.equals("kernel-litmus") || runtimeName.equals("litmus"))) {
             throw new UserError("--generated applies to a runtime, not to bench " + runtimeName);
+        }
+        if (runtimeName.equals("mutants")) {
+            List<String> names = mutantNames != null ? mutantNames : org.crosscheck.runtime.mutant.Mutants.names();
+            for (String m : names) {
+                if (!org.crosscheck.runtime.mutant.Mutants.names().contains(m)) {
+                    throw new UserError("--mutants: no mutant '" + m + "' (there are " + String.join(", ", org.crosscheck.runtime.mutant.Mutants.names()) + ")");
+                }
+            }
+            int k = inputs != null ? (int) CampaignOptions.within("--inputs", inputs, 2, 1024) : CampaignConfig.defaultInputs(false);
+            MutantBench.run(out, names, k, seconds, rounds);
+            return 0;
         }
         if (runtimeName.equals("campaign")) {
             List<Runtime> rts = new ArrayList<>();

@@ -133,6 +133,7 @@ final class CampaignCommand extends CliCommand {
         }
         if (!s.verifierAcceptance().isEmpty()) out.println(who + ": " + s.verifierAcceptance());
         if (!s.verifierOracle().isEmpty()) out.println(who + ": " + s.verifierOracle());
+        if (!s.guests().isEmpty()) out.println(who + ": " + s.guests());
         if (cfg.litmus() == null) out.println(who + ": ISA coverage in " + cfg.workdir().resolve("coverage.txt"));
     }
 

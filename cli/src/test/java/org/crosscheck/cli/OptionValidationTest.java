@@ -59,6 +59,13 @@ class OptionValidationTest {
         refused(Cli.run("bench", "interp", "--generated", "--corpus", none.toString()), "--corpus " + none + ": no such directory");
     }
 
+    @Test
+    void benchMutantsNamesWhatItCannotHunt() {
+        refused(Cli.run("bench", "mutants", "--mutants", "no-such"), "--mutants: no mutant 'no-such' (there are "
+                + String.join(", ", org.crosscheck.runtime.mutant.Mutants.names()) + ")");
+        refused(Cli.run("bench", "interp", "--mutants", "sdiv-overflow"), "--mutants is for bench mutants");
+    }
+
     /** An unknown option printed the 49 lines of the command's usage: now the problem and a hint, on stderr, exit code 2. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

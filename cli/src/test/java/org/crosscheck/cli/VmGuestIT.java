@@ -176,6 +176,8 @@ class VmGuestIT {
                 titles(work).stream().map(t -> t.substring(0, t.lastIndexOf(" ["))).toList(), out);
         Matcher m = Pattern.compile("campaign: ([0-9,]+) programs in").matcher(out);
         assertTrue(m.find() && Long.parseLong(m.group(1).replace(",", "")) > 1_000, "the campaign went on after the panic: " + out);
+        Matcher g = Pattern.compile("campaign: guests " + Pattern.quote(JIT) + ": ([0-9,]+) restarts?, ([0-9,]+) kernel crash").matcher(out);
+        assertTrue(g.find() && Long.parseLong(g.group(1)) >= 1 && Long.parseLong(g.group(2)) >= 1, "the panic counted as a restart and a crash: " + out);
         try (var s = Files.list(work.resolve("findings"))) {
             Path f = s.filter(Files::isDirectory).findFirst().orElseThrow();
             String outcomes = Files.readString(f.resolve("outcomes"));
@@ -208,6 +210,8 @@ class VmGuestIT {
         Matcher m = Pattern.compile("campaign: ([0-9,]+) programs in").matcher(out);
         assertTrue(m.find(), out);
         assertTrue(Long.parseLong(m.group(1).replace(",", "")) > before + 500, "programs at the freeze " + before + ", at the end: " + out);
+        assertTrue(Pattern.compile("campaign: guests " + Pattern.quote(JIT) + ": [1-9][0-9,]* restarts?, 0 kernel crashes").matcher(out).find(),
+                "the frozen guest counted as a restart, not a crash: " + out);
     }
 
     /** The programs count of the last progress line in {@code log} (0 before the first). */

@@ -98,6 +98,14 @@ public interface Runtime extends AutoCloseable {
      */
     default void prepare(List<Program> programs) {}
 
+    /**
+     * How many times the process behind this runtime (a VM guest) was killed and replaced, after a crash, a
+     * hang or a kernel report, since the last call: each restart is told once, to whichever thread asks.
+     */
+    default long takeRestarts() {
+        return 0;
+    }
+
     @Override
     default void close() {}
 }

@@ -52,6 +52,7 @@ public final class BatchQueue {
     private final TreeMap<Long, Open> open = new TreeMap<>();
     private boolean stopped, exhausted, whole;
     private volatile int leasesOut, waiting;
+    private volatile long firstLease;
 
     /** {@code runtimes}: the campaign's, reference first; {@code limit}: no case at or past it (Long.MAX_VALUE: none). */
     public BatchQueue(CampaignState state, List<String> runtimes, int batchSize, long limit, long leaseNanos) {
@@ -103,6 +104,7 @@ public final class BatchQueue {
         rts.add(reference);
         rts.addAll(can);
         Lease l = new Lease(o.start, o.end, List.copyOf(rts), worker, now + leaseNanos);
+        if (firstLease == 0) firstLease = System.nanoTime();
         o.leases.add(l);
         gauges();
         return l;
@@ -205,6 +207,11 @@ public final class BatchQueue {
     }
 
     /** Parts leased and not yet confirmed. */
+    /** {@link System#nanoTime} when the first batch was handed out (the cluster up and a worker asking); 0 before. */
+    public long firstLeaseNanos() {
+        return firstLease;
+    }
+
     public int inFlight() {
         return leasesOut;
     }

@@ -38,7 +38,7 @@ public final class Campaign {
     /** {@code executions}: (program, input) pairs; {@code paths}: distinct reference paths summed over programs; {@code multiPath}: programs with more than one. */
     /** {@code keptPrograms}: programs this run added to WORKDIR/corpus with their {@code keptInputs} ({@link PathCorpus}). */
     public record Summary(long programs, long executions, long paths, long multiPath, long divergences, int findings, int newFindings, double seconds,
-            String verifierAcceptance, long keptPrograms, long keptInputs, String verifierOracle) {}
+            String verifierAcceptance, long keptPrograms, long keptInputs, String verifierOracle, String guests) {}
 
     private final CampaignConfig config;
     private final Generator generator;
@@ -57,6 +57,8 @@ public final class Campaign {
     private final Map<String, LongAdder> verifierRuns = new ConcurrentHashMap<>(), verifierAccepts = new ConcurrentHashMap<>();
     /** The verifier oracle's counts by "runtime/counter" (as {@link Tally#oracle}), for the summary. */
     private final Map<String, LongAdder> oracle = new ConcurrentHashMap<>();
+    /** VM guests' restarts and crashes by "runtime/event" (as {@link Tally#guests}), for the summary. */
+    private final Map<String, LongAdder> guests = new ConcurrentHashMap<>();
     private final AtomicLong newFindings = new AtomicLong();
     private final IsaCoverage coverage = new IsaCoverage();
     private final Corpus corpus;
@@ -229,6 +231,10 @@ public final class Campaign {
             oracle.computeIfAbsent(k, x -> new LongAdder()).add(n);
         });
         t.falseRejections().forEach((k, n) -> metrics.falseRejection(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), n));
+        t.guests().forEach((k, n) -> {
+            metrics.guests(k.substring(0, k.lastIndexOf('/')), k.substring(k.lastIndexOf('/') + 1), n);
+            guests.computeIfAbsent(k, x -> new LongAdder()).add(n);
+        });
         t.litmusIterations().forEach((rt, n) -> {
             metrics.litmusIterations(rt, n);
             litmusIterations.computeIfAbsent(rt, k -> new LongAdder()).add(n);
@@ -247,7 +253,7 @@ public final class Campaign {
         checkpoint();
         AtomicFiles.write(config.workdir().resolve("coverage.txt"), coverageReport());
         return new Summary(programs.sum(), executions.sum(), paths.sum(), multiPath.sum(), divergences.sum(), store.list().size(), (int) newFindings.get(), (System.nanoTime() - started) / 1e9,
-                verifierAcceptance().replaceFirst("^ \\| ", ""), keptPrograms, pathCorpus.keptInputs(), verifierOracle());
+                verifierAcceptance().replaceFirst("^ \\| ", ""), keptPrograms, pathCorpus.keptInputs(), verifierOracle(), guests());
     }
 
     /** Programs of every batch done, this run and before (the durable count). */
@@ -339,6 +345,19 @@ public final class Campaign {
                 if (k.startsWith("findings/")) sb.append(String.format(" (%s %,d)", k.substring("findings/".length()), n));
             });
         });
+        return sb.toString();
+    }
+
+    /**
+     * {@code guests vm:arm64-6.1:jit: 2 restarts, 1 kernel crash}: per VM runtime whose guests were replaced
+     * or crashed in this run; "" when none was.
+     */
+    public String guests() {
+        Map<String, long[]> per = new java.util.TreeMap<>();
+        guests.forEach((k, n) -> per.computeIfAbsent(k.substring(0, k.lastIndexOf('/')), x -> new long[2])[k.endsWith("/restarts") ? 0 : 1] += n.sum());
+        StringBuilder sb = new StringBuilder();
+        per.forEach((rt, v) -> sb.append(sb.isEmpty() ? "guests" : ";").append(String.format(" %s: %,d restart%s, %,d kernel crash%s", rt, v[0],
+                v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es")));
         return sb.toString();
     }
 

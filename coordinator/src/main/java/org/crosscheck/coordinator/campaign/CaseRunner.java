@@ -155,7 +155,7 @@ public final class CaseRunner implements BatchRunner {
             byte[] m = i == 0 ? c.memory() : next.next();
             Reference.Path path = probe.run(m, limits);
             paths[i] = path.hash();
-            next.observed(m, path.reads(), seen.add(path.hash()));
+            next.observed(m, path.reads(), path.hints(), seen.add(path.hash()));
             in.add(m);
             ref.add(path.outcome());
         }
@@ -183,6 +183,8 @@ public final class CaseRunner implements BatchRunner {
             for (Plan p : plans) byPlan.add(reference && p.reference() != null ? p.reference() : ran.get(j++));
             out.put(r.name(), byPlan);
             tally.countExecuted(r.name(), plans.size());
+            tally.countGuests(r.name() + "/restarts", r.takeRestarts());
+            tally.countGuests(r.name() + "/crashes", ran.stream().filter(os -> os.stream().anyMatch(o -> o instanceof Outcome.Crashed c && !c.reportTitle().isEmpty())).count());
         }
         return out;
     }

@@ -77,6 +77,7 @@ public final class LitmusCaseRunner implements BatchRunner {
             runs.add(o);
             t.countExecuted(r.name(), 1);
             t.countLitmusIterations(r.name(), o.iterations());
+            t.countGuests(r.name() + "/restarts", r.takeRestarts());
             t.countLitmusTests(r.name() + "/" + verdict + "/" + (o.error() != null ? "Error" : o.observation()), 1);
         }
         LitmusRun.Report report = new LitmusRun.Report(test, model, runs);

@@ -18,6 +18,7 @@ public final class Tally {
     private final Map<String, Long> litmusObservations = new TreeMap<>(), litmusIterations = new TreeMap<>();
     private final Map<String, Long> oracle = new TreeMap<>();
     private final Map<String, Long> falseRejections = new TreeMap<>();
+    private final Map<String, Long> guests = new TreeMap<>();
     private final Map<String, Long> csmith = new TreeMap<>();
     private final List<FindingStore.Report> findings = new ArrayList<>();
     private PathInputs kept;
@@ -119,6 +120,15 @@ public final class Tally {
 
     public Map<String, Long> falseRejections() {
         return Collections.unmodifiableMap(falseRejections);
+    }
+
+    /** VM runtimes' guest events by "runtime/restarts" (guests killed and replaced) and "runtime/crashes" (programs that ended in a kernel report). */
+    public void countGuests(String runtimeAndEvent, long n) {
+        if (n > 0) guests.merge(runtimeAndEvent, n, Long::sum);
+    }
+
+    public Map<String, Long> guests() {
+        return Collections.unmodifiableMap(guests);
     }
 
     /** csmith campaigns: C programs by "programs/BUCKET" and builds by "builds/CC -O/BUCKET" ({@link CsmithCaseRunner}). */

@@ -154,7 +154,7 @@ public final class Wire {
         BatchResult.Builder b = BatchResult.newBuilder().setWorkerId(workerId).setBatchId(start).setEnd(end).addAllRuntimes(runtimes)
                 .setPrograms(t.programs()).putAllExecuted(t.executed()).putAllDivergences(t.divergences()).putAllDeviations(t.deviations())
                 .putAllVerifierRuns(t.verifierRuns()).putAllVerifierAccepts(t.verifierAccepts())
-                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle()).putAllFalseRejections(t.falseRejections())
+                .putAllLitmusObservations(t.litmusObservations()).putAllLitmusIterations(t.litmusIterations()).putAllOracle(t.oracle()).putAllFalseRejections(t.falseRejections()).putAllGuests(t.guests())
                 .setExecutions(t.executions()).setPaths(t.paths()).setMultiPathPrograms(t.multiPathPrograms()).putAllCsmith(t.csmith());
         for (FindingStore.Report r : t.findings()) b.addFindings(report(r));
         if (t.pathInputs() != null) {
@@ -183,6 +183,7 @@ public final class Wire {
         r.getLitmusIterationsMap().forEach(t::countLitmusIterations);
         r.getOracleMap().forEach(t::countOracle);
         r.getFalseRejectionsMap().forEach(t::countFalseRejection);
+        r.getGuestsMap().forEach(t::countGuests);
         r.getCsmithMap().forEach(t::countCsmith);
         for (FindingReport f : r.getFindingsList()) t.addFinding(report(f));
         if (r.hasPathInputs()) {

@@ -3,13 +3,16 @@ package org.crosscheck.coordinator.generate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.crosscheck.coordinator.reference.Reference;
 
 /**
  * The inputs a loaded program runs on after its first: each a mutant of an input that reached a path
- * no earlier input did (the first input to begin with), changed where the reference read it: a boundary
- * value (what programs compare, divide and shift by) or a small step from the value there, at the
- * offset and width of a read; now and then a random byte anywhere. Deterministic in the random source
- * and what it is told.
+ * no earlier input did (the first input to begin with), changed where the reference read it. Half the
+ * time, when the parent's run gave {@link Reference.Hint}s, one of them: the value its division, shift or
+ * comparison needs at the place the operand was read from (input-to-state correspondence); else a
+ * boundary value (what programs compare, divide and shift by) or a small step from the value there, at
+ * the offset and width of a read; now and then a random byte anywhere. Deterministic in the random
+ * source and what it is told.
  */
 public final class Inputs {
     /** Values that sit on the edges programs test: signs, widths, shift amounts, zero. */
@@ -19,19 +22,21 @@ public final class Inputs {
     private final SplittableRandom rnd;
     private final List<byte[]> parents = new ArrayList<>();
     private final List<int[]> reads = new ArrayList<>();
+    private final List<List<Reference.Hint>> hints = new ArrayList<>();
 
     public Inputs(SplittableRandom rnd) {
         this.rnd = rnd;
     }
 
     /**
-     * What the reference did with {@code input}: its reads ({@code offset << 4 | size}) and whether its
-     * path was new. Only inputs on new paths are mutated further.
+     * What the reference did with {@code input}: its reads ({@code offset << 4 | size}), the hints its
+     * operands gave, and whether its path was new. Only inputs on new paths are mutated further.
      */
-    public void observed(byte[] input, int[] inputReads, boolean newPath) {
+    public void observed(byte[] input, int[] inputReads, List<Reference.Hint> inputHints, boolean newPath) {
         if (!newPath) return;
         parents.add(input);
         reads.add(inputReads);
+        hints.add(inputHints);
     }
 
     /** Whether another input can matter: some input on a new path was read by the program. */
@@ -45,6 +50,13 @@ public final class Inputs {
         int p = rnd.nextInt(parents.size());
         if (reads.get(p).length == 0) p = withReads();
         byte[] out = parents.get(p).clone();
+        List<Reference.Hint> h = hints.get(p);
+        if (!h.isEmpty() && rnd.nextInt(2) == 0) {
+            Reference.Hint x = h.get(rnd.nextInt(h.size()));
+            put(out, x.read() >>> 4, x.read() & 0xf, x.value());
+            if (x.read2() >= 0) put(out, x.read2() >>> 4, x.read2() & 0xf, x.value2());
+            return out;
+        }
         int[] r = reads.get(p);
         int changes = 1 + (rnd.nextInt(4) == 0 ? 1 : 0);
         for (int c = 0; c < changes; c++) {

@@ -129,6 +129,20 @@ public final class Metrics {
 
     private final Map<String, Counter> oracle = new ConcurrentHashMap<>();
     private final Map<String, Counter> falseRejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> guests = new ConcurrentHashMap<>();
+
+    /**
+     * VM runtimes' guests: {@code event} restarts ({@code crosscheck_vm_guest_restarts_total}: guests killed and
+     * replaced after a crash, a hang or a kernel report) or crashes ({@code crosscheck_vm_guest_crashes_total}:
+     * programs whose run ended in a kernel report), per runtime.
+     */
+    public void guests(String runtime, String event, long n) {
+        boolean restarts = event.equals("restarts");
+        guests.computeIfAbsent(runtime + '\0' + event, k -> Counter.builder(restarts ? "crosscheck_vm_guest_restarts" : "crosscheck_vm_guest_crashes")
+                .description(restarts ? "VM guests killed and replaced after a crash, a hang or a kernel report, per runtime"
+                        : "Programs whose run ended in a kernel report (oops, BUG, WARNING, panic) on a VM guest, per runtime")
+                .tag("runtime", runtime).register(registry)).increment(n);
+    }
 
     /**
      * Campaign totals of programs the reference ran safely (it returned) that a verifier rejected, by reason

@@ -61,6 +61,8 @@ class WireTest {
         t.countDivergences("r0", 3);
         t.countDeviation("kernel", "some-deviation");
         t.countFalseRejection("kernel/R2 !read_ok", 2);
+        t.countGuests("vm:arm64-6.1:jit/restarts", 3);
+        t.countGuests("vm:arm64-6.1:jit/crashes", 1);
         t.addFinding(new FindingStore.Report("r0 mismatch: kernel vs interp [base64 add]", "r0 mismatch", List.of("kernel"), "interp",
                 "base64", c.program(), c.memory(), c.program(), c.memory(), outs, "5:9", 5, 9, Generator.VERSION, true));
         t.addFinding(new FindingStore.Report("checksum mismatch: gcc -O2 -mcpu=v3 vs native [csmith]", "compiler", List.of("interp", "jit"), "native",
@@ -77,6 +79,7 @@ class WireTest {
         assertEquals(t.executed(), t2.executed());
         assertEquals(t.deviations(), t2.deviations());
         assertEquals(t.falseRejections(), t2.falseRejections());
+        assertEquals(Map.of("vm:arm64-6.1:jit/restarts", 3L, "vm:arm64-6.1:jit/crashes", 1L), t2.guests());
         FindingStore.Report f = t2.findings().get(0);
         assertEquals(t.findings().get(0).title(), f.title());
         assertArrayEquals(c.program().encode(), f.repro().encode());

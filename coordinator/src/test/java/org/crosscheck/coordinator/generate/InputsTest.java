@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.crosscheck.coordinator.reference.Reference;
 import org.junit.jupiter.api.Test;
 
 class InputsTest {
@@ -16,7 +18,7 @@ class InputsTest {
     void mutantsChangeWhatWasReadToBoundaryValues() {
         byte[] first = new byte[16];
         Inputs in = new Inputs(new SplittableRandom(3));
-        in.observed(first, new int[] {4 << 4 | 4}, true); // a 4-byte read at offset 4
+        in.observed(first, new int[] {4 << 4 | 4}, List.of(), true); // a 4-byte read at offset 4
         assertTrue(in.worthMore());
         Set<Long> words = new HashSet<>();
         int elsewhere = 0;
@@ -31,13 +33,26 @@ class InputsTest {
         assertArrayEquals(new byte[16], first, "the parent is not changed");
     }
 
+    /** A parent's hints are taken about half the time: both places of a pair set at once. */
+    @Test
+    void hintsPutTheirValuesWhereTheOperandsWereRead() {
+        Inputs in = new Inputs(new SplittableRandom(5));
+        in.observed(new byte[16], new int[] {0 << 4 | 8, 8 << 4 | 8}, List.of(new Reference.Hint(0 << 4 | 8, Long.MIN_VALUE, 8 << 4 | 8, -1)), true);
+        int pairs = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] m = in.next();
+            if (Inputs.get(m, 0, 8) == Long.MIN_VALUE && Inputs.get(m, 8, 8) == -1) pairs++;
+        }
+        assertTrue(pairs > 150 && pairs < 250, "about half the mutants are the hint: " + pairs);
+    }
+
     /** An input nobody read cannot change a run: no more inputs are asked for. */
     @Test
     void nothingReadNothingMore() {
         Inputs in = new Inputs(new SplittableRandom(1));
-        in.observed(new byte[8], new int[0], true);
+        in.observed(new byte[8], new int[0], List.of(), true);
         assertFalse(in.worthMore());
-        in.observed(new byte[8], new int[] {0 << 4 | 8}, false); // not a new path: not a parent
+        in.observed(new byte[8], new int[] {0 << 4 | 8}, List.of(), false); // not a new path: not a parent
         assertFalse(in.worthMore());
     }
 
@@ -45,8 +60,8 @@ class InputsTest {
     void sameSeedSameInputs() {
         for (int round = 0; round < 2; round++) {
             Inputs a = new Inputs(new SplittableRandom(9)), b = new Inputs(new SplittableRandom(9));
-            a.observed(new byte[8], new int[] {0 << 4 | 8, 2 << 4 | 2}, true);
-            b.observed(new byte[8], new int[] {0 << 4 | 8, 2 << 4 | 2}, true);
+            a.observed(new byte[8], new int[] {0 << 4 | 8, 2 << 4 | 2}, List.of(), true);
+            b.observed(new byte[8], new int[] {0 << 4 | 8, 2 << 4 | 2}, List.of(), true);
             for (int i = 0; i < 50; i++) assertArrayEquals(a.next(), b.next());
         }
     }

@@ -24,4 +24,9 @@ public interface ConcurrentRunner {
      *         verifier refuses a thread, a thread traps, ...): a finding of its own, not a state
      */
     Histogram run(SharedProgram program, long iterations, long seed) throws ConcurrentRunException;
+
+    /** As {@link org.crosscheck.runtime.Runtime#takeRestarts}: guests replaced since the last call. */
+    default long takeRestarts() {
+        return 0;
+    }
 }

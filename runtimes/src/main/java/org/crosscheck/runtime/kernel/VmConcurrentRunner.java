@@ -75,9 +75,12 @@ public final class VmConcurrentRunner implements ConcurrentRunner, AutoCloseable
         return unavailable.orElse(null);
     }
 
-    /** Guests killed after dying or missing a deadline (each replaced at the next run). */
-    public synchronized long restarts() {
-        return restarts;
+    /** Guests killed after dying or missing a deadline (each replaced at the next run) since the last call. */
+    @Override
+    public synchronized long takeRestarts() {
+        long n = restarts;
+        restarts = 0;
+        return n;
     }
 
     private Guest guest() {

@@ -392,9 +392,10 @@ public final class VmRuntime implements Verifying, JitImage.Source {
         return n;
     }
 
-    /** Guests retired after a crash, a hang or a kernel report (each replaced by a fresh boot at the next run). */
-    public long restarts() {
-        return restarts.get();
+    /** Guests retired after a crash, a hang or a kernel report (each replaced by a fresh boot at the next run) since the last call. */
+    @Override
+    public long takeRestarts() {
+        return restarts.getAndSet(0);
     }
 
     /**
