@@ -85,7 +85,7 @@ final class CsmithCommand extends CliCommand {
         List<String> opts = levels.stream().map(CFiles::opt).toList();
         CpuVersion cpu = CFiles.cpu(mcpu);
         if (count < 1 || threads < 1 || budget < 1) throw new UserError("--count, --threads and --budget must be positive");
-        Csmith.Options options = new Csmith.Options(compilers, opts, cpu, budget, 5_000);
+        Csmith.Options options = new Csmith.Options(compilers, opts, cpu, budget, Csmith.Options.NATIVE_MILLIS);
         FindingStore store = new FindingStore(workdir);
         List<Runtime> runtimes = new ArrayList<>();
         Runtime interp = RuntimeOptions.available("interp"), jit = RuntimeOptions.available("jit");

@@ -110,10 +110,17 @@ public final class Csmith {
         return (z ^ (z >>> 31)) & 0xffff_ffffL;
     }
 
-    /** What runs: the compilers, their -O levels and -mcpu, the runtimes (interp and jit first), the budget. */
+    /**
+     * What runs: the compilers, their -O levels and -mcpu, the runtimes (interp and jit first), the budget.
+     * The native run's limit is 1 s: a program that runs longer natively (gcc -O1, some 10^9 instructions)
+     * would use up the BPF budget of 10^7 instructions anyway, and a second more per such program (a
+     * tenth of csmith's) slowed campaigns by a third at 5 s.
+     */
     public record Options(List<BpfCompiler> compilers, List<String> opts, CpuVersion cpu, long budget, long nativeMillis) {
+        public static final long NATIVE_MILLIS = 1_000;
+
         public static Options defaults() {
-            return new Options(List.of(BpfCompiler.GCC, BpfCompiler.CLANG), List.of("-O2"), CpuVersion.V3, 10_000_000, 5_000);
+            return new Options(List.of(BpfCompiler.GCC, BpfCompiler.CLANG), List.of("-O2"), CpuVersion.V3, 10_000_000, NATIVE_MILLIS);
         }
     }
 

@@ -72,14 +72,24 @@ static uint64_t cs_mag(int64_t v) {
     return v < 0 ? 0 - (uint64_t) v : (uint64_t) v;
 }
 
+/*
+ * An unsigned division's operands hidden from the optimizer: knowing them in range (non-negative, below
+ * 2^63), GCC -O2 turned the division back into a signed one, a call to libgcc's __divdi3 (csmith seed 18).
+ */
+#define CS_UDIV_OPERANDS(x, y) __asm__("" : "+r"(x), "+r"(y))
+
 /* a / b and a % b, b != 0 and not (a == MIN and b == -1): C's truncating division on magnitudes */
 static int64_t cs_sdiv(int64_t a, int64_t b) {
-    uint64_t q = cs_mag(a) / cs_mag(b);
+    uint64_t ma = cs_mag(a), mb = cs_mag(b);
+    CS_UDIV_OPERANDS(ma, mb);
+    uint64_t q = ma / mb;
     return (a < 0) != (b < 0) ? (int64_t) (0 - q) : (int64_t) q;
 }
 
 static int64_t cs_smod(int64_t a, int64_t b) {
-    uint64_t r = cs_mag(a) % cs_mag(b);
+    uint64_t ma = cs_mag(a), mb = cs_mag(b);
+    CS_UDIV_OPERANDS(ma, mb);
+    uint64_t r = ma % mb;
     return a < 0 ? (int64_t) (0 - r) : (int64_t) r;
 }
 
@@ -88,6 +98,7 @@ static int cs_mul_overflows(int64_t a, int64_t b, int64_t min, int64_t max) {
     uint64_t ua = cs_mag(a), ub = cs_mag(b);
     if (ua == 0 || ub == 0) return 0;
     uint64_t limit = (a < 0) != (b < 0) ? cs_mag(min) : (uint64_t) max;
+    CS_UDIV_OPERANDS(limit, ua);
     return ub > limit / ua;
 }
 
