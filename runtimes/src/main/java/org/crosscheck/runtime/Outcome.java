@@ -115,6 +115,11 @@ public sealed interface Outcome {
             return new Crashed(KERNEL + title + "\n" + console);
         }
 
+        /** Whether this is a kernel's report (an oops, BUG, WARNING, panic on a VM guest's console). */
+        public boolean isKernelReport() {
+            return detail.startsWith(KERNEL);
+        }
+
         /** The kernel report's title, or empty when the crash is not a kernel's report. */
         public String reportTitle() {
             if (!detail.startsWith(KERNEL)) return "";

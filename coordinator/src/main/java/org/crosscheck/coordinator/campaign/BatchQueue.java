@@ -206,12 +206,12 @@ public final class BatchQueue {
         waiting = w;
     }
 
-    /** Parts leased and not yet confirmed. */
     /** {@link System#nanoTime} when the first batch was handed out (the cluster up and a worker asking); 0 before. */
     public long firstLeaseNanos() {
         return firstLease;
     }
 
+    /** Parts leased and not yet confirmed. */
     public int inFlight() {
         return leasesOut;
     }

@@ -66,7 +66,7 @@ public final class Inputs {
             }
             int read = r[rnd.nextInt(r.length)];
             int offset = read >>> 4, size = read & 0xf;
-            long v = rnd.nextInt(3) == 0 ? get(out, offset, size) + rnd.nextInt(-4, 5) : BOUNDARY[rnd.nextInt(BOUNDARY.length)];
+            long v = rnd.nextInt(3) == 0 ? Reference.valueAt(out, offset, size) + rnd.nextInt(-4, 5) : BOUNDARY[rnd.nextInt(BOUNDARY.length)];
             put(out, offset, size, v);
         }
         return out;
@@ -75,12 +75,6 @@ public final class Inputs {
     private int withReads() {
         for (int i = 0; i < reads.size(); i++) if (reads.get(i).length > 0) return i;
         throw new IllegalStateException("no parent was read (ask worthMore first)");
-    }
-
-    static long get(byte[] b, int offset, int size) {
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) v = v << 8 | (b[offset + i] & 0xff);
-        return v;
     }
 
     static void put(byte[] b, int offset, int size, long v) {

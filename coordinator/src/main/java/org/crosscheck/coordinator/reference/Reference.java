@@ -171,14 +171,20 @@ public final class Reference {
         /** The first read among {@code reads} whose value (zero- or sign-extended) is {@code v} in {@code mask}'s width; -1 if none. */
         private static int readHolding(long v, long mask, byte[] memory, int[] reads, int n) {
             for (int k = 0; k < n; k++) {
-                int off = reads[k] >>> 4, size = reads[k] & 0xf;
-                long x = 0;
-                for (int b = size - 1; b >= 0; b--) x = x << 8 | (memory[off + b] & 0xff);
+                int size = reads[k] & 0xf;
+                long x = valueAt(memory, reads[k] >>> 4, size);
                 long sx = size == 8 ? x : x << (64 - 8 * size) >> (64 - 8 * size);
                 if ((x & mask) == v || (sx & mask) == v) return reads[k];
             }
             return -1;
         }
+    }
+
+    /** The little-endian value of {@code size} bytes at {@code offset} of an input, as a read there loads it (zero-extended). */
+    public static long valueAt(byte[] memory, int offset, int size) {
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) v = v << 8 | (memory[offset + i] & 0xff);
+        return v;
     }
 
     /** The reference trace of {@code input}: traced when first asked for its states. */

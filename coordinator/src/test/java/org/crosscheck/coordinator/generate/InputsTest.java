@@ -25,7 +25,7 @@ class InputsTest {
         for (int i = 0; i < 400; i++) {
             byte[] m = in.next();
             assertEquals(16, m.length);
-            words.add(Inputs.get(m, 4, 4));
+            words.add(Reference.valueAt(m, 4, 4));
             for (int b = 0; b < 16; b++) if ((b < 4 || b >= 8) && m[b] != 0) elsewhere++;
         }
         assertTrue(words.containsAll(Set.of(31L, 32L, 0x7fffffffL, 0x80000000L, 0xffffffffL)), words.toString());
@@ -41,7 +41,7 @@ class InputsTest {
         int pairs = 0;
         for (int i = 0; i < 400; i++) {
             byte[] m = in.next();
-            if (Inputs.get(m, 0, 8) == Long.MIN_VALUE && Inputs.get(m, 8, 8) == -1) pairs++;
+            if (Reference.valueAt(m, 0, 8) == Long.MIN_VALUE && Reference.valueAt(m, 8, 8) == -1) pairs++;
         }
         assertTrue(pairs > 150 && pairs < 250, "about half the mutants are the hint: " + pairs);
     }

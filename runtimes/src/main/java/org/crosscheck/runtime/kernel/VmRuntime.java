@@ -239,7 +239,7 @@ public final class VmRuntime implements Verifying, JitImage.Source {
             boolean found = false;
             for (int k = from; k < sent.size() && !found; k++) {
                 List<Outcome> again = runBatch(List.of(jobs.get(sent.get(k)))).get(0);
-                if (again.stream().anyMatch(o -> o instanceof Outcome.Crashed c && !c.reportTitle().isEmpty())) {
+                if (again.stream().anyMatch(o -> o instanceof Outcome.Crashed c && c.isKernelReport())) {
                     out.set(sent.get(k), again);
                     found = true;
                 }
